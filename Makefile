@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ipto top-level Makefile.
+#   make            build kmod/ipto.ko (against KDIR) and the userland tools
+#   make deps       install the Debian packages build and tests need
+#   make check      deps + build + every test in QEMU, on each kernel
+#   make demo       deps + build + boot a guest with the module and a device
+# Variables: KDIR, KERNELS ("6.1 6.12"), T (one test), TEST_TIMEOUT, VM_TIMEOUT.
+
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+IPTO_VERSION := $(shell git -C $(CURDIR) describe --always --dirty 2>/dev/null || echo 0.1)
+export IPTO_VERSION
+
+all: module userland
+
+module:
+	@test -n "$(KDIR)" || { echo "no kernel headers found: make deps, or set KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 IPTO_VERSION=$(IPTO_VERSION) modules
+
+userland:
+	$(MAKE) -C userland IPTO_VERSION=$(IPTO_VERSION)
+
+deps:
+	selftests/vm/deps.sh
+
+check: deps
+	$(MAKE) userland
+	selftests/vm/check.sh
+
+demo: deps
+	$(MAKE) userland
+	selftests/vm/demo.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userland clean
+	rm -rf build
+
+.PHONY: all module userland deps check demo clean

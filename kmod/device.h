@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* device.h - the ipto network device: one cluster on one LAN interface. */
+#ifndef _IPTO_DEVICE_H
+#define _IPTO_DEVICE_H
+
+#include <linux/list.h>
+#include <linux/netdevice.h>
+
+#include "settings.h"
+
+/**
+ * struct ipto_dev - private part of an ipto net_device
+ * @dev: the ipto device itself
+ * @lower: the LAN device on which addresses are announced; held for the
+ *	lifetime of @dev, which is deleted when @lower goes away
+ * @lower_tracker: reference tracker for @lower
+ * @list: entry in struct ipto_net.devices; protected by RTNL
+ * @settings: tunables; see struct ipto_settings for the locking
+ */
+struct ipto_dev {
+	struct net_device *dev;
+	struct net_device *lower;
+	netdevice_tracker lower_tracker;
+	struct list_head list;
+	struct ipto_settings settings;
+};
+
+bool ipto_dev_is_ipto(const struct net_device *dev);
+int ipto_device_init(void);
+void ipto_device_uninit(void);
+
+#endif /* _IPTO_DEVICE_H */

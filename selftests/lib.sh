@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lib.sh - shared helpers for the tests under selftests/, sourced by each.
+# A test prints "# ok - ..." / "# not ok - ..." per check and exits 0 when
+# all passed, 1 when any failed, 4 to skip.  Namespaces made with ns_new
+# are removed on exit.
+set -u
+
+IPTO_SRC=${IPTO_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+export PATH=$IPTO_SRC/userland:$PATH
+KSFT_SKIP=4
+FAILED=0
+NS_LIST=()
+
+pass() { echo "# ok - $*"; }
+fail() { echo "# not ok - $*"; FAILED=1; }
+info() { echo "#   $*"; }
+skip_test() { echo "# SKIP $*"; exit $KSFT_SKIP; }
+
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		pass "$desc"
+	else
+		fail "$desc"
+		info "command: $*"
+		[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/#   | /'
+	fi
+}
+
+# check_refused DESCRIPTION MESSAGE COMMAND...: the command must fail, and
+# its error output must contain MESSAGE.
+check_refused() {
+	local desc=$1 msg=$2 out
+	shift 2
+	if out=$("$@" 2>&1); then
+		fail "$desc (command succeeded)"
+		info "command: $*"
+	elif [[ "$out" != *"$msg"* ]]; then
+		fail "$desc (error does not say '$msg')"
+		printf '%s\n' "$out" | sed 's/^/#   | /'
+	else
+		pass "$desc"
+	fi
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1 (expected '$2', got '$3')"
+	fi
+}
+
+# wait_for SECONDS COMMAND...: poll until the command succeeds.
+wait_for() {
+	local deadline=$(($(date +%s) + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+# ns_new NAME...: fresh network namespaces with lo up, removed on exit.
+ns_new() {
+	local ns
+	for ns in "$@"; do
+		ip netns add "$ns" || return 1
+		ip -n "$ns" link set lo up
+		NS_LIST+=("$ns")
+	done
+}
+
+ns_cleanup() {
+	local ns
+	for ns in "${NS_LIST[@]}"; do
+		ip netns delete "$ns" 2>/dev/null
+	done
+	NS_LIST=()
+}
+
+finish() {
+	ns_cleanup
+	exit $FAILED
+}
+trap ns_cleanup EXIT
+
+module_loaded() { [ -d /sys/module/ipto ]; }

@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# deps.sh - install what building and testing ipto needs on Debian 12.
+#
+# Idempotent: when every package is present it only checks and exits in
+# well under a second.  The 6.12 kernel comes from bookworm-backports; the
+# backports source reuses the mirror of the machine's own Debian source, so
+# no host name is written anywhere by this project.
+set -euo pipefail
+
+# Host build and test tools.  The guest shares the host's root file system,
+# so everything a test runs inside the VM is installed here too.
+PKGS=(
+	build-essential pkg-config kmod cpio xz-utils zstd
+	linux-image-amd64 linux-headers-amd64
+	qemu-system-x86 busybox-static
+	iproute2 iputils-ping arping ndisc6 procps psmisc python3
+	libmnl-dev libjson-c-dev
+	sparse
+)
+BACKPORTS_LIST=/etc/apt/sources.list.d/ipto-bookworm-backports.sources
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing+=("$p")
+done
+have_bpo_kernel() {
+	dpkg-query -W -f='${Package} ${Status}\n' 'linux-image-6.12*-amd64' 2>/dev/null |
+		grep -q 'install ok installed' &&
+	dpkg-query -W -f='${Package} ${Status}\n' 'linux-headers-6.12*-amd64' 2>/dev/null |
+		grep -q 'install ok installed'
+}
+
+if [ ${#missing[@]} -eq 0 ] && have_bpo_kernel; then
+	echo "deps: all present"
+	exit 0
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt_get() { apt-get -q -y -o Dpkg::Use-Pty=0 "$@"; }
+
+if [ ! -f "$BACKPORTS_LIST" ]; then
+	# Copy the URI of the bookworm suite from the machine's own source.
+	uri=""
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		uri=$(awk '
+			/^URIs:/ { u = $2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") s = 1 }
+			/^$/ { if (s && u != "") { print u; exit } u = ""; s = 0 }
+			END { if (s && u != "") print u }' "$f")
+		[ -n "$uri" ] && break
+	done
+	if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+		uri=$(awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list)
+	fi
+	if [ -z "$uri" ]; then
+		echo "deps: no Debian bookworm source found to copy the mirror from" >&2
+		exit 1
+	fi
+	keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: %s\n' \
+		"$uri" "$keyring" >"$BACKPORTS_LIST"
+	echo "deps: added bookworm-backports from the mirror $uri"
+fi
+
+apt_get update
+[ ${#missing[@]} -eq 0 ] || apt_get install --no-install-recommends "${missing[@]}"
+
+if ! have_bpo_kernel; then
+	# The backports metapackage names the current 6.12 ABI; install only
+	# that image and its headers, by package/suite, never with -t: that
+	# would also move the 6.1 metapackages and other installed packages
+	# to their backports versions.
+	ver=$(apt-cache madison linux-image-amd64 | awk -F'|' '$3 ~ /bookworm-backports/ { gsub(/ /, "", $2); print $2; exit }')
+	[ -n "$ver" ] || { echo "deps: no linux-image-amd64 in bookworm-backports" >&2; exit 1; }
+	img=$(apt-cache depends "linux-image-amd64=$ver" | awk '/Depends: linux-image-6/ { print $2; exit }')
+	hdr=${img/linux-image/linux-headers}
+	apt_get install --no-install-recommends "$img/bookworm-backports" "$hdr/bookworm-backports"
+fi
+echo "deps: done"

@@ -1,0 +1,106 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest.sh - PID 1 of the test VM.  Runs inside the guest with the host's
+# root file system (read-only) and the project tree at /run/ipto/src.
+#
+# For each test named in run.env it runs selftests/<test>.sh under a
+# timeout, then cleans up what the test left (namespaces, the module) and
+# checks the kernel: a new WARNING/BUG/Oops/lockdep/refcount/KFENCE report
+# in the kernel log, or a taint other than out-of-tree/unsigned module,
+# fails the test.  One line per test goes to ttyS1, the channel the host
+# reads; the test's own output goes to logs/<test>.log.
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp LC_ALL=C.UTF-8 TERM=dumb
+
+SRC=/run/ipto/src
+RUN=$SRC/${iptorun:?iptorun= missing from the kernel command line}
+KVER=$(uname -r)
+# Taint bits allowed: O (out-of-tree module) and E (unsigned module).
+ALLOWED_TAINT=$((0x1000 | 0x2000))
+KERNEL_REPORT='WARNING:|BUG:|Oops|general protection fault|kernel BUG|Call Trace:|refcount_t:|KFENCE|KASAN|UBSAN|kmemleak|lockdep|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|unregister_netdevice: waiting|blocked for more than|self-detected stall|Kernel panic'
+
+exec 3>/dev/ttyS1
+report() { echo "$*" >&3; }
+
+power_off() {
+	sync
+	echo o >/proc/sysrq-trigger
+	sleep 60
+}
+trap power_off EXIT
+
+mkdir -p /dev/shm /dev/pts
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+mount -t devpts devpts /dev/pts
+ip link set lo up
+# shellcheck source=/dev/null
+. "$RUN/run.env"
+report "IPTO-RESULT started $KVER"
+
+# Put the module tree staged on the host (real modules plus updates/ipto.ko,
+# indexed by depmod there) over /lib/modules/$KVER, so that modprobe and
+# alias autoloading find ipto like on an installed node.
+mkdir -p /run/ipto/hostmods /run/ipto/mods
+mount --bind "/lib/modules/$KVER" /run/ipto/hostmods
+cp -a "$RUN/modroot/lib/modules/$KVER/." /run/ipto/mods/
+ln -sfn /run/ipto/hostmods/kernel /run/ipto/mods/kernel
+mount --bind /run/ipto/mods "/lib/modules/$KVER"
+
+# Namespaces and module left behind by a test are removed here, so that
+# each test starts clean; failing to unload the module fails the test.
+cleanup_after_test() {
+	local ns pid
+
+	for ns in $(ip netns list | awk '{ print $1 }'); do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -9 "$pid" 2>/dev/null
+		done
+		ip netns delete "$ns" 2>/dev/null
+	done
+	if [ -d /sys/module/ipto ] && ! rmmod ipto 2>/dev/null; then
+		echo "module ipto could not be unloaded after the test"
+		return 1
+	fi
+	return 0
+}
+
+log_lines() { dmesg | wc -l; }
+
+taint_seen=0
+for t in $TESTS; do
+	log=$RUN/logs/$t.log
+	before=$(log_lines)
+	start=$(date +%s%N)
+	timeout -k 5 "$TEST_TIMEOUT" bash "$SRC/selftests/$t.sh" >"$log" 2>&1 </dev/null
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	status=ok
+	reason=""
+	case $rc in
+	0) ;;
+	4) status=skip; reason=$(grep -m1 '^# SKIP' "$log" | sed 's/^# SKIP *//') ;;
+	124|137) status=fail; reason="timed out after ${TEST_TIMEOUT}s" ;;
+	*) status=fail; reason=$(grep -m1 -E '^# (not ok|FAIL)' "$log" | sed 's/^# //') ;;
+	esac
+	if ! why=$(cleanup_after_test); then
+		status=fail
+		reason="$why"
+	fi
+	report_line=$(dmesg | tail -n +"$((before + 1))" | grep -m1 -E "$KERNEL_REPORT")
+	if [ -n "$report_line" ]; then
+		status=fail
+		reason="kernel log: $report_line"
+	fi
+	taint=$(cat /proc/sys/kernel/tainted)
+	if [ $((taint & ~ALLOWED_TAINT)) -ne 0 ] && [ "$taint_seen" = 0 ]; then
+		taint_seen=1
+		status=fail
+		reason="kernel tainted: $taint"
+	fi
+	report "RESULT $t $status $ms ${reason:-}"
+done
+
+dmesg >"$RUN/dmesg.log"
+report "IPTO-RESULT done"

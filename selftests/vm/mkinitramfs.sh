@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs.sh KVER OUT - build the small busybox initramfs that boots a
+# Debian kernel far enough to mount the host's root (read-only) and the
+# project tree (read-write) over 9p, then switch_root into the host root
+# and run selftests/vm/guest.sh as PID 1.
+set -euo pipefail
+
+kver=$1
+out=$2
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+mkdir -p "$tmp"/{bin,dev,proc,sys,newroot,modules}
+cp /bin/busybox "$tmp/bin/busybox"
+for applet in sh mount mkdir insmod switch_root cat echo sleep; do
+	ln -s busybox "$tmp/bin/$applet"
+done
+
+# The 9p transport and file system, in dependency order; 6.12 ships
+# compressed modules, which busybox insmod cannot read.
+n=0
+while read -r verb path _; do
+	[ "$verb" = insmod ] || continue
+	name=$(basename "$path")
+	name=${name%.xz}
+	grep -qx "$name" "$tmp/modules/order" 2>/dev/null && continue
+	n=$((n + 1))
+	case "$path" in
+	*.xz) xz -dc "$path" >"$tmp/modules/$name" ;;
+	*.zst) zstd -qdc "$path" >"$tmp/modules/$name" ;;
+	*) cp "$path" "$tmp/modules/$name" ;;
+	esac
+	echo "$name" >>"$tmp/modules/order"
+done < <(modprobe -a --show-depends -S "$kver" -C /var/empty virtio_pci 9pnet_virtio 9p)
+[ "$n" -gt 0 ] || { echo "mkinitramfs: no 9p modules found for $kver" >&2; exit 1; }
+
+cp "$here/initramfs-init" "$tmp/init"
+chmod 755 "$tmp/init"
+(cd "$tmp" && find . | cpio --quiet -o -H newc) | gzip -1 >"$out"
