@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipto_nl: the generic netlink client shared by the ipto tools (libmnl based):
+ * socket setup, "ipto" family lookup, the request/answer loop, extended ACKs.
+ */
+#include "ipto_nl.h"
+
+#include <errno.h>
+#include <stdalign.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include <linux/ipto.h>
+
+#define IPTO_NL_TX_SIZE		8192	/* requests are small */
+#define IPTO_NL_RX_SIZE		32768	/* the kernel's largest dump skb */
+#define IPTO_NL_EXTACK_SIZE	256
+
+struct ipto_nl {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+	uint16_t family;
+	char extack[IPTO_NL_EXTACK_SIZE];	/* "" when none */
+	bool has_extack_offset;
+	uint32_t extack_offset;
+	alignas(struct nlmsghdr) char tx[IPTO_NL_TX_SIZE];
+	alignas(struct nlmsghdr) char rx[IPTO_NL_RX_SIZE];
+};
+
+/* State of one request while its answer is read. */
+struct answer {
+	struct ipto_nl *nl;
+	mnl_cb_t cb;
+	void *data;
+	int error;	/* 0, or the first failure as a negative errno */
+};
+
+static int neg_errno(void)
+{
+	return errno > 0 ? -errno : -EIO;
+}
+
+static int on_extack_attr(const struct nlattr *attr, void *arg)
+{
+	struct ipto_nl *nl = arg;
+
+	switch (mnl_attr_get_type(attr)) {
+	case NLMSGERR_ATTR_MSG:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(nl->extack, sizeof(nl->extack), "%s",
+				 mnl_attr_get_str(attr));
+		break;
+	case NLMSGERR_ATTR_OFFS:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
+			nl->extack_offset = mnl_attr_get_u32(attr);
+			nl->has_extack_offset = true;
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* Reads the extended ACK attributes found at offset in nlh's payload. */
+static void read_extack(struct ipto_nl *nl, const struct nlmsghdr *nlh,
+			size_t offset)
+{
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    offset > mnl_nlmsg_get_payload_len(nlh))
+		return;
+	mnl_attr_parse(nlh, offset, on_extack_attr, nl);
+}
+
+static void clear_extack(struct ipto_nl *nl)
+{
+	nl->extack[0] = '\0';
+	nl->has_extack_offset = false;
+}
+
+/* NLMSG_ERROR: the ACK (error 0) or the failure of the request. */
+static int on_error_msg(const struct nlmsghdr *nlh, void *arg)
+{
+	struct answer *ans = arg;
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	size_t tlv_offset = sizeof(*err);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*err)) {
+		ans->error = -EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	/* Without NETLINK_CAP_ACK in effect, our request is echoed first. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+	    err->msg.nlmsg_len > sizeof(err->msg))
+		tlv_offset += err->msg.nlmsg_len - sizeof(err->msg);
+	read_extack(ans->nl, nlh, tlv_offset);
+
+	if (err->error == 0)
+		return MNL_CB_STOP;
+	ans->error = err->error < 0 ? err->error : -EPROTO;
+	return MNL_CB_ERROR;
+}
+
+/* NLMSG_DONE: the end of a dump, carrying the dump's status. */
+static int on_done_msg(const struct nlmsghdr *nlh, void *arg)
+{
+	struct answer *ans = arg;
+	int status;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(status))
+		return MNL_CB_STOP;
+	memcpy(&status, mnl_nlmsg_get_payload(nlh), sizeof(status));
+	read_extack(ans->nl, nlh, sizeof(status));
+
+	if (status >= 0)
+		return MNL_CB_STOP;
+	ans->error = status;
+	return MNL_CB_ERROR;
+}
+
+/* Data messages go to the caller's callback until it fails once. */
+static int on_data_msg(const struct nlmsghdr *nlh, void *arg)
+{
+	struct answer *ans = arg;
+
+	if (ans->cb && !ans->error && ans->cb(nlh, ans->data) != MNL_CB_OK)
+		ans->error = neg_errno();
+	return MNL_CB_OK;
+}
+
+/* Whether buf holds the final message (ACK, error or NLMSG_DONE) for seq. */
+static bool answer_ends_in(const void *buf, size_t len, uint32_t seq)
+{
+	const struct nlmsghdr *nlh = buf;
+	int rest = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+		if (nlh->nlmsg_seq == seq &&
+		    (nlh->nlmsg_type == NLMSG_ERROR ||
+		     nlh->nlmsg_type == NLMSG_DONE))
+			return true;
+	}
+	return false;
+}
+
+int ipto_nl_request(struct ipto_nl *nl, struct nlmsghdr *nlh,
+		    mnl_cb_t cb, void *data)
+{
+	/* not const: libmnl 1.0.4's mnl_cb_run2() takes a plain pointer */
+	static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = on_error_msg,
+		[NLMSG_DONE] = on_done_msg,
+	};
+	struct answer ans = { .nl = nl, .cb = cb, .data = data };
+	int ret = MNL_CB_OK;
+	bool ended = false;
+
+	clear_extack(nl);
+	/* A dump ends with NLMSG_DONE; anything else is made to end in an ACK. */
+	if ((nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return neg_errno();
+
+	/* Read up to the final message even after a failure, so that the
+	 * next request starts on a clean socket.
+	 */
+	while (!ended) {
+		ssize_t len = mnl_socket_recvfrom(nl->sock, nl->rx,
+						  sizeof(nl->rx));
+
+		if (len < 0)
+			return neg_errno();
+		ended = answer_ends_in(nl->rx, len, nlh->nlmsg_seq);
+		if (ret != MNL_CB_OK)
+			continue;
+		ret = mnl_cb_run2(nl->rx, len, nlh->nlmsg_seq, nl->portid,
+				  on_data_msg, &ans, ctl_cbs,
+				  MNL_ARRAY_SIZE(ctl_cbs));
+		/* libmnl's own checks: sender, sequence, interrupted dump */
+		if (ret == MNL_CB_ERROR && !ans.error)
+			ans.error = neg_errno();
+	}
+	return ans.error;
+}
+
+/* Puts a generic netlink request header into the handle's buffer. */
+static struct nlmsghdr *put_request(struct ipto_nl *nl, uint16_t family,
+				    uint8_t cmd, uint8_t version,
+				    uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->tx);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	if (++nl->seq == 0)	/* libmnl does not check sequence number 0 */
+		++nl->seq;
+	nlh->nlmsg_seq = nl->seq;
+
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = version;
+	return nlh;
+}
+
+struct nlmsghdr *ipto_nl_msg(struct ipto_nl *nl, uint8_t cmd, uint16_t flags)
+{
+	return put_request(nl, nl->family, cmd, IPTO_GENL_VERSION, flags);
+}
+
+static int on_family_attr(const struct nlattr *attr, void *data)
+{
+	uint16_t *family = data;
+
+	if (mnl_attr_get_type(attr) != CTRL_ATTR_FAMILY_ID)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
+		return MNL_CB_ERROR;
+	*family = mnl_attr_get_u16(attr);
+	return MNL_CB_OK;
+}
+
+static int on_family_msg(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, GENL_HDRLEN, on_family_attr, data);
+}
+
+/* Looks up the id of the "ipto" family; -ENOENT if there is none. */
+static int resolve_family(struct ipto_nl *nl)
+{
+	struct nlmsghdr *nlh;
+	uint16_t family = 0;
+	int ret;
+
+	nlh = put_request(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, IPTO_GENL_NAME);
+	ret = ipto_nl_request(nl, nlh, on_family_msg, &family);
+	if (ret < 0)
+		return ret;
+	if (family == 0)
+		return -EBADMSG;
+	nl->family = family;
+	return 0;
+}
+
+static int open_socket(struct ipto_nl *nl)
+{
+	int one = 1;
+
+	nl->sock = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	if (!nl->sock)
+		return neg_errno();
+	if (mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK,
+				  &one, sizeof(one)) < 0 ||
+	    mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK,
+				  &one, sizeof(one)) < 0 ||
+	    mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0)
+		return neg_errno();
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = (uint32_t)time(NULL);
+	return 0;
+}
+
+struct ipto_nl *ipto_nl_open(char *err, size_t errlen)
+{
+	struct ipto_nl *nl = calloc(1, sizeof(*nl));
+	int ret;
+
+	if (!nl) {
+		snprintf(err, errlen, "ipto: %s", strerror(errno));
+		return NULL;
+	}
+
+	ret = open_socket(nl);
+	if (ret < 0) {
+		snprintf(err, errlen, "ipto: cannot open a netlink socket: %s",
+			 strerror(-ret));
+		goto fail;
+	}
+
+	ret = resolve_family(nl);
+	if (ret == -ENOENT) {
+		snprintf(err, errlen, "ipto: generic netlink family not found (is the ipto module loaded?)");
+		goto fail;
+	}
+	if (ret < 0) {
+		snprintf(err, errlen, "ipto: cannot look up the generic netlink family: %s%s%s",
+			 strerror(-ret), nl->extack[0] ? ": " : "", nl->extack);
+		goto fail;
+	}
+	return nl;
+
+fail:
+	ipto_nl_close(nl);
+	errno = -ret;
+	return NULL;
+}
+
+void ipto_nl_close(struct ipto_nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl);
+}
+
+const char *ipto_nl_extack(const struct ipto_nl *nl)
+{
+	return nl->extack[0] ? nl->extack : NULL;
+}
+
+bool ipto_nl_extack_offset(const struct ipto_nl *nl, uint32_t *offset)
+{
+	if (nl->has_extack_offset)
+		*offset = nl->extack_offset;
+	return nl->has_extack_offset;
+}

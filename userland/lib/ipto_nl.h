@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ipto_nl: the generic netlink client shared by the ipto tools (libmnl based):
+ * the socket, the "ipto" family lookup, requests, answers and extended ACKs.
+ */
+#ifndef IPTO_NL_H
+#define IPTO_NL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libmnl/libmnl.h>
+
+struct ipto_nl;
+
+/*
+ * Opens a generic netlink socket with extended ACKs and resolves the "ipto"
+ * family.  On failure returns NULL, sets errno and writes a one-line
+ * message into err (ENOENT: the family is missing, the module is not loaded).
+ */
+struct ipto_nl *ipto_nl_open(char *err, size_t errlen);
+
+void ipto_nl_close(struct ipto_nl *nl);
+
+/*
+ * Starts a request for cmd in the handle's own buffer and returns its header,
+ * to which the caller adds attributes with mnl_attr_put*().  flags adds to
+ * NLM_F_REQUEST, e.g. NLM_F_DUMP.  Valid until the next ipto_nl_msg().
+ */
+struct nlmsghdr *ipto_nl_msg(struct ipto_nl *nl, uint8_t cmd, uint16_t flags);
+
+/*
+ * Sends a request built by ipto_nl_msg() and runs cb over each answer message
+ * (a dump's parts, or a plain request's reply), reading the whole answer up
+ * to its final ACK or NLMSG_DONE.  The callback's attributes start after the
+ * struct genlmsghdr.  cb returns MNL_CB_OK to go on; MNL_CB_ERROR, with
+ * errno set, fails the request (the rest of the answer is read and dropped).
+ * cb may be NULL for a request that expects just the ACK.
+ *
+ * Returns 0 or a negative errno: the kernel's error, or a local one.  After a
+ * kernel error, ipto_nl_extack() and ipto_nl_extack_offset() tell more.
+ */
+int ipto_nl_request(struct ipto_nl *nl, struct nlmsghdr *nlh,
+		    mnl_cb_t cb, void *data);
+
+/* The extended ACK message of the last request, or NULL if it had none. */
+const char *ipto_nl_extack(const struct ipto_nl *nl);
+
+/*
+ * Whether the last request's extended ACK named an offending attribute; if
+ * so, stores its byte offset in the request message at *offset.
+ */
+bool ipto_nl_extack_offset(const struct ipto_nl *nl, uint32_t *offset);
+
+#endif /* IPTO_NL_H */
