@@ -27,7 +27,6 @@ static const char * const ipto_action_names[] = {
 	.max = _max,							\
 }
 
-
 const struct ipto_setting ipto_settings_table[IPTO_SETTING_COUNT] = {
 	[IPTO_SETTING_ANNOUNCE_COUNT] =
 		IPTO_SETTING(announce_count, IPTO_DEV_A_ANNOUNCE_COUNT, NLA_U32,
@@ -170,22 +169,34 @@ static const struct kernel_param_ops ipto_param_ops = {
 	.get = ipto_param_get,
 };
 
-#define IPTO_PARAM(_name, _index, _desc)					\
-	module_param_cb(_name, &ipto_param_ops,				\
-			(void *)&ipto_settings_table[_index], 0644);	\
-	MODULE_PARM_DESC(_name, _desc)
+/* The parameter's argument is its row in the (read-only) settings table. */
+#define IPTO_PARAM_ARG(_index) ((void *)&ipto_settings_table[_index])
 
-IPTO_PARAM(announce_count, IPTO_SETTING_ANNOUNCE_COUNT,
-	   "gratuitous ARP / unsolicited NA packets sent per adoption, 0-100 (default 3)");
-IPTO_PARAM(announce_interval_ms, IPTO_SETTING_ANNOUNCE_INTERVAL_MS,
-	   "milliseconds between announcements, 10-10000 (default 200)");
-IPTO_PARAM(reply_rate, IPTO_SETTING_REPLY_RATE,
-	   "error replies per second per device, 1-1000000 (default 1000)");
-IPTO_PARAM(reply_burst, IPTO_SETTING_REPLY_BURST,
-	   "error reply burst per device, 1-1000000 (default 200)");
-IPTO_PARAM(lease_ms, IPTO_SETTING_LEASE_MS,
-	   "daemon lease in milliseconds, 0 (none) or 50-600000 (default 0)");
-IPTO_PARAM(echo_reply, IPTO_SETTING_ECHO_REPLY,
-	   "answer ICMP echo to adopted addresses, 0 or 1 (default 1)");
-IPTO_PARAM(default_action, IPTO_SETTING_DEFAULT_ACTION,
-	   "action when no service matches: reject, drop or serve (default reject)");
+module_param_cb(announce_count, &ipto_param_ops,
+		IPTO_PARAM_ARG(IPTO_SETTING_ANNOUNCE_COUNT), 0644);
+MODULE_PARM_DESC(announce_count,
+		 "gratuitous ARP / unsolicited NA packets per adoption, 0-100 (default 3)");
+module_param_cb(announce_interval_ms, &ipto_param_ops,
+		IPTO_PARAM_ARG(IPTO_SETTING_ANNOUNCE_INTERVAL_MS), 0644);
+MODULE_PARM_DESC(announce_interval_ms,
+		 "milliseconds between announcements, 10-10000 (default 200)");
+module_param_cb(reply_rate, &ipto_param_ops,
+		IPTO_PARAM_ARG(IPTO_SETTING_REPLY_RATE), 0644);
+MODULE_PARM_DESC(reply_rate,
+		 "error replies per second per device, 1-1000000 (default 1000)");
+module_param_cb(reply_burst, &ipto_param_ops,
+		IPTO_PARAM_ARG(IPTO_SETTING_REPLY_BURST), 0644);
+MODULE_PARM_DESC(reply_burst,
+		 "error reply burst per device, 1-1000000 (default 200)");
+module_param_cb(lease_ms, &ipto_param_ops,
+		IPTO_PARAM_ARG(IPTO_SETTING_LEASE_MS), 0644);
+MODULE_PARM_DESC(lease_ms,
+		 "daemon lease in milliseconds, 0 (none) or 50-600000 (default 0)");
+module_param_cb(echo_reply, &ipto_param_ops,
+		IPTO_PARAM_ARG(IPTO_SETTING_ECHO_REPLY), 0644);
+MODULE_PARM_DESC(echo_reply,
+		 "answer ICMP echo to adopted addresses, 0 or 1 (default 1)");
+module_param_cb(default_action, &ipto_param_ops,
+		IPTO_PARAM_ARG(IPTO_SETTING_DEFAULT_ACTION), 0644);
+MODULE_PARM_DESC(default_action,
+		 "action when no service matches: reject, drop or serve (default reject)");

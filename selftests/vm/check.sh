@@ -12,12 +12,10 @@
 # VM_TIMEOUT (s, per boot).  Logs: build/logs/<series>/.
 set -uo pipefail
 
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/vm.sh"
 KERNELS=${KERNELS:-6.1 6.12}
 T=${T:-}
 TEST_TIMEOUT=${TEST_TIMEOUT:-240}
-VM_TIMEOUT=${VM_TIMEOUT:-1500}
-IPTO_VERSION=${IPTO_VERSION:-0.1}
 
 all_tests=$(cd "$TOP/selftests" && ls -- *.sh | sed 's/\.sh$//' | grep -vx lib)
 if [ -n "$T" ]; then
@@ -40,94 +38,43 @@ ktap() {	# ktap STATUS DESCRIPTION [REASON]
 	esac
 }
 
-# Newest installed Debian kernel of a series, e.g. 6.1 -> 6.1.0-56-amd64.
-kernel_of_series() {
-	ls /boot/vmlinuz-"$1".* /boot/vmlinuz-"$1"-* 2>/dev/null | sed 's|/boot/vmlinuz-||' |
-		sort -V | tail -n 1
-}
-
 run_kernel() {
-	local series=$1 kver dir stage t line status ms reason log start
+	local series=$1 t line status ms reason log start qemu_rc
 
-	dir=$TOP/build/logs/$series
-	rm -rf "$dir"
-	mkdir -p "$dir/logs"
-	kver=$(kernel_of_series "$series")
-	if [ -z "$kver" ] || [ ! -d "/lib/modules/$kver/build" ]; then
-		ktap fail "$series build" "no installed kernel image and headers for $series (make deps)"
-		return
-	fi
-	echo "# kernel $series: $kver, logs in build/logs/$series/"
 	start=$(date +%s)
-
-	# Module, built in a copy of the sources so kernels do not share objects.
-	mkdir -p "$dir/src"
-	cp -r "$TOP/Kbuild" "$TOP/kmod" "$TOP/uapi" "$dir/src/"
-	rm -f "$dir/src/kmod/"*.o "$dir/src/kmod/"*.ko "$dir/src/kmod/".*.cmd
-	if ! make -C "/lib/modules/$kver/build" M="$dir/src" W=1 \
-		IPTO_VERSION="$IPTO_VERSION" modules >"$dir/build.log" 2>&1; then
-		ktap fail "$series build" "module build failed: $(grep -m1 -E 'error' "$dir/build.log")"
-		return
-	fi
-	if grep -q 'warning:' "$dir/build.log"; then
-		ktap fail "$series build" "W=1 warning: $(grep -m1 'warning:' "$dir/build.log")"
+	if ! vm_prepare "$series"; then
+		ktap fail "$series build" "$VM_ERROR"
 		return
 	fi
 	ktap ok "$series build"
+	echo "# kernel $series: $VM_KVER, logs in build/logs/$series/"
+	vm_boot "$series" selftests "$tests" "$TEST_TIMEOUT"
+	qemu_rc=$?
 
-	# Module tree: the real one plus updates/ipto.ko, indexed here
-	# (depmod in the guest over 9p takes minutes under TCG).
-	stage=$dir/modroot/lib/modules/$kver
-	mkdir -p "$stage/updates"
-	ln -s "/lib/modules/$kver/kernel" "$stage/kernel"
-	cp "/lib/modules/$kver/"modules.{order,builtin,builtin.modinfo} "$stage/"
-	cp "$dir/src/kmod/ipto.ko" "$stage/updates/"
-	depmod -b "$dir/modroot" "$kver"
-
-	"$TOP/selftests/vm/mkinitramfs.sh" "$kver" "$dir/initramfs.cpio.gz" || {
-		ktap fail "$series boot" "could not build the initramfs"
-		return
-	}
-	printf 'TESTS="%s"\nTEST_TIMEOUT=%s\n' "$tests" "$TEST_TIMEOUT" >"$dir/run.env"
-	: >"$dir/results.txt"
-
-	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
-		-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
-		-nodefaults -nographic -no-reboot -monitor none \
-		-serial "file:$dir/console.log" -serial "file:$dir/results.txt" \
-		-kernel "/boot/vmlinuz-$kver" -initrd "$dir/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 loglevel=5 iptorun=build/logs/$series" \
-		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
-		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
-		-fsdev local,id=ipto,path="$TOP",security_model=none,multidevs=remap \
-		-device virtio-9p-pci,fsdev=ipto,mount_tag=ipto \
-		>"$dir/qemu.log" 2>&1
-	local qemu_rc=$?
-
-	if ! grep -q '^IPTO-RESULT started' "$dir/results.txt"; then
-		ktap fail "$series boot" "guest did not boot (qemu exit $qemu_rc): $(grep -m1 -E 'IPTO-RESULT|Kernel panic|initramfs:' "$dir/results.txt" "$dir/console.log" | head -1)"
+	if ! grep -q '^IPTO-RESULT started' "$VM_DIR/results.txt"; then
+		ktap fail "$series boot" "guest did not boot (qemu exit $qemu_rc): $(grep -h -m1 -E 'IPTO-RESULT|Kernel panic|initramfs:' "$VM_DIR/results.txt" "$VM_DIR/console.log" | head -1)"
 		return
 	fi
 	for t in $tests; do
-		line=$(grep -m1 "^RESULT $t " "$dir/results.txt")
+		line=$(grep -m1 "^RESULT $t " "$VM_DIR/results.txt")
 		if [ -z "$line" ]; then
 			ktap fail "$series $t" "no result: guest crashed or timed out, see build/logs/$series/console.log"
 			continue
 		fi
 		read -r _ _ status ms reason <<<"$line"
 		ktap "$status" "$series $t" "$reason"
-		log=$dir/logs/$t.log
+		log=$VM_DIR/logs/$t.log
 		if [ "$status" = fail ] && [ -f "$log" ]; then
 			tail -n 15 "$log" | sed 's/^/#   /'
 		fi
 		echo "#   $t: ${ms} ms"
 	done
-	if ! grep -q '^IPTO-RESULT done' "$dir/results.txt"; then
+	if ! grep -q '^IPTO-RESULT done' "$VM_DIR/results.txt"; then
 		ktap fail "$series guest" "guest did not finish (qemu exit $qemu_rc, VM_TIMEOUT=${VM_TIMEOUT}s)"
 	fi
-	# Reports the guest could not attribute (a panic, say) still fail.
-	if grep -q -E 'Kernel panic|BUG:|Oops' "$dir/console.log"; then
-		ktap fail "$series console" "$(grep -m1 -E 'Kernel panic|BUG:|Oops' "$dir/console.log")"
+	# Reports the guest could not attribute to a test (a panic) still fail.
+	if grep -q -E 'Kernel panic|BUG:|Oops' "$VM_DIR/console.log"; then
+		ktap fail "$series console" "$(grep -m1 -E 'Kernel panic|BUG:|Oops' "$VM_DIR/console.log")"
 	fi
 	echo "# kernel $series: $(($(date +%s) - start)) s"
 }

@@ -4,7 +4,7 @@
 # guest.sh - PID 1 of the test VM.  Runs inside the guest with the host's
 # root file system (read-only) and the project tree at /run/ipto/src.
 #
-# For each test named in run.env it runs selftests/<test>.sh under a
+# For each test named in run.env it runs $SCRIPT_DIR/<test>.sh under a
 # timeout, then cleans up what the test left (namespaces, the module) and
 # checks the kernel: a new WARNING/BUG/Oops/lockdep/refcount/KFENCE report
 # in the kernel log, or a taint other than out-of-tree/unsigned module,
@@ -73,7 +73,7 @@ for t in $TESTS; do
 	log=$RUN/logs/$t.log
 	before=$(log_lines)
 	start=$(date +%s%N)
-	timeout -k 5 "$TEST_TIMEOUT" bash "$SRC/selftests/$t.sh" >"$log" 2>&1 </dev/null
+	timeout -k 5 "$TEST_TIMEOUT" bash "$SRC/$SCRIPT_DIR/$t.sh" >"$log" 2>&1 </dev/null
 	rc=$?
 	ms=$((($(date +%s%N) - start) / 1000000))
 	status=ok

@@ -63,6 +63,7 @@ enum ipto_cmd {
 
 	__IPTO_CMD_MAX
 };
+
 #define IPTO_CMD_MAX (__IPTO_CMD_MAX - 1)
 
 /**
@@ -79,6 +80,7 @@ enum ipto_action {
 
 	__IPTO_ACTION_MAX
 };
+
 #define IPTO_ACTION_MAX (__IPTO_ACTION_MAX - 1)
 
 enum ipto_dev_attr {
@@ -96,6 +98,7 @@ enum ipto_dev_attr {
 
 	__IPTO_DEV_A_MAX
 };
+
 #define IPTO_DEV_A_MAX (__IPTO_DEV_A_MAX - 1)
 
 /* Ranges of the device settings (inclusive). */

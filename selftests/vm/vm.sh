@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm.sh - sourced by check.sh and demo.sh: build ipto.ko for one installed
+# Debian kernel, stage it in a module tree, and boot that kernel in QEMU
+# (TCG) with the host root shared read-only and the project tree
+# read-write.  Inside, selftests/vm/guest.sh runs the scripts named in
+# run.env.  Everything of one run lands in build/logs/<series>/.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+VM_TIMEOUT=${VM_TIMEOUT:-1500}
+IPTO_VERSION=${IPTO_VERSION:-0.1}
+
+# Newest installed Debian kernel of a series, e.g. 6.1 -> 6.1.0-56-amd64.
+kernel_of_series() {
+	ls /boot/vmlinuz-"$1".* /boot/vmlinuz-"$1"-* 2>/dev/null | sed 's|/boot/vmlinuz-||' |
+		sort -V | tail -n 1
+}
+
+# vm_prepare SERIES: sets VM_KVER and VM_DIR, builds the module and the
+# boot files; on failure sets VM_ERROR and returns 1.
+vm_prepare() {
+	local series=$1 stage
+
+	VM_DIR=$TOP/build/logs/$series
+	VM_ERROR=""
+	rm -rf "$VM_DIR"
+	mkdir -p "$VM_DIR/logs"
+	VM_KVER=$(kernel_of_series "$series")
+	if [ -z "$VM_KVER" ] || [ ! -d "/lib/modules/$VM_KVER/build" ]; then
+		VM_ERROR="no installed kernel image and headers for $series (make deps)"
+		return 1
+	fi
+
+	# Built in a copy of the sources so kernels do not share objects.
+	mkdir -p "$VM_DIR/src"
+	cp -r "$TOP/Kbuild" "$TOP/kmod" "$TOP/uapi" "$VM_DIR/src/"
+	rm -f "$VM_DIR/src/kmod/"*.o "$VM_DIR/src/kmod/"*.ko "$VM_DIR/src/kmod/".*.cmd
+	if ! make -C "/lib/modules/$VM_KVER/build" M="$VM_DIR/src" W=1 \
+		IPTO_VERSION="$IPTO_VERSION" modules >"$VM_DIR/build.log" 2>&1; then
+		VM_ERROR="module build failed: $(grep -m1 -E 'error' "$VM_DIR/build.log")"
+		return 1
+	fi
+	if grep -q 'warning:' "$VM_DIR/build.log"; then
+		VM_ERROR="W=1 warning: $(grep -m1 'warning:' "$VM_DIR/build.log")"
+		return 1
+	fi
+
+	# The real module tree plus updates/ipto.ko, indexed here: depmod in
+	# the guest over 9p takes minutes under TCG.
+	stage=$VM_DIR/modroot/lib/modules/$VM_KVER
+	mkdir -p "$stage/updates"
+	ln -s "/lib/modules/$VM_KVER/kernel" "$stage/kernel"
+	cp "/lib/modules/$VM_KVER/"modules.{order,builtin,builtin.modinfo} "$stage/"
+	cp "$VM_DIR/src/kmod/ipto.ko" "$stage/updates/"
+	depmod -b "$VM_DIR/modroot" "$VM_KVER"
+
+	if ! "$TOP/selftests/vm/mkinitramfs.sh" "$VM_KVER" "$VM_DIR/initramfs.cpio.gz"; then
+		VM_ERROR="could not build the initramfs"
+		return 1
+	fi
+}
+
+# vm_boot SERIES SCRIPT_DIR SCRIPTS TIMEOUT_PER_SCRIPT: runs the scripts
+# (names without .sh, relative to the project) in the guest; returns
+# QEMU's (or timeout's) exit status.  Results: $VM_DIR/results.txt.
+vm_boot() {
+	local series=$1
+
+	printf 'SCRIPT_DIR="%s"\nTESTS="%s"\nTEST_TIMEOUT=%s\n' "$2" "$3" "$4" >"$VM_DIR/run.env"
+	: >"$VM_DIR/results.txt"
+	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
+		-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
+		-nodefaults -nographic -no-reboot -monitor none \
+		-serial "file:$VM_DIR/console.log" -serial "file:$VM_DIR/results.txt" \
+		-kernel "/boot/vmlinuz-$VM_KVER" -initrd "$VM_DIR/initramfs.cpio.gz" \
+		-append "console=ttyS0 panic=-1 loglevel=5 iptorun=build/logs/$series" \
+		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
+		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+		-fsdev local,id=ipto,path="$TOP",security_model=none,multidevs=remap \
+		-device virtio-9p-pci,fsdev=ipto,mount_tag=ipto \
+		>"$VM_DIR/qemu.log" 2>&1
+}
