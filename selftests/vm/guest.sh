@@ -68,6 +68,16 @@ cleanup_after_test() {
 
 log_lines() { dmesg | wc -l; }
 
+# The letters the kernel prints for taint bits (Documentation/admin-guide/
+# tainted-kernels.rst), for the bits set in $1.
+taint_letters() {
+	local letters=PFSRMBUDAWCIOELKXTN out="" i
+	for ((i = 0; i < ${#letters}; i++)); do
+		[ $(($1 >> i & 1)) -eq 1 ] && out+=${letters:i:1}
+	done
+	echo "$1 ($out)"
+}
+
 taint_seen=0
 for t in $TESTS; do
 	log=$RUN/logs/$t.log
@@ -97,7 +107,7 @@ for t in $TESTS; do
 	if [ $((taint & ~ALLOWED_TAINT)) -ne 0 ] && [ "$taint_seen" = 0 ]; then
 		taint_seen=1
 		status=fail
-		reason="kernel tainted: $taint"
+		reason="${reason:+$reason; }kernel tainted: $(taint_letters "$taint")"
 	fi
 	report "RESULT $t $status $ms ${reason:-}"
 done
