@@ -7,8 +7,9 @@
  * cluster in a namespace, the place its settings and counters live, and it
  * names the lower device on which adopted addresses are announced.  It
  * follows its lower device: its operational state mirrors the lower's, and
- * it is deleted when the lower device is deleted or leaves the namespace.
- * Unloading the module deletes every ipto device in every namespace.
+ * it is deleted when the lower device is deleted or leaves the namespace,
+ * releasing what it adopted.  Unloading the module deletes every ipto
+ * device in every namespace.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
@@ -17,9 +18,11 @@
 #include <linux/rtnetlink.h>
 #include <net/rtnetlink.h>
 
+#include "addr.h"
 #include "compat.h"
 #include "device.h"
 #include "pernet.h"
+#include "service.h"
 #include "sysfs.h"
 
 static struct rtnl_link_ops ipto_link_ops;
@@ -68,6 +71,8 @@ static void ipto_uninit(struct net_device *dev)
 {
 	struct ipto_dev *ipto = netdev_priv(dev);
 
+	ipto_addr_release_all(ipto);
+	ipto_services_free(ipto);
 	list_del(&ipto->list);
 	ipto_net(dev_net(dev))->devices_gen++;
 	netdev_put(ipto->lower, &ipto->lower_tracker);
@@ -144,6 +149,9 @@ static int ipto_newlink(struct net *src_net, struct net_device *dev,
 	ipto->dev = dev;
 	ipto->lower = lower;
 	ipto_settings_load_defaults(&ipto->settings);
+	INIT_LIST_HEAD(&ipto->addrs);
+	RCU_INIT_POINTER(ipto->services, NULL);
+	ipto_ratelimit_init(&ipto->ratelimit);
 	ipto_sysfs_attach(dev);
 
 	ret = register_netdevice(dev);

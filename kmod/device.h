@@ -6,7 +6,10 @@
 #include <linux/list.h>
 #include <linux/netdevice.h>
 
+#include "ratelimit.h"
 #include "settings.h"
+
+struct ipto_services;
 
 /**
  * struct ipto_dev - private part of an ipto net_device
@@ -16,6 +19,12 @@
  * @lower_tracker: reference tracker for @lower
  * @list: entry in struct ipto_net.devices; protected by RTNL
  * @settings: tunables; see struct ipto_settings for the locking
+ * @addrs: addresses adopted on this device (struct ipto_addr.dev_list),
+ *	oldest first; protected by ipto_net.lock
+ * @services: the service rules; replaced whole under RTNL, read under RCU
+ * @services_gen: bumped when @services is replaced, for dump consistency;
+ *	protected by RTNL
+ * @ratelimit: bounds the error replies sent for this device's addresses
  */
 struct ipto_dev {
 	struct net_device *dev;
@@ -23,6 +32,10 @@ struct ipto_dev {
 	netdevice_tracker lower_tracker;
 	struct list_head list;
 	struct ipto_settings settings;
+	struct list_head addrs;
+	struct ipto_services __rcu *services;
+	unsigned int services_gen;
+	struct ipto_ratelimit ratelimit;
 };
 
 bool ipto_dev_is_ipto(const struct net_device *dev);

@@ -7,27 +7,95 @@
  * Handlers run under RTNL, which protects the device list and serialises
  * them against device creation, deletion and sysfs writes.
  */
+#include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <net/addrconf.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "addr.h"
 #include "compat.h"
 #include "device.h"
 #include "netlink.h"
 #include "pernet.h"
+#include "service.h"
 
 static struct genl_family ipto_genl_family;
 
+/*
+ * Full ranges: the compact NLA_POLICY_RANGE() holds 16-bit bounds only.
+ * Not const because 6.1's NLA_POLICY_FULL_RANGE() takes a plain pointer.
+ */
+#define IPTO_RANGE(_name, _min, _max) \
+	static struct netlink_range_validation ipto_range_##_name __ro_after_init = { \
+		.min = (_min), .max = (_max) }
+
+IPTO_RANGE(announce_count, IPTO_ANNOUNCE_COUNT_MIN, IPTO_ANNOUNCE_COUNT_MAX);
+IPTO_RANGE(announce_interval, IPTO_ANNOUNCE_INTERVAL_MS_MIN, IPTO_ANNOUNCE_INTERVAL_MS_MAX);
+IPTO_RANGE(reply_rate, IPTO_REPLY_RATE_MIN, IPTO_REPLY_RATE_MAX);
+IPTO_RANGE(reply_burst, IPTO_REPLY_BURST_MIN, IPTO_REPLY_BURST_MAX);
+IPTO_RANGE(lease, 0, IPTO_LEASE_MS_MAX);
+IPTO_RANGE(node, 0, IPTO_NODE_ID_MAX);
+IPTO_RANGE(svc_node, 1, IPTO_NODE_ID_MAX);
+
+#define IPTO_POLICY_DEV						\
+	[IPTO_DEV_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),		\
+	[IPTO_DEV_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }
+
 static const struct nla_policy ipto_dev_get_policy[IPTO_DEV_A_MAX + 1] = {
-	[IPTO_DEV_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[IPTO_DEV_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	IPTO_POLICY_DEV,
 };
+
+static const struct nla_policy ipto_dev_set_policy[IPTO_DEV_A_MAX + 1] = {
+	IPTO_POLICY_DEV,
+	[IPTO_DEV_A_ANNOUNCE_COUNT] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_announce_count),
+	[IPTO_DEV_A_ANNOUNCE_INTERVAL_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_announce_interval),
+	[IPTO_DEV_A_REPLY_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_reply_rate),
+	[IPTO_DEV_A_REPLY_BURST] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_reply_burst),
+	[IPTO_DEV_A_LEASE_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_lease),
+	[IPTO_DEV_A_ECHO_REPLY] = NLA_POLICY_MAX(NLA_U8, 1),
+	[IPTO_DEV_A_DEFAULT_ACTION] = NLA_POLICY_MAX(NLA_U8, IPTO_ACTION_MAX),
+};
+
+static const struct nla_policy ipto_addr_policy[IPTO_ADDR_A_MAX + 1] = {
+	[IPTO_ADDR_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[IPTO_ADDR_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[IPTO_ADDR_A_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
+	[IPTO_ADDR_A_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[IPTO_ADDR_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[IPTO_ADDR_A_NODE] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_node),
+};
+
+static const struct nla_policy ipto_svc_policy[IPTO_SVC_A_MAX + 1] = {
+	[IPTO_SVC_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[IPTO_SVC_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[IPTO_SVC_A_NODE] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_svc_node),
+	[IPTO_SVC_A_NAME] = { .type = NLA_NUL_STRING, .len = IPTO_SERVICE_NAME_LEN - 1 },
+	[IPTO_SVC_A_PROTO] = { .type = NLA_U8 },
+	[IPTO_SVC_A_PORT_MIN] = NLA_POLICY_MIN(NLA_U16, 1),
+	[IPTO_SVC_A_PORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1),
+	[IPTO_SVC_A_ACTION] = NLA_POLICY_MAX(NLA_U8, IPTO_ACTION_MAX),
+};
+
+/* A missing mandatory attribute: say which, in text and in the extack. */
+#define IPTO_REQUIRE(_info, _type, _what) ({					\
+	struct genl_info *__info = (_info);					\
+	int __type = (_type);							\
+	bool __present = !!__info->attrs[__type];				\
+	if (!__present) {							\
+		NL_SET_ERR_MSG_MOD(__info->extack, "missing " _what);		\
+		NL_SET_ERR_ATTR_MISS(__info->extack, NULL, __type);		\
+	}									\
+	__present;								\
+})
 
 /*
  * Finds the ipto device a request names by exactly one of ifindex and
- * ifname, in the requester's namespace.  Caller holds RTNL.
+ * ifname (attributes 1 and 2 of every attribute set), in the requester's
+ * namespace.  Caller holds RTNL.
  */
 static struct ipto_dev *ipto_lookup_dev(struct net *net, struct nlattr **attrs,
 					struct netlink_ext_ack *extack)
@@ -36,9 +104,12 @@ static struct ipto_dev *ipto_lookup_dev(struct net *net, struct nlattr **attrs,
 	struct nlattr *ifname = attrs[IPTO_DEV_A_IFNAME];
 	struct net_device *dev;
 
+	BUILD_BUG_ON((int)IPTO_ADDR_A_IFINDEX != (int)IPTO_DEV_A_IFINDEX ||
+		     (int)IPTO_SVC_A_IFINDEX != (int)IPTO_DEV_A_IFINDEX ||
+		     (int)IPTO_ADDR_A_IFNAME != (int)IPTO_DEV_A_IFNAME ||
+		     (int)IPTO_SVC_A_IFNAME != (int)IPTO_DEV_A_IFNAME);
 	if (!ifindex == !ifname) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "name the device by exactly one of IPTO_DEV_A_IFINDEX and IPTO_DEV_A_IFNAME");
+		NL_SET_ERR_MSG_MOD(extack, "name the device by exactly one of ifindex and ifname");
 		return ERR_PTR(-EINVAL);
 	}
 	if (ifindex)
@@ -54,6 +125,26 @@ static struct ipto_dev *ipto_lookup_dev(struct net *net, struct nlattr **attrs,
 		return ERR_PTR(-EOPNOTSUPP);
 	}
 	return netdev_priv(dev);
+}
+
+/* A dump request carries only its device, or nothing for DEV_GET. */
+static int ipto_dump_only_dev(struct nlattr **attrs, int maxattr, bool dev_allowed,
+			      struct netlink_ext_ack *extack)
+{
+	int i;
+
+	for (i = 1; i <= maxattr; i++) {
+		bool is_dev = i == IPTO_DEV_A_IFINDEX || i == IPTO_DEV_A_IFNAME;
+
+		if (!attrs[i] || (dev_allowed && is_dev))
+			continue;
+		if (dev_allowed)
+			NL_SET_ERR_MSG_ATTR(extack, attrs[i], "this dump takes only the device");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, attrs[i], "a device dump takes no attributes");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int ipto_dev_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
@@ -111,15 +202,11 @@ static int ipto_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct ipto_net *in = ipto_net(sock_net(skb->sk));
 	struct ipto_dev *ipto;
 	unsigned long index = 0;
-	int i;
+	int ret;
 
-	for (i = 1; i <= IPTO_DEV_A_MAX; i++) {
-		if (attrs[i]) {
-			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[i],
-					    "a device dump takes no attributes");
-			return -EINVAL;
-		}
-	}
+	ret = ipto_dump_only_dev(attrs, IPTO_DEV_A_MAX, false, cb->extack);
+	if (ret)
+		return ret;
 
 	rtnl_lock();
 	cb->seq = in->devices_gen;
@@ -128,6 +215,390 @@ static int ipto_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			continue;
 		if (ipto_dev_fill(skb, ipto, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
+			break;
+		DUMP_SENT(cb)++;
+	}
+	rtnl_unlock();
+	return skb->len;
+}
+
+static int ipto_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *lease = info->attrs[IPTO_DEV_A_LEASE_MS];
+	const struct ipto_setting *d;
+	struct ipto_dev *ipto;
+	int ret = 0;
+
+	if (lease && nla_get_u32(lease) && nla_get_u32(lease) < IPTO_LEASE_MS_MIN) {
+		NL_SET_ERR_MSG_ATTR(info->extack, lease, "a lease is 0 (none) or at least 50 ms");
+		return -ERANGE;
+	}
+	rtnl_lock();
+	ipto = ipto_lookup_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(ipto)) {
+		ret = PTR_ERR(ipto);
+		goto out;
+	}
+	/* The policy checked every value: apply all or, above, none. */
+	for (d = ipto_settings_table; d < ipto_settings_table + IPTO_SETTING_COUNT; d++) {
+		struct nlattr *attr = info->attrs[d->attr];
+
+		if (attr)
+			ipto_setting_set(&ipto->settings, d,
+					 d->nla_type == NLA_U8 ? nla_get_u8(attr) :
+					 nla_get_u32(attr));
+	}
+out:
+	rtnl_unlock();
+	return ret;
+}
+
+/* Reads the address of an ADDR request into @key. */
+static int ipto_addr_parse(struct genl_info *info, struct ipto_addr_key *key)
+{
+	struct nlattr *ip4 = info->attrs[IPTO_ADDR_A_IPV4];
+	struct nlattr *ip6 = info->attrs[IPTO_ADDR_A_IPV6];
+	struct nlattr *prefix = info->attrs[IPTO_ADDR_A_PREFIXLEN];
+
+	if (!ip4 == !ip6) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "give exactly one of IPTO_ADDR_A_IPV4 and IPTO_ADDR_A_IPV6");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, IPTO_ADDR_A_IPV4);
+		return -EINVAL;
+	}
+	memset(key, 0, sizeof(*key));
+	if (ip4) {
+		key->family = AF_INET;
+		key->ip4 = nla_get_in_addr(ip4);
+	} else {
+		key->family = AF_INET6;
+		key->ip6 = nla_get_in6_addr(ip6);
+	}
+	if (prefix && nla_get_u8(prefix) != (ip4 ? 32 : 128)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, prefix,
+				    "prefix out of range: an adopted address is one host, /32 or /128");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Whether @key is an address of this node; caller holds RTNL. */
+static bool ipto_addr_is_local(struct net *net, const struct ipto_addr_key *key,
+			       struct net_device **dev)
+{
+	if (key->family == AF_INET) {
+		*dev = __ip_dev_find(net, key->ip4, false);
+		return *dev;
+	}
+	*dev = NULL;
+	return ipv6_chk_addr(net, &key->ip6, NULL, 0);
+}
+
+/* Addresses no node may adopt, with the reason why. */
+static int ipto_addr_check(struct genl_info *info, const struct ipto_dev *ipto,
+			   const struct ipto_addr_key *key)
+{
+	struct nlattr *attr = info->attrs[IPTO_ADDR_A_IPV4] ?: info->attrs[IPTO_ADDR_A_IPV6];
+	struct netlink_ext_ack *extack = info->extack;
+	struct net *net = genl_info_net(info);
+	struct net_device *owner;
+
+	if (key->family == AF_INET) {
+		__be32 a = key->ip4;
+
+		if (ipv4_is_multicast(a) || ipv4_is_lbcast(a)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "a multicast or broadcast address cannot be adopted");
+			return -EINVAL;
+		}
+		if (ipv4_is_zeronet(a)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "an unspecified (0.0.0.0/8) address cannot be adopted");
+			return -EINVAL;
+		}
+		if (ipv4_is_loopback(a)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "a loopback address cannot be adopted");
+			return -EINVAL;
+		}
+	} else {
+		int type = ipv6_addr_type(&key->ip6);
+
+		if (type == IPV6_ADDR_ANY) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "the unspecified address cannot be adopted");
+			return -EINVAL;
+		}
+		if (type & IPV6_ADDR_MULTICAST) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "a multicast address cannot be adopted");
+			return -EINVAL;
+		}
+		if (type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_LINKLOCAL | IPV6_ADDR_MAPPED)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "a loopback, link-local or IPv4-mapped address cannot be adopted");
+			return -EINVAL;
+		}
+	}
+	/* An address on an ipto device is one this node adopted before. */
+	if (ipto_addr_is_local(net, key, &owner) &&
+	    (key->family == AF_INET ? !ipto_dev_is_ipto(owner) :
+	     !ipv6_chk_addr(net, &key->ip6, ipto->dev, 1))) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the address is one of this node's own addresses");
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+static int ipto_addr_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *node = info->attrs[IPTO_ADDR_A_NODE];
+	struct ipto_addr_key key;
+	struct ipto_dev *ipto;
+	int ret;
+
+	ret = ipto_addr_parse(info, &key);
+	if (ret)
+		return ret;
+	rtnl_lock();
+	ipto = ipto_lookup_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(ipto)) {
+		ret = PTR_ERR(ipto);
+		goto out;
+	}
+	ret = ipto_addr_check(info, ipto, &key);
+	if (!ret)
+		ret = ipto_addr_adopt(ipto, &key, node ? nla_get_u32(node) : 0, info->extack);
+out:
+	rtnl_unlock();
+	return ret;
+}
+
+static int ipto_addr_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ipto_addr_key key;
+	struct ipto_dev *ipto;
+	int ret;
+
+	if (info->attrs[IPTO_ADDR_A_NODE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[IPTO_ADDR_A_NODE],
+				    "release takes the device and the address only");
+		return -EINVAL;
+	}
+	ret = ipto_addr_parse(info, &key);
+	if (ret)
+		return ret;
+	rtnl_lock();
+	ipto = ipto_lookup_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(ipto))
+		ret = PTR_ERR(ipto);
+	else
+		ret = ipto_addr_release(ipto, &key, info->extack);
+	rtnl_unlock();
+	return ret;
+}
+
+static int ipto_addr_fill_stats(struct sk_buff *skb, const struct ipto_addr_stats *stats)
+{
+	struct nlattr *nest = nla_nest_start(skb, IPTO_ADDR_A_STATS);
+
+	if (!nest ||
+	    nla_put_u64_64bit(skb, IPTO_STATS_A_MATCHED, atomic64_read(&stats->matched),
+			      IPTO_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPTO_STATS_A_RST, atomic64_read(&stats->rst),
+			      IPTO_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPTO_STATS_A_ICMP, atomic64_read(&stats->icmp),
+			      IPTO_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPTO_STATS_A_DROPPED, atomic64_read(&stats->dropped),
+			      IPTO_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPTO_STATS_A_PASSED, atomic64_read(&stats->passed),
+			      IPTO_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPTO_STATS_A_SUPPRESSED, atomic64_read(&stats->suppressed),
+			      IPTO_STATS_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int ipto_addr_fill(struct sk_buff *skb, struct net *net, const struct ipto_addr *a,
+			  struct netlink_callback *cb)
+{
+	u64 age_ms = div_u64(ktime_get_boottime_ns() - a->adopted_at, NSEC_PER_MSEC);
+	struct net_device *owner;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &ipto_genl_family, NLM_F_MULTI, IPTO_CMD_ADDR_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, IPTO_ADDR_A_IFINDEX, a->ipto->dev->ifindex) ||
+	    (a->key.family == AF_INET ?
+	     nla_put_in_addr(skb, IPTO_ADDR_A_IPV4, a->key.ip4) :
+	     nla_put_in6_addr(skb, IPTO_ADDR_A_IPV6, &a->key.ip6)) ||
+	    nla_put_u32(skb, IPTO_ADDR_A_NODE, a->from_node) ||
+	    nla_put_u64_64bit(skb, IPTO_ADDR_A_AGE_MS, age_ms, IPTO_ADDR_A_PAD) ||
+	    nla_put_u8(skb, IPTO_ADDR_A_LOCAL, ipto_addr_is_local(net, &a->key, &owner)) ||
+	    ipto_addr_fill_stats(skb, &a->stats)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
+ * Resolves the device of a per-device dump and takes RTNL, which the caller
+ * drops; on error RTNL is not held.
+ */
+static struct ipto_dev *ipto_dump_dev(struct netlink_callback *cb, int maxattr)
+{
+	struct nlattr **attrs = ipto_compat_dump_attrs(cb);
+	struct ipto_dev *ipto;
+	int ret;
+
+	ret = ipto_dump_only_dev(attrs, maxattr, true, cb->extack);
+	if (ret)
+		return ERR_PTR(ret);
+	rtnl_lock();
+	ipto = ipto_lookup_dev(sock_net(cb->skb->sk), attrs, cb->extack);
+	if (IS_ERR(ipto))
+		rtnl_unlock();
+	return ipto;
+}
+
+static int ipto_addr_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct ipto_net *in = ipto_net(net);
+	struct ipto_dev *ipto;
+	struct ipto_addr *a;
+	unsigned long index = 0;
+
+	ipto = ipto_dump_dev(cb, IPTO_ADDR_A_MAX);
+	if (IS_ERR(ipto))
+		return PTR_ERR(ipto);
+	mutex_lock(&in->lock);
+	cb->seq = in->addrs_gen;
+	list_for_each_entry(a, &ipto->addrs, dev_list) {
+		if (index++ < DUMP_SENT(cb))
+			continue;
+		if (ipto_addr_fill(skb, net, a, cb))
+			break;
+		DUMP_SENT(cb)++;
+	}
+	mutex_unlock(&in->lock);
+	rtnl_unlock();
+	return skb->len;
+}
+
+static int ipto_svc_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct ipto_service svc = {};
+	struct ipto_dev *ipto;
+	int ret;
+
+	if (!IPTO_REQUIRE(info, IPTO_SVC_A_NODE, "IPTO_SVC_A_NODE (the service's node)") ||
+	    !IPTO_REQUIRE(info, IPTO_SVC_A_NAME, "IPTO_SVC_A_NAME (the service's name)") ||
+	    !IPTO_REQUIRE(info, IPTO_SVC_A_PROTO, "IPTO_SVC_A_PROTO (tcp or udp)") ||
+	    !IPTO_REQUIRE(info, IPTO_SVC_A_PORT_MIN, "IPTO_SVC_A_PORT_MIN (the first port)"))
+		return -EINVAL;
+	svc.node = nla_get_u32(attrs[IPTO_SVC_A_NODE]);
+	nla_strscpy(svc.name, attrs[IPTO_SVC_A_NAME], sizeof(svc.name));
+	svc.proto = nla_get_u8(attrs[IPTO_SVC_A_PROTO]);
+	svc.port_min = nla_get_u16(attrs[IPTO_SVC_A_PORT_MIN]);
+	svc.port_max = attrs[IPTO_SVC_A_PORT_MAX] ?
+		       nla_get_u16(attrs[IPTO_SVC_A_PORT_MAX]) : svc.port_min;
+	svc.action = attrs[IPTO_SVC_A_ACTION] ?
+		     nla_get_u8(attrs[IPTO_SVC_A_ACTION]) : IPTO_ACTION_REJECT;
+	if (!svc.name[0]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[IPTO_SVC_A_NAME],
+				    "the service name is empty");
+		return -EINVAL;
+	}
+	if (svc.proto != IPPROTO_TCP && svc.proto != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[IPTO_SVC_A_PROTO],
+				    "the protocol must be TCP (6) or UDP (17)");
+		return -EPROTONOSUPPORT;
+	}
+	if (svc.port_max < svc.port_min) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[IPTO_SVC_A_PORT_MAX],
+				    "the port range is empty: IPTO_SVC_A_PORT_MAX < IPTO_SVC_A_PORT_MIN");
+		return -EINVAL;
+	}
+	rtnl_lock();
+	ipto = ipto_lookup_dev(genl_info_net(info), attrs, info->extack);
+	if (IS_ERR(ipto))
+		ret = PTR_ERR(ipto);
+	else
+		ret = ipto_service_add(ipto, &svc, info->extack);
+	rtnl_unlock();
+	return ret;
+}
+
+static int ipto_svc_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct ipto_dev *ipto;
+	int i, ret;
+
+	if (!IPTO_REQUIRE(info, IPTO_SVC_A_NODE, "IPTO_SVC_A_NODE (the service's node)") ||
+	    !IPTO_REQUIRE(info, IPTO_SVC_A_NAME, "IPTO_SVC_A_NAME (the service's name)"))
+		return -EINVAL;
+	for (i = IPTO_SVC_A_PROTO; i <= IPTO_SVC_A_ACTION; i++) {
+		if (attrs[i]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[i],
+					    "delete takes the device, node and name only");
+			return -EINVAL;
+		}
+	}
+	rtnl_lock();
+	ipto = ipto_lookup_dev(genl_info_net(info), attrs, info->extack);
+	if (IS_ERR(ipto))
+		ret = PTR_ERR(ipto);
+	else
+		ret = ipto_service_del(ipto, nla_get_u32(attrs[IPTO_SVC_A_NODE]),
+				       nla_data(attrs[IPTO_SVC_A_NAME]), info->extack);
+	rtnl_unlock();
+	return ret;
+}
+
+static int ipto_svc_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
+			 const struct ipto_service *svc, struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &ipto_genl_family, NLM_F_MULTI, IPTO_CMD_SERVICE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, IPTO_SVC_A_IFINDEX, ipto->dev->ifindex) ||
+	    nla_put_u32(skb, IPTO_SVC_A_NODE, svc->node) ||
+	    nla_put_string(skb, IPTO_SVC_A_NAME, svc->name) ||
+	    nla_put_u8(skb, IPTO_SVC_A_PROTO, svc->proto) ||
+	    nla_put_u16(skb, IPTO_SVC_A_PORT_MIN, svc->port_min) ||
+	    nla_put_u16(skb, IPTO_SVC_A_PORT_MAX, svc->port_max) ||
+	    nla_put_u8(skb, IPTO_SVC_A_ACTION, svc->action)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int ipto_svc_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct ipto_services *set;
+	struct ipto_dev *ipto;
+
+	ipto = ipto_dump_dev(cb, IPTO_SVC_A_MAX);
+	if (IS_ERR(ipto))
+		return PTR_ERR(ipto);
+	set = rtnl_dereference(ipto->services);
+	cb->seq = ipto->services_gen;
+	while (set && DUMP_SENT(cb) < set->count) {
+		if (ipto_svc_fill(skb, ipto, &set->svc[DUMP_SENT(cb)], cb))
 			break;
 		DUMP_SENT(cb)++;
 	}
@@ -147,12 +618,58 @@ static const struct genl_ops ipto_genl_ops[] = {
 		.policy = ipto_dev_get_policy,
 		.maxattr = IPTO_DEV_A_MAX,
 	},
+	{
+		.cmd = IPTO_CMD_DEV_SET,
+		.doit = ipto_dev_set_doit,
+		.policy = ipto_dev_set_policy,
+		.maxattr = IPTO_DEV_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPTO_CMD_ADDR_ADD,
+		.doit = ipto_addr_add_doit,
+		.policy = ipto_addr_policy,
+		.maxattr = IPTO_ADDR_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPTO_CMD_ADDR_DEL,
+		.doit = ipto_addr_del_doit,
+		.policy = ipto_addr_policy,
+		.maxattr = IPTO_ADDR_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPTO_CMD_ADDR_GET,
+		.dumpit = ipto_addr_get_dumpit,
+		.policy = ipto_addr_policy,
+		.maxattr = IPTO_ADDR_A_MAX,
+	},
+	{
+		.cmd = IPTO_CMD_SERVICE_ADD,
+		.doit = ipto_svc_add_doit,
+		.policy = ipto_svc_policy,
+		.maxattr = IPTO_SVC_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPTO_CMD_SERVICE_DEL,
+		.doit = ipto_svc_del_doit,
+		.policy = ipto_svc_policy,
+		.maxattr = IPTO_SVC_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPTO_CMD_SERVICE_GET,
+		.dumpit = ipto_svc_get_dumpit,
+		.policy = ipto_svc_policy,
+		.maxattr = IPTO_SVC_A_MAX,
+	},
 };
 
 static struct genl_family ipto_genl_family __ro_after_init = {
 	.name = IPTO_GENL_NAME,
 	.version = IPTO_GENL_VERSION,
-	.maxattr = IPTO_DEV_A_MAX,
 	.netnsok = true,
 	.parallel_ops = true,
 	.module = THIS_MODULE,

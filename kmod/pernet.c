@@ -3,6 +3,7 @@
 #include <linux/bug.h>
 #include <net/netns/generic.h>
 
+#include "addr.h"
 #include "pernet.h"
 
 static unsigned int ipto_net_id __read_mostly;
@@ -18,16 +19,26 @@ static int __net_init ipto_net_init(struct net *net)
 
 	INIT_LIST_HEAD(&in->devices);
 	in->devices_gen = 0;
-	return 0;
+	mutex_init(&in->lock);
+	in->naddrs = 0;
+	in->addrs_gen = 0;
+	in->hooks_on = false;
+	return ipto_addr_table_init(in);
 }
 
 /*
  * Subsystem exits run after every device of the namespace is gone, ipto
- * devices included: anything left here is a leak.
+ * devices included, and each device releases its addresses as it goes:
+ * anything left here is a leak.
  */
 static void __net_exit ipto_net_exit(struct net *net)
 {
-	WARN_ON_ONCE(!list_empty(&ipto_net(net)->devices));
+	struct ipto_net *in = ipto_net(net);
+
+	WARN_ON_ONCE(!list_empty(&in->devices));
+	WARN_ON_ONCE(in->naddrs || in->hooks_on);
+	ipto_addr_table_destroy(in);
+	mutex_destroy(&in->lock);
 }
 
 static struct pernet_operations ipto_net_ops = {

@@ -4,6 +4,8 @@
 #define _IPTO_PERNET_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
 #include <net/net_namespace.h>
 
 /**
@@ -12,10 +14,25 @@
  *	(struct ipto_dev.list); protected by RTNL
  * @devices_gen: bumped on every change of @devices, so that a dump split
  *	over several messages can tell it was interrupted; protected by RTNL
+ * @lock: protects the adopted-address table: @addrs (its writers), @naddrs,
+ *	@addrs_gen, every device's address list, and @hooks_on
+ * @addrs: adopted addresses of every ipto device of the namespace, by
+ *	address (struct ipto_addr); read under RCU on the packet path
+ * @naddrs: number of entries in @addrs
+ * @addrs_gen: bumped on every change of the table, for dump consistency
+ * @hooks_on: the netfilter hooks are registered in this namespace; they
+ *	are registered only while an address is adopted in it
  */
 struct ipto_net {
 	struct list_head devices;
 	unsigned int devices_gen;
+
+	/* the address table's lock, see @lock above */
+	struct mutex lock;
+	struct rhashtable addrs;
+	unsigned int naddrs;
+	unsigned int addrs_gen;
+	bool hooks_on;
 };
 
 struct ipto_net *ipto_net(const struct net *net);

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * addr.c - the table of adopted addresses of a namespace: adoption,
+ * release, lookup for the packet path, and the announcement schedule.
+ *
+ * Writers hold ipto_net.lock (and RTNL, which keeps the device alive);
+ * readers on the packet path use RCU.  An entry is fully initialised before
+ * it is inserted and freed only after a grace period once removed, so a
+ * reader sees either the whole entry or none.  The netfilter hooks of the
+ * namespace are registered with the first adopted address and unregistered
+ * with the last.
+ */
+#include <linux/jiffies.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <net/addrconf.h>
+#include <net/netlink.h>
+
+#include "addr.h"
+#include "announce.h"
+#include "device.h"
+#include "nf.h"
+#include "pernet.h"
+
+/* A bound on the memory one namespace can pin through adoptions. */
+#define IPTO_ADDRS_MAX BIT(20)
+
+static const struct rhashtable_params ipto_addr_params = {
+	.key_len = sizeof(struct ipto_addr_key),
+	.key_offset = offsetof(struct ipto_addr, key),
+	.head_offset = offsetof(struct ipto_addr, node),
+	.automatic_shrinking = true,
+};
+
+int ipto_addr_table_init(struct ipto_net *in)
+{
+	return rhashtable_init(&in->addrs, &ipto_addr_params);
+}
+
+void ipto_addr_table_destroy(struct ipto_net *in)
+{
+	rhashtable_destroy(&in->addrs);
+}
+
+/* Caller holds rcu_read_lock() or ipto_net.lock. */
+struct ipto_addr *ipto_addr_lookup(struct ipto_net *in, const struct ipto_addr_key *key)
+{
+	return rhashtable_lookup(&in->addrs, key, ipto_addr_params);
+}
+
+static void ipto_addr_announce_later(struct ipto_addr *a)
+{
+	u32 ms = READ_ONCE(a->ipto->settings.announce_interval_ms);
+
+	schedule_delayed_work(&a->announce, msecs_to_jiffies(ms));
+}
+
+static void ipto_addr_announce_work(struct work_struct *work)
+{
+	struct ipto_addr *a = container_of(to_delayed_work(work), struct ipto_addr, announce);
+
+	ipto_announce(a);
+	if (--a->announce_left)
+		ipto_addr_announce_later(a);
+}
+
+/*
+ * A node must receive the neighbour solicitations for the address: join its
+ * solicited-node multicast group on the lower device.  Joining through IPv6
+ * (not just the device's filter) also sends the MLD report that snooping
+ * switches need.
+ */
+static void ipto_addr_mc(struct ipto_addr *a, bool join)
+{
+	struct in6_addr maddr;
+
+	if (a->key.family != AF_INET6)
+		return;
+	addrconf_addr_solict_mult(&a->key.ip6, &maddr);
+	if (join)
+		ipv6_dev_mc_inc(a->ipto->lower, &maddr);
+	else
+		ipv6_dev_mc_dec(a->ipto->lower, &maddr);
+}
+
+int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 from_node,
+		    struct netlink_ext_ack *extack)
+{
+	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
+	struct ipto_addr *a, *old;
+	int ret;
+
+	ASSERT_RTNL();
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	a->key = *key;
+	a->ipto = ipto;
+	a->from_node = from_node;
+	a->adopted_at = ktime_get_boottime_ns();
+	INIT_DELAYED_WORK(&a->announce, ipto_addr_announce_work);
+
+	mutex_lock(&in->lock);
+	if (in->naddrs >= IPTO_ADDRS_MAX) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "too many adopted addresses in this namespace (max 1048576)");
+		ret = -ENOSPC;
+		goto err;
+	}
+	if (!in->naddrs) {
+		ret = ipto_nf_register(dev_net(ipto->dev));
+		if (ret) {
+			NL_SET_ERR_MSG_MOD(extack, "cannot register the netfilter hooks");
+			goto err;
+		}
+		in->hooks_on = true;
+	}
+	old = rhashtable_lookup_get_insert_fast(&in->addrs, &a->node,
+						ipto_addr_params);
+	if (old) {
+		ret = IS_ERR(old) ? PTR_ERR(old) : -EEXIST;
+		if (ret == -EEXIST && old->ipto == ipto)
+			NL_SET_ERR_MSG_MOD(extack, "address already adopted on this device");
+		else if (ret == -EEXIST)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "address already adopted on another ipto device");
+		goto err_hooks;
+	}
+	in->naddrs++;
+	in->addrs_gen++;
+	list_add_tail(&a->dev_list, &ipto->addrs);
+	ipto_addr_mc(a, true);
+
+	/* The first announcement goes out now, the rest on schedule. */
+	a->announce_left = READ_ONCE(ipto->settings.announce_count);
+	if (a->announce_left) {
+		ipto_announce(a);
+		if (--a->announce_left)
+			ipto_addr_announce_later(a);
+	}
+	mutex_unlock(&in->lock);
+	return 0;
+
+err_hooks:
+	if (!in->naddrs) {
+		ipto_nf_unregister(dev_net(ipto->dev));
+		in->hooks_on = false;
+	}
+err:
+	mutex_unlock(&in->lock);
+	kfree(a);
+	return ret;
+}
+
+/* Caller holds ipto_net.lock. */
+static void ipto_addr_remove(struct ipto_net *in, struct ipto_addr *a)
+{
+	rhashtable_remove_fast(&in->addrs, &a->node, ipto_addr_params);
+	list_del(&a->dev_list);
+	in->naddrs--;
+	in->addrs_gen++;
+	cancel_delayed_work_sync(&a->announce);
+	ipto_addr_mc(a, false);
+	kfree_rcu(a, rcu);
+}
+
+static void ipto_addr_hooks_put(struct ipto_net *in, struct net *net)
+{
+	if (!in->naddrs && in->hooks_on) {
+		ipto_nf_unregister(net);
+		in->hooks_on = false;
+	}
+}
+
+int ipto_addr_release(struct ipto_dev *ipto, const struct ipto_addr_key *key,
+		      struct netlink_ext_ack *extack)
+{
+	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
+	struct ipto_addr *a;
+	int ret = 0;
+
+	ASSERT_RTNL();
+	mutex_lock(&in->lock);
+	a = ipto_addr_lookup(in, key);
+	if (!a || a->ipto != ipto) {
+		NL_SET_ERR_MSG_MOD(extack, "address is not adopted on this device");
+		ret = -ENOENT;
+	} else {
+		ipto_addr_remove(in, a);
+		ipto_addr_hooks_put(in, dev_net(ipto->dev));
+	}
+	mutex_unlock(&in->lock);
+	return ret;
+}
+
+/* The device is going away: release everything adopted on it. */
+void ipto_addr_release_all(struct ipto_dev *ipto)
+{
+	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
+	struct ipto_addr *a, *tmp;
+
+	mutex_lock(&in->lock);
+	list_for_each_entry_safe(a, tmp, &ipto->addrs, dev_list)
+		ipto_addr_remove(in, a);
+	ipto_addr_hooks_put(in, dev_net(ipto->dev));
+	mutex_unlock(&in->lock);
+}

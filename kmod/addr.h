@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * addr.h - adopted addresses: the per-namespace table the packet path looks
+ * up, and the announcements sent when an address is adopted.
+ */
+#ifndef _IPTO_ADDR_H
+#define _IPTO_ADDR_H
+
+#include <linux/atomic.h>
+#include <linux/in6.h>
+#include <linux/rhashtable.h>
+#include <linux/workqueue.h>
+
+struct ipto_dev;
+struct ipto_net;
+struct netlink_ext_ack;
+
+/* The table key; zero-filled before use so that padding compares equal. */
+struct ipto_addr_key {
+	union {
+		__be32 ip4;
+		struct in6_addr ip6;
+	};
+	u8 family;		/* AF_INET or AF_INET6 */
+	u8 pad[3];
+};
+
+/* Counters of one address; see enum ipto_stats_attr in the uapi header. */
+struct ipto_addr_stats {
+	atomic64_t matched;
+	atomic64_t rst;
+	atomic64_t icmp;
+	atomic64_t dropped;
+	atomic64_t passed;
+	atomic64_t suppressed;
+};
+
+/**
+ * struct ipto_addr - an address this node answers for
+ * @node: in struct ipto_net.addrs
+ * @key: the address
+ * @ipto: the device it is adopted on; its lower device is where packets
+ *	for the address are answered and where it is announced
+ * @from_node: node the address came from (its services apply), 0 = none
+ * @adopted_at: ktime_get_boottime_ns() at adoption
+ * @stats: packet counters, updated on the packet path
+ * @dev_list: in struct ipto_dev.addrs, oldest first; under ipto_net.lock
+ * @announce: sends the remaining announcements
+ * @announce_left: announcements still to send; only @announce touches it
+ * @rcu: for freeing after the packet path is done with it
+ */
+struct ipto_addr {
+	struct rhash_head node;
+	struct ipto_addr_key key;
+	struct ipto_dev *ipto;
+	u32 from_node;
+	u64 adopted_at;
+	struct ipto_addr_stats stats;
+	struct list_head dev_list;
+	struct delayed_work announce;
+	unsigned int announce_left;
+	struct rcu_head rcu;
+};
+
+int ipto_addr_table_init(struct ipto_net *in);
+void ipto_addr_table_destroy(struct ipto_net *in);
+
+struct ipto_addr *ipto_addr_lookup(struct ipto_net *in, const struct ipto_addr_key *key);
+int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 from_node,
+		    struct netlink_ext_ack *extack);
+int ipto_addr_release(struct ipto_dev *ipto, const struct ipto_addr_key *key,
+		      struct netlink_ext_ack *extack);
+void ipto_addr_release_all(struct ipto_dev *ipto);
+
+#endif /* _IPTO_ADDR_H */

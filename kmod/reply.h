@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* reply.h - echo replies from adopted addresses. */
+#ifndef _IPTO_REPLY_H
+#define _IPTO_REPLY_H
+
+struct net;
+struct sk_buff;
+
+void ipto_reply_echo4(struct net *net, struct sk_buff *oldskb, int hook);
+void ipto_reply_echo6(struct net *net, struct sk_buff *oldskb, unsigned int thoff, int hook);
+
+#endif /* _IPTO_REPLY_H */
