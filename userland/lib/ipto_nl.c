@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ipto_nl: the generic netlink client shared by the ipto tools (libmnl based):
- * socket setup, "ipto" family lookup, the request/answer loop, extended ACKs.
+ * ipto_nl: the netlink client shared by the ipto tools (libmnl based): socket
+ * setup, "ipto" family lookup, the request/answer loop, interrupted dumps,
+ * extended ACKs.  Generic netlink for the family; rtnetlink for ipto_rtnl.
  */
 #include "ipto_nl.h"
 
@@ -40,6 +41,8 @@ struct answer {
 	mnl_cb_t cb;
 	void *data;
 	int error;	/* 0, or the first failure as a negative errno */
+	bool ended;	/* the final message (ACK, error, NLMSG_DONE) came */
+	bool interrupted;	/* a part was marked NLM_F_DUMP_INTR */
 };
 
 static int neg_errno(void)
@@ -133,19 +136,26 @@ static int on_data_msg(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
-/* Whether buf holds the final message (ACK, error or NLMSG_DONE) for seq. */
-static bool answer_ends_in(const void *buf, size_t len, uint32_t seq)
+/*
+ * Notes in ans whether buf holds the final message (ACK, error or NLMSG_DONE)
+ * for seq, and whether a part of the answer was marked as interrupted.
+ * libmnl refuses such a part before the callback can see its flags.
+ */
+static void scan_answer(struct answer *ans, const void *buf, size_t len,
+			uint32_t seq)
 {
 	const struct nlmsghdr *nlh = buf;
 	int rest = (int)len;
 
 	for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
-		if (nlh->nlmsg_seq == seq &&
-		    (nlh->nlmsg_type == NLMSG_ERROR ||
-		     nlh->nlmsg_type == NLMSG_DONE))
-			return true;
+		if (nlh->nlmsg_seq != seq)
+			continue;
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			ans->interrupted = true;
+		if (nlh->nlmsg_type == NLMSG_ERROR ||
+		    nlh->nlmsg_type == NLMSG_DONE)
+			ans->ended = true;
 	}
-	return false;
 }
 
 int ipto_nl_request(struct ipto_nl *nl, struct nlmsghdr *nlh,
@@ -158,7 +168,6 @@ int ipto_nl_request(struct ipto_nl *nl, struct nlmsghdr *nlh,
 	};
 	struct answer ans = { .nl = nl, .cb = cb, .data = data };
 	int ret = MNL_CB_OK;
-	bool ended = false;
 
 	clear_extack(nl);
 	/* A dump ends with NLMSG_DONE; anything else is made to end in an ACK. */
@@ -170,13 +179,13 @@ int ipto_nl_request(struct ipto_nl *nl, struct nlmsghdr *nlh,
 	/* Read up to the final message even after a failure, so that the
 	 * next request starts on a clean socket.
 	 */
-	while (!ended) {
+	while (!ans.ended) {
 		ssize_t len = mnl_socket_recvfrom(nl->sock, nl->rx,
 						  sizeof(nl->rx));
 
 		if (len < 0)
 			return neg_errno();
-		ended = answer_ends_in(nl->rx, len, nlh->nlmsg_seq);
+		scan_answer(&ans, nl->rx, len, nlh->nlmsg_seq);
 		if (ret != MNL_CB_OK)
 			continue;
 		ret = mnl_cb_run2(nl->rx, len, nlh->nlmsg_seq, nl->portid,
@@ -186,7 +195,37 @@ int ipto_nl_request(struct ipto_nl *nl, struct nlmsghdr *nlh,
 		if (ret == MNL_CB_ERROR && !ans.error)
 			ans.error = neg_errno();
 	}
-	return ans.error;
+	return ans.interrupted ? -EINTR : ans.error;
+}
+
+static uint32_t next_seq(struct ipto_nl *nl)
+{
+	if (++nl->seq == 0)	/* libmnl does not check sequence number 0 */
+		++nl->seq;
+	return nl->seq;
+}
+
+int ipto_nl_dump(struct ipto_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+		 void (*restart)(void *data), void *data)
+{
+	int ret = ipto_nl_request(nl, nlh, cb, data);
+
+	if (ret != -EINTR)
+		return ret;
+	restart(data);
+	nlh->nlmsg_seq = next_seq(nl);
+	return ipto_nl_request(nl, nlh, cb, data);
+}
+
+struct nlmsghdr *ipto_nl_msg_raw(struct ipto_nl *nl, uint16_t type,
+				 uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->tx);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = next_seq(nl);
+	return nlh;
 }
 
 /* Puts a generic netlink request header into the handle's buffer. */
@@ -194,14 +233,8 @@ static struct nlmsghdr *put_request(struct ipto_nl *nl, uint16_t family,
 				    uint8_t cmd, uint8_t version,
 				    uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->tx);
+	struct nlmsghdr *nlh = ipto_nl_msg_raw(nl, family, flags);
 	struct genlmsghdr *genl;
-
-	nlh->nlmsg_type = family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	if (++nl->seq == 0)	/* libmnl does not check sequence number 0 */
-		++nl->seq;
-	nlh->nlmsg_seq = nl->seq;
 
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
 	genl->cmd = cmd;
@@ -249,11 +282,12 @@ static int resolve_family(struct ipto_nl *nl)
 	return 0;
 }
 
-static int open_socket(struct ipto_nl *nl)
+/* Opens a socket on bus (NETLINK_GENERIC, NETLINK_ROUTE) with extended ACKs. */
+static int open_socket(struct ipto_nl *nl, int bus)
 {
 	int one = 1;
 
-	nl->sock = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	nl->sock = mnl_socket_open2(bus, SOCK_CLOEXEC);
 	if (!nl->sock)
 		return neg_errno();
 	if (mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK,
@@ -267,22 +301,38 @@ static int open_socket(struct ipto_nl *nl)
 	return 0;
 }
 
-struct ipto_nl *ipto_nl_open(char *err, size_t errlen)
+/*
+ * A handle with its socket open on bus; on failure NULL, errno set and a
+ * message in err that starts with who.
+ */
+static struct ipto_nl *open_handle(int bus, const char *who, char *err,
+				   size_t errlen)
 {
 	struct ipto_nl *nl = calloc(1, sizeof(*nl));
 	int ret;
 
 	if (!nl) {
-		snprintf(err, errlen, "ipto: %s", strerror(errno));
+		snprintf(err, errlen, "%s: %s", who, strerror(errno));
 		return NULL;
 	}
-
-	ret = open_socket(nl);
+	ret = open_socket(nl, bus);
 	if (ret < 0) {
-		snprintf(err, errlen, "ipto: cannot open a netlink socket: %s",
-			 strerror(-ret));
-		goto fail;
+		snprintf(err, errlen, "%s: cannot open a netlink socket: %s",
+			 who, strerror(-ret));
+		ipto_nl_close(nl);
+		errno = -ret;
+		return NULL;
 	}
+	return nl;
+}
+
+struct ipto_nl *ipto_nl_open(char *err, size_t errlen)
+{
+	struct ipto_nl *nl = open_handle(NETLINK_GENERIC, "ipto", err, errlen);
+	int ret;
+
+	if (!nl)
+		return NULL;
 
 	ret = resolve_family(nl);
 	if (ret == -ENOENT) {
@@ -300,6 +350,11 @@ fail:
 	ipto_nl_close(nl);
 	errno = -ret;
 	return NULL;
+}
+
+struct ipto_nl *ipto_nl_open_route(char *err, size_t errlen)
+{
+	return open_handle(NETLINK_ROUTE, "rtnetlink", err, errlen);
 }
 
 void ipto_nl_close(struct ipto_nl *nl)

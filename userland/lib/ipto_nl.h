@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ipto_nl: the generic netlink client shared by the ipto tools (libmnl based):
- * the socket, the "ipto" family lookup, requests, answers and extended ACKs.
+ * ipto_nl: the netlink client shared by the ipto tools (libmnl based): the
+ * socket, the "ipto" family lookup, requests, answers, interrupted dumps and
+ * extended ACKs.  A handle from ipto_nl_open_route() speaks rtnetlink instead
+ * (see ipto_rtnl.h).
  */
 #ifndef IPTO_NL_H
 #define IPTO_NL_H
@@ -21,6 +23,12 @@ struct ipto_nl;
  */
 struct ipto_nl *ipto_nl_open(char *err, size_t errlen);
 
+/*
+ * Opens a route netlink (rtnetlink) socket with extended ACKs, for requests
+ * started with ipto_nl_msg_raw().  On failure as ipto_nl_open().
+ */
+struct ipto_nl *ipto_nl_open_route(char *err, size_t errlen);
+
 void ipto_nl_close(struct ipto_nl *nl);
 
 /*
@@ -31,18 +39,37 @@ void ipto_nl_close(struct ipto_nl *nl);
 struct nlmsghdr *ipto_nl_msg(struct ipto_nl *nl, uint8_t cmd, uint16_t flags);
 
 /*
- * Sends a request built by ipto_nl_msg() and runs cb over each answer message
- * (a dump's parts, or a plain request's reply), reading the whole answer up
- * to its final ACK or NLMSG_DONE.  The callback's attributes start after the
- * struct genlmsghdr.  cb returns MNL_CB_OK to go on; MNL_CB_ERROR, with
+ * Like ipto_nl_msg() for a message of any type without a generic netlink
+ * header, e.g. RTM_NEWADDR on a route socket.
+ */
+struct nlmsghdr *ipto_nl_msg_raw(struct ipto_nl *nl, uint16_t type,
+				 uint16_t flags);
+
+/*
+ * Sends a request built by ipto_nl_msg() or ipto_nl_msg_raw() and runs cb
+ * over each answer message (a dump's parts, or a plain request's reply),
+ * reading the whole answer up to its final ACK or NLMSG_DONE.  For the
+ * "ipto" family the callback's attributes start after the struct
+ * genlmsghdr.  cb returns MNL_CB_OK to go on; MNL_CB_ERROR, with
  * errno set, fails the request (the rest of the answer is read and dropped).
  * cb may be NULL for a request that expects just the ACK.
  *
- * Returns 0 or a negative errno: the kernel's error, or a local one.  After a
- * kernel error, ipto_nl_extack() and ipto_nl_extack_offset() tell more.
+ * Returns 0 or a negative errno: the kernel's error, or a local one; -EINTR
+ * when the kernel marked a part of a dump NLM_F_DUMP_INTR (the table changed
+ * while it was read: what cb saw may be inconsistent).  After a kernel error,
+ * ipto_nl_extack() and ipto_nl_extack_offset() tell more.
  */
 int ipto_nl_request(struct ipto_nl *nl, struct nlmsghdr *nlh,
 		    mnl_cb_t cb, void *data);
+
+/*
+ * Runs a dump (a request from ipto_nl_msg() with NLM_F_DUMP) as
+ * ipto_nl_request() does.  When it is interrupted, calls restart(data) to
+ * drop what cb gathered and runs it once more from scratch; a second
+ * interruption fails with -EINTR.
+ */
+int ipto_nl_dump(struct ipto_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+		 void (*restart)(void *data), void *data);
 
 /* The extended ACK message of the last request, or NULL if it had none. */
 const char *ipto_nl_extack(const struct ipto_nl *nl);

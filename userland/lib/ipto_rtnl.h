@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ipto_rtnl: the rtnetlink requests of the ipto tools: an adopted address
+ * made a local address of the ipto device (/32 or /128), and taken off again.
+ * They run on a handle from ipto_nl_open_route(); after a failure,
+ * ipto_nl_extack() on that handle tells more.
+ */
+#ifndef IPTO_RTNL_H
+#define IPTO_RTNL_H
+
+#include "ipto_nl.h"
+
+/*
+ * Adds addr (family AF_INET or AF_INET6, 4 or 16 bytes in network order) to
+ * the device ifindex as a /32 or /128 of global scope, IPv6 without duplicate
+ * address detection.  Returns 0 when the address is there afterwards, also
+ * when it already was; else a negative errno.
+ */
+int ipto_rtnl_addr_add(struct ipto_nl *rtnl, unsigned int ifindex, int family,
+		       const void *addr);
+
+/*
+ * Removes that /32 or /128 from the device ifindex.  Returns 0 when it is
+ * gone afterwards, also when it was not there; else a negative errno.
+ */
+int ipto_rtnl_addr_del(struct ipto_nl *rtnl, unsigned int ifindex, int family,
+		       const void *addr);
+
+#endif /* IPTO_RTNL_H */

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * show: "iptoctl show [dev DEV]": ipto devices with their settings, adopted
+ * addresses and services, printed as text or JSON.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include <json.h>
+
+#include "args.h"
+#include "names.h"
+#include "snapshot.h"
+#include "subcommands.h"
+
+/* The per-address counters, in the order they are shown. */
+static const struct {
+	uint16_t type;
+	const char *name;
+} counters[] = {
+	{ IPTO_STATS_A_MATCHED, "matched" },
+	{ IPTO_STATS_A_RST, "rst" },
+	{ IPTO_STATS_A_ICMP, "icmp" },
+	{ IPTO_STATS_A_DROPPED, "dropped" },
+	{ IPTO_STATS_A_PASSED, "passed" },
+	{ IPTO_STATS_A_SUPPRESSED, "suppressed" },
+};
+
+/*
+ * word, or else n in buf, after label if there is one ("proto 132"): a
+ * value this version has no word for.
+ */
+static const char *word_or_number(const char *word, const char *label,
+				  uint8_t n, char buf[16])
+{
+	if (word)
+		return word;
+	snprintf(buf, 16, "%s%s%u", label ? label : "", label ? " " : "", n);
+	return buf;
+}
+
+static void print_dev_text(const struct ipto_dev *dev)
+{
+	char link[32], num[16];
+
+	if (!if_indextoname(dev->link_ifindex, link))
+		snprintf(link, sizeof(link), "ifindex %u", dev->link_ifindex);
+	printf("%s: link %s\n", dev->ifname, link);
+
+	if (dev->announce_count)
+		printf("  announce: %u packet%s, %u ms apart\n",
+		       dev->announce_count, dev->announce_count == 1 ? "" : "s",
+		       dev->announce_interval_ms);
+	else
+		printf("  announce: off\n");
+	printf("  replies: %u/s, burst %u\n", dev->reply_rate, dev->reply_burst);
+	if (dev->lease_ms)
+		printf("  lease: %u ms\n", dev->lease_ms);
+	else
+		printf("  lease: off\n");
+	printf("  echo reply: %s\n", dev->echo_reply ? "on" : "off");
+	printf("  default action: %s\n",
+	       word_or_number(action_name(dev->default_action), NULL,
+			      dev->default_action, num));
+}
+
+static void print_addr_text(const struct ipto_adopted *a)
+{
+	char ip[INET6_ADDRSTRLEN];
+	size_t i;
+
+	inet_ntop(a->family, a->addr, ip, sizeof(ip));
+	printf("  address %s from ", ip);
+	if (a->node)
+		printf("node %" PRIu32, a->node);
+	else
+		printf("no node");
+	printf(", adopted %" PRIu64 ".%" PRIu64 " s ago, %s\n",
+	       a->age_ms / 1000, a->age_ms % 1000 / 100,
+	       a->local ? "local" : "not local");
+	for (i = 0; i < MNL_ARRAY_SIZE(counters); i++)
+		printf("%s%s %" PRIu64, i ? ", " : "    ", counters[i].name,
+		       a->stats[counters[i].type]);
+	putchar('\n');
+}
+
+static void print_service_text(const struct ipto_service *s)
+{
+	char proto[16], action[16];
+
+	printf("  service %s: node %" PRIu32 " %s %u", s->name, s->node,
+	       word_or_number(proto_name(s->proto), "proto", s->proto, proto),
+	       s->port_min);
+	if (s->port_max != s->port_min)
+		printf("-%u", s->port_max);
+	printf(" %s\n",
+	       word_or_number(action_name(s->action), "action", s->action, action));
+}
+
+static void print_text(const struct snapshot *snap)
+{
+	size_t i, j;
+
+	for (i = 0; i < snap->n_devs; i++) {
+		const struct dev_snapshot *ds = &snap->devs[i];
+
+		if (i)
+			putchar('\n');
+		print_dev_text(&ds->dev);
+		for (j = 0; j < ds->n_addrs; j++)
+			print_addr_text(&ds->addrs[j]);
+		for (j = 0; j < ds->n_svcs; j++)
+			print_service_text(&ds->svcs[j]);
+	}
+}
+
+/* A value as its word, or as a number when this version has no word. */
+static json_object *json_word(const char *word, uint8_t n)
+{
+	return word ? json_object_new_string(word) : json_object_new_int(n);
+}
+
+static json_object *dev_to_json(const struct ipto_dev *dev)
+{
+	json_object *obj = json_object_new_object();
+	char link[IF_NAMESIZE];
+
+	if (!obj)
+		return NULL;
+	json_object_object_add(obj, "ifname", json_object_new_string(dev->ifname));
+	json_object_object_add(obj, "ifindex", json_object_new_int64(dev->ifindex));
+	json_object_object_add(obj, "link",
+			       if_indextoname(dev->link_ifindex, link) ?
+			       json_object_new_string(link) : NULL);
+	json_object_object_add(obj, "link_ifindex",
+			       json_object_new_int64(dev->link_ifindex));
+	json_object_object_add(obj, "announce_count",
+			       json_object_new_int64(dev->announce_count));
+	json_object_object_add(obj, "announce_interval_ms",
+			       json_object_new_int64(dev->announce_interval_ms));
+	json_object_object_add(obj, "reply_rate",
+			       json_object_new_int64(dev->reply_rate));
+	json_object_object_add(obj, "reply_burst",
+			       json_object_new_int64(dev->reply_burst));
+	json_object_object_add(obj, "lease_ms",
+			       json_object_new_int64(dev->lease_ms));
+	json_object_object_add(obj, "echo_reply",
+			       json_object_new_boolean(dev->echo_reply));
+	json_object_object_add(obj, "default_action",
+			       json_word(action_name(dev->default_action),
+					 dev->default_action));
+	return obj;
+}
+
+static json_object *addr_to_json(const struct ipto_adopted *a)
+{
+	json_object *obj = json_object_new_object();
+	json_object *stats = json_object_new_object();
+	char ip[INET6_ADDRSTRLEN];
+	size_t i;
+
+	if (!obj || !stats) {
+		json_object_put(obj);
+		json_object_put(stats);
+		return NULL;
+	}
+	inet_ntop(a->family, a->addr, ip, sizeof(ip));
+	json_object_object_add(obj, "address", json_object_new_string(ip));
+	json_object_object_add(obj, "family",
+			       json_object_new_string(a->family == AF_INET ?
+						      "inet" : "inet6"));
+	json_object_object_add(obj, "node",
+			       a->node ? json_object_new_int64(a->node) : NULL);
+	json_object_object_add(obj, "age_ms", json_object_new_uint64(a->age_ms));
+	json_object_object_add(obj, "local", json_object_new_boolean(a->local));
+	for (i = 0; i < MNL_ARRAY_SIZE(counters); i++)
+		json_object_object_add(stats, counters[i].name,
+				       json_object_new_uint64(a->stats[counters[i].type]));
+	json_object_object_add(obj, "stats", stats);
+	return obj;
+}
+
+static json_object *service_to_json(const struct ipto_service *s)
+{
+	json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	json_object_object_add(obj, "node", json_object_new_int64(s->node));
+	json_object_object_add(obj, "name", json_object_new_string(s->name));
+	json_object_object_add(obj, "proto",
+			       json_word(proto_name(s->proto), s->proto));
+	json_object_object_add(obj, "port_min", json_object_new_int(s->port_min));
+	json_object_object_add(obj, "port_max", json_object_new_int(s->port_max));
+	json_object_object_add(obj, "action",
+			       json_word(action_name(s->action), s->action));
+	return obj;
+}
+
+/* Adds item to array; on failure drops item and returns false. */
+static bool array_add(json_object *array, json_object *item)
+{
+	if (item && json_object_array_add(array, item) == 0)
+		return true;
+	json_object_put(item);
+	return false;
+}
+
+static json_object *dev_snapshot_to_json(const struct dev_snapshot *ds)
+{
+	json_object *obj = dev_to_json(&ds->dev);
+	json_object *addrs = json_object_new_array();
+	json_object *svcs = json_object_new_array();
+	bool ok = obj && addrs && svcs;
+	size_t i;
+
+	for (i = 0; ok && i < ds->n_addrs; i++)
+		ok = array_add(addrs, addr_to_json(&ds->addrs[i]));
+	for (i = 0; ok && i < ds->n_svcs; i++)
+		ok = array_add(svcs, service_to_json(&ds->svcs[i]));
+	if (!ok) {
+		json_object_put(obj);
+		json_object_put(addrs);
+		json_object_put(svcs);
+		return NULL;
+	}
+	json_object_object_add(obj, "addresses", addrs);
+	json_object_object_add(obj, "services", svcs);
+	return obj;
+}
+
+static int print_json(const struct snapshot *snap, const struct options *opts)
+{
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
+		    (opts->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+				 JSON_C_TO_STRING_PLAIN);
+	json_object *devs = json_object_new_array();
+	const char *text = NULL;
+	bool ok = devs;
+	size_t i;
+
+	for (i = 0; ok && i < snap->n_devs; i++)
+		ok = array_add(devs, dev_snapshot_to_json(&snap->devs[i]));
+	if (ok)
+		text = json_object_to_json_string_ext(devs, flags);
+	if (text)
+		puts(text);
+	json_object_put(devs);
+	return text ? 0 : -ENOMEM;
+}
+
+int cmd_show(const struct options *opts, int argc, char **argv)
+{
+	struct keyword kws[] = {
+		{ .name = "dev", .needs = "a device name" },
+	};
+	const char *ifname;
+	struct snapshot snap;
+	struct ipto_nl *nl;
+	int ret;
+
+	ret = parse_keywords("show", argc, argv, kws, MNL_ARRAY_SIZE(kws));
+	ifname = kws[0].value;
+	if (ret == EXIT_OK && ifname)
+		ret = parse_ifname("show", ifname);
+	if (ret != EXIT_OK)
+		return ret;
+
+	nl = open_ipto();
+	if (!nl)
+		return EXIT_FAILED;
+	ret = snapshot_read(nl, ifname, &snap);
+	if (ret == 0 && opts->json)
+		ret = print_json(&snap, opts);
+	else if (ret == 0)
+		print_text(&snap);
+	ret = ret < 0 ? report_failure(nl, ret, snap.problem) : EXIT_OK;
+
+	snapshot_free(&snap);
+	ipto_nl_close(nl);
+	return ret;
+}

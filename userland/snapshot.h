@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * snapshot: what the kernel holds, read for "iptoctl show": ipto devices
+ * with their settings, adopted addresses and services.
+ */
+#ifndef IPTOCTL_SNAPSHOT_H
+#define IPTOCTL_SNAPSHOT_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/ipto.h>
+
+#include "lib/ipto_nl.h"
+
+/* An ipto device as IPTO_CMD_DEV_GET reports it. */
+struct ipto_dev {
+	uint32_t ifindex;
+	char ifname[IFNAMSIZ];
+	uint32_t link_ifindex;
+	uint32_t announce_count;
+	uint32_t announce_interval_ms;
+	uint32_t reply_rate;
+	uint32_t reply_burst;
+	uint32_t lease_ms;
+	bool echo_reply;
+	uint8_t default_action;
+};
+
+/* An adopted address as IPTO_CMD_ADDR_GET reports it. */
+struct ipto_adopted {
+	int family;			/* AF_INET or AF_INET6 */
+	unsigned char addr[16];		/* network order: 4 or 16 bytes */
+	uint32_t node;			/* 0: none */
+	uint64_t age_ms;
+	bool local;
+	uint64_t stats[IPTO_STATS_A_MAX + 1];	/* by enum ipto_stats_attr */
+};
+
+/* A service as IPTO_CMD_SERVICE_GET reports it. */
+struct ipto_service {
+	uint32_t node;
+	char name[IPTO_SERVICE_NAME_LEN];
+	uint8_t proto;
+	uint16_t port_min;
+	uint16_t port_max;
+	uint8_t action;
+};
+
+struct dev_snapshot {
+	struct ipto_dev dev;
+	struct ipto_adopted *addrs;
+	size_t n_addrs, addrs_cap;
+	struct ipto_service *svcs;
+	size_t n_svcs, svcs_cap;
+};
+
+struct snapshot {
+	struct dev_snapshot *devs;	/* in the kernel's order */
+	size_t n_devs, devs_cap;
+	char problem[96];	/* what was wrong with a bad answer, or "" */
+};
+
+/*
+ * Reads the device named ifname, or every ipto device of the namespace when
+ * ifname is NULL, each with its addresses and services.  Returns 0 or a
+ * negative errno; snap->problem may say more.  Free snap in either case.
+ */
+int snapshot_read(struct ipto_nl *nl, const char *ifname,
+		  struct snapshot *snap);
+
+void snapshot_free(struct snapshot *snap);
+
+#endif /* IPTOCTL_SNAPSHOT_H */

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * subcommands: the iptoctl commands.  Each gets the global options and the
+ * arguments after its name (argv[0] is the first of them, if any), and
+ * returns an exit status (enum exit_status).
+ */
+#ifndef IPTOCTL_SUBCOMMANDS_H
+#define IPTOCTL_SUBCOMMANDS_H
+
+#include "cli.h"
+
+int cmd_show(const struct options *opts, int argc, char **argv);
+int cmd_adopt(const struct options *opts, int argc, char **argv);
+int cmd_release(const struct options *opts, int argc, char **argv);
+int cmd_service_add(const struct options *opts, int argc, char **argv);
+int cmd_service_del(const struct options *opts, int argc, char **argv);
+int cmd_set(const struct options *opts, int argc, char **argv);
+
+#endif /* IPTOCTL_SUBCOMMANDS_H */
