@@ -26,6 +26,7 @@ deps:
 
 check: deps
 	$(MAKE) userland
+	$(MAKE) -C selftests/tools
 	selftests/vm/check.sh
 
 demo: deps
@@ -35,6 +36,7 @@ demo: deps
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userland clean
+	$(MAKE) -C selftests/tools clean
 	rm -rf build
 
 .PHONY: all module userland deps check demo clean

@@ -8,7 +8,7 @@
 set -u
 
 IPTO_SRC=${IPTO_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-export PATH=$IPTO_SRC/userland:$PATH
+export PATH=$IPTO_SRC/userland:$IPTO_SRC/selftests/tools:$PATH
 KSFT_SKIP=4
 FAILED=0
 NS_LIST=()
@@ -67,14 +67,40 @@ wait_for() {
 }
 
 # ns_new NAME...: fresh network namespaces with lo up, removed on exit.
+# IPv6 duplicate address detection is off: tests do not wait for it.
 ns_new() {
 	local ns
 	for ns in "$@"; do
 		ip netns add "$ns" || return 1
-		ip -n "$ns" link set lo up
 		NS_LIST+=("$ns")
+		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0
 	done
 }
+
+# lan_new NAME...: namespaces on one LAN, the bridge br0 in namespace
+# "lan"; each gets eth0 (its port is lan-NAME), up, without addresses.
+lan_new() {
+	local ns
+	ns_new lan "$@" || return 1
+	ip -n lan link add br0 type bridge
+	ip -n lan link set br0 up
+	for ns in "$@"; do
+		ip -n lan link add "lan-$ns" type veth peer name eth0 netns "$ns"
+		ip -n lan link set "lan-$ns" master br0 up
+		ip -n "$ns" link set eth0 up
+	done
+}
+
+# mac_of NS DEV: the device's hardware address.
+mac_of() { ip netns exec "$1" cat "/sys/class/net/$2/address"; }
+
+# in_ns NS CMD...: run a command in a namespace.
+in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# helper NAME ARGS...: run one of selftests/helpers.
+helper() { local h=$1; shift; python3 "$IPTO_SRC/selftests/helpers/$h" "$@"; }
 
 ns_cleanup() {
 	local ns

@@ -8,7 +8,7 @@
 # selftests/ inside the guest, and report one KTAP line per test per kernel
 # and a closing "N passed, N failed" line.
 #
-# Environment: KERNELS, T (one test), TEST_TIMEOUT (s, per test),
+# Environment: KERNELS, T (tests, by name), TEST_TIMEOUT (s, per test),
 # VM_TIMEOUT (s, per boot).  Logs: build/logs/<series>/.
 set -uo pipefail
 
@@ -19,10 +19,12 @@ TEST_TIMEOUT=${TEST_TIMEOUT:-240}
 
 all_tests=$(cd "$TOP/selftests" && ls -- *.sh | sed 's/\.sh$//' | grep -vx lib)
 if [ -n "$T" ]; then
-	if ! grep -qx -- "$T" <<<"$all_tests"; then
-		echo "check: no test named '$T'; tests are:" $all_tests >&2
-		exit 2
-	fi
+	for t in $T; do
+		if ! grep -qx -- "$t" <<<"$all_tests"; then
+			echo "check: no test named '$t'; tests are:" $all_tests >&2
+			exit 2
+		fi
+	done
 	tests=$T
 else
 	tests=$(echo $all_tests)
