@@ -53,6 +53,9 @@ check_refused "a device name too long" "bad attribute" raw $A 2:nulstr:abcdefghi
 check_refused "set: announce_count 101" "bad attribute" raw $SET 1:u32:$ifindex 4:u32:101
 check_refused "set: lease 10 ms" "at least 50 ms" raw $SET 1:u32:$ifindex 8:u32:10
 check_refused "set: default action 7" "bad attribute" raw $SET 1:u32:$ifindex 10:u8:7
+check_refused "release without an address" "exactly one of IPTO_ADDR_A_IPV4" raw $D 1:u32:$ifindex
+check_refused "release with a node" "release takes the device and the address only" raw $D 1:u32:$ifindex 3:bin:0a00000b 6:u32:1
+check_refused "service delete with a protocol" "delete takes the device, node and name only" raw $SD 1:u32:$ifindex 3:u32:1 4:nulstr:web 5:u8:6
 check_refused "service without a name" "missing IPTO_SVC_A_NAME" raw $S 1:u32:$ifindex 3:u32:1 5:u8:6 6:u16:80
 check_refused "service with an empty name" "name is empty" raw $S 1:u32:$ifindex 3:u32:1 4:nulstr: 5:u8:6 6:u16:80
 check_refused "service of node 0" "bad attribute" raw $S 1:u32:$ifindex 3:u32:0 4:nulstr:x 5:u8:6 6:u16:80

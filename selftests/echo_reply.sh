@@ -6,14 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 check "modprobe ipto" modprobe ipto
-lan_new node2 client
-ip -n node2 addr add 10.0.0.2/24 dev eth0
-ip -n node2 addr add fd00::2/64 dev eth0
-ip -n client addr add 10.0.0.100/24 dev eth0
-ip -n client addr add fd00::100/64 dev eth0
-in_ns node2 sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
-ip -n node2 link add ipto0 link eth0 type ipto
-ip -n node2 link set ipto0 up
+standby_and_client
 for addr in 10.0.0.11 fd00::11; do
 	in_ns node2 iptoctl adopt dev ipto0 addr $addr from 1
 	out=$(in_ns client ping -c 2 -i 0.2 -W 2 $addr 2>&1)

@@ -80,17 +80,50 @@ ns_new() {
 }
 
 # lan_new NAME...: namespaces on one LAN, the bridge br0 in namespace
-# "lan"; each gets eth0 (its port is lan-NAME), up, without addresses.
+# "lan" (made by the first call); each gets eth0 (its port is lan-NAME),
+# up, without addresses.
 lan_new() {
 	local ns
-	ns_new lan "$@" || return 1
-	ip -n lan link add br0 type bridge
-	ip -n lan link set br0 up
+	if [ ! -e /run/netns/lan ]; then
+		ns_new lan || return 1
+		ip -n lan link add br0 type bridge
+		ip -n lan link set br0 up
+	fi
+	ns_new "$@" || return 1
 	for ns in "$@"; do
 		ip -n lan link add "lan-$ns" type veth peer name eth0 netns "$ns"
 		ip -n lan link set "lan-$ns" master br0 up
 		ip -n "$ns" link set eth0 up
 	done
+}
+
+# lan_hosts N NAME...: for each NAME, 10.0.0.N/24 and fd00::N/64 on its
+# eth0, counting N up from the first; e.g. lan_hosts 1 node1 node2.
+lan_hosts() {
+	local n=$1 ns
+	shift
+	for ns in "$@"; do
+		ip -n "$ns" addr add "10.0.0.$n/24" dev eth0
+		ip -n "$ns" addr add "fd00::$n/64" dev eth0
+		n=$((n + 1))
+	done
+}
+
+# ipto_up NS: ipto0 on eth0, up, with the kernel's own ICMP rate limits
+# off in NS (they would hide the product's own; see DESIGN.md).
+ipto_up() {
+	ip netns exec "$1" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
+	ip -n "$1" link add ipto0 link eth0 type ipto &&
+	ip -n "$1" link set ipto0 up
+}
+
+# standby_and_client: the common scene: node2 (10.0.0.2, fd00::2) with
+# ipto0 up, and a client (10.0.0.100, fd00::100), on one LAN.
+standby_and_client() {
+	lan_new node2 client
+	lan_hosts 2 node2
+	lan_hosts 100 client
+	ipto_up node2
 }
 
 # mac_of NS DEV: the device's hardware address.

@@ -9,13 +9,7 @@
 RATE=100
 BURST=20
 check "modprobe ipto" modprobe ipto
-lan_new node2 client
-ip -n node2 addr add 10.0.0.2/24 dev eth0
-ip -n node2 addr add fd00::2/64 dev eth0
-ip -n client addr add 10.0.0.100/24 dev eth0
-ip -n client addr add fd00::100/64 dev eth0
-ip -n node2 link add ipto0 link eth0 type ipto
-ip -n node2 link set ipto0 up
+standby_and_client
 check "set reply_rate $RATE reply_burst $BURST" \
 	in_ns node2 iptoctl set dev ipto0 reply_rate $RATE reply_burst $BURST
 

@@ -8,16 +8,10 @@
 . "$(dirname "$0")/lib.sh"
 
 check "modprobe ipto" modprobe ipto
-lan_new node2 client
-ip -n node2 addr add 10.0.0.2/24 dev eth0
-ip -n node2 addr add fd00::2/64 dev eth0
-ip -n client addr add 10.0.0.100/24 dev eth0
-ip -n client addr add fd00::100/64 dev eth0
+standby_and_client
 in_ns node2 sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.eth0.arp_ignore=1 \
 	net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 \
 	net.ipv4.conf.all.proxy_arp=0 net.ipv6.conf.all.proxy_ndp=0
-ip -n node2 link add ipto0 link eth0 type ipto
-ip -n node2 link set ipto0 up
 node2_mac=$(mac_of node2 eth0)
 MAC_RE='[0-9a-fA-F:]{17}'
 arp_answer() { in_ns client arping -c 1 -w 2 -i eth0 10.0.0.11 2>&1 | grep -ioE "from $MAC_RE" | awk '{ print tolower($2) }'; }

@@ -13,19 +13,11 @@
 
 PORT=7000
 check "modprobe ipto" modprobe ipto
-lan_new node1 node2 client
-ip -n node1 addr add 10.0.0.1/24 dev eth0
+standby_and_client
+lan_new node1
+lan_hosts 1 node1
 ip -n node1 addr add 10.0.0.11/24 dev eth0
-ip -n node1 addr add fd00::1/64 dev eth0
 ip -n node1 addr add fd00::11/64 dev eth0
-ip -n node2 addr add 10.0.0.2/24 dev eth0
-ip -n node2 addr add fd00::2/64 dev eth0
-ip -n client addr add 10.0.0.100/24 dev eth0
-ip -n client addr add fd00::100/64 dev eth0
-# Kernel ICMP rate limits would hide the product's own; see DESIGN.md.
-in_ns node2 sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
-ip -n node2 link add ipto0 link eth0 type ipto
-ip -n node2 link set ipto0 up
 
 in_ns node1 python3 "$IPTO_SRC/selftests/helpers/echo_server.py" $PORT node1 >/dev/null &
 check "service up on node 1" wait_for 20 sh -c "ip netns exec client python3 $IPTO_SRC/selftests/helpers/client.py connect 10.0.0.11 $PORT 1 | grep -q '^ok'"
@@ -51,7 +43,7 @@ node2_mac=$(mac_of node2 eth0)
 for addr in 10.0.0.11 fd00::11; do
 	res=$(cat "$run/$addr/result")
 	info "$addr: $(echo $res)"
-	read -r _ control_out control_ms <<<"$(grep '^control' <<<"$res")"
+	read -r _ control_out _ <<<"$(grep '^control' <<<"$res")"
 	read -r _ write_out write_ms <<<"$(grep '^write' <<<"$res")"
 	read -r _ udp_out udp_ms <<<"$(grep '^udp' <<<"$res")"
 	check_eq "$addr: before adoption a write meets silence (control)" none "$control_out"

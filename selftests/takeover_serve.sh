@@ -9,14 +9,7 @@
 
 PORT=7000
 check "modprobe ipto" modprobe ipto
-lan_new node2 client
-ip -n node2 addr add 10.0.0.2/24 dev eth0
-ip -n node2 addr add fd00::2/64 dev eth0
-ip -n client addr add 10.0.0.100/24 dev eth0
-ip -n client addr add fd00::100/64 dev eth0
-in_ns node2 sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
-ip -n node2 link add ipto0 link eth0 type ipto
-ip -n node2 link set ipto0 up
+standby_and_client
 in_ns node2 python3 "$IPTO_SRC/selftests/helpers/echo_server.py" $PORT node2 >/dev/null &
 check "node 2's own wildcard listener answers on its own address" \
 	wait_for 20 sh -c "ip netns exec client python3 $IPTO_SRC/selftests/helpers/client.py connect 10.0.0.2 $PORT 1 | grep -q '^ok.*node2'"

@@ -50,7 +50,7 @@ run_kernel() {
 	fi
 	ktap ok "$series build"
 	echo "# kernel $series: $VM_KVER, logs in build/logs/$series/"
-	vm_boot "$series" selftests "$tests" "$TEST_TIMEOUT"
+	vm_boot selftests "$tests" "$TEST_TIMEOUT"
 	qemu_rc=$?
 
 	if ! grep -q '^IPTO-RESULT started' "$VM_DIR/results.txt"; then

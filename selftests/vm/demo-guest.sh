@@ -2,49 +2,61 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # demo-guest.sh - the story "make demo" tells, run inside the guest: two
-# nodes and a client on one LAN (namespaces on a bridge), the module
-# loaded, an ipto device on the standby node's LAN interface, and what the
-# operator sees of it.
-set -eu
+# nodes and a client on one LAN (namespaces on a bridge).  Node 1 serves on
+# 10.0.0.11, node 2 on 10.0.0.12; the client's list is [10.0.0.11,
+# 10.0.0.12].  Node 1 loses power; without ipto the client waits; node 2
+# adopts 10.0.0.11 and the client is refused at once and moves on.
+set -u
 . "$(dirname "$0")/../lib.sh"
 
+PORT=7000
 step() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+# The client: try each address of the list in turn, 3 s timeout each.
+client() {
+	local addr out
+	for addr in 10.0.0.11 10.0.0.12; do
+		out=$(in_ns client python3 "$IPTO_SRC/selftests/helpers/client.py" connect $addr $PORT 3)
+		printf '   client -> %-10s %s\n' "$addr:" "$out"
+		[[ "$out" == ok* ]] && return 0
+	done
+	return 1
+}
 
-step "a LAN: bridge br0 in namespace 'lan', nodes node1 node2 and a client"
-ns_new lan node1 node2 client
-ip -n lan link add br0 type bridge
-ip -n lan link set br0 up
-i=1
-for ns in node1 node2 client; do
-	ip -n lan link add "lan-$ns" type veth peer name eth0 netns "$ns"
-	ip -n lan link set "lan-$ns" master br0 up
-	ip -n "$ns" link set eth0 up
-	ip -n "$ns" addr add "10.0.0.1$i/24" dev eth0
-	ip -n "$ns" addr add "fd00::1$i/64" dev eth0 nodad
-	i=$((i + 1))
+step "a LAN (bridge in namespace 'lan'): node1, node2 and a client"
+lan_new node1 node2 client
+lan_hosts 1 node1 node2
+lan_hosts 100 client
+ip -n node1 addr add 10.0.0.11/24 dev eth0
+ip -n node2 addr add 10.0.0.12/24 dev eth0
+for n in node1 node2; do
+	in_ns $n python3 "$IPTO_SRC/selftests/helpers/echo_server.py" $PORT "served by $n" >/dev/null &
 done
-ip -n node1 -br addr show eth0
-ip -n node2 -br addr show eth0
+wait_for 20 sh -c "ip netns exec client python3 $IPTO_SRC/selftests/helpers/client.py connect 10.0.0.12 $PORT 1 | grep -q ^ok"
 
-step "load the module on this kernel ($(uname -r))"
+step "load the module on this kernel ($(uname -r)); node2 creates its cluster device"
 run modprobe ipto
-run modinfo -F version ipto
-
-step "node2 creates its cluster device on its LAN interface, with stock iproute2"
-run ip -n node2 link add ipto0 link eth0 type ipto
-run ip -n node2 link set ipto0 up
+ipto_up node2
 run ip -n node2 -d link show ipto0
 
-step "what the kernel reports over generic netlink"
-run ip netns exec node2 iptoctl show
-run ip netns exec node2 iptoctl -j -p show dev ipto0
+step "the client, with the address list [10.0.0.11, 10.0.0.12]"
+client
 
-step "per-device tunables in sysfs"
-ip netns exec node2 sh -c 'cd /sys/class/net/ipto0/ipto && grep . *'
+step "node1 loses power (its LAN port goes dark; nobody is told)"
+run ip -n lan link set lan-node1 down
+client
 
-step "node1 still answers the client"
-run ip netns exec client ping -c 1 -W 2 10.0.0.11 | grep -E 'bytes from|packet loss'
+step "node2 adopts node1's address"
+run in_ns node2 iptoctl adopt dev ipto0 addr 10.0.0.11 from 1
+client
 
-step "still to come: the cluster table, takeover on node failure, iptod, ipto-probe"
+step "what node2's kernel says"
+run in_ns node2 iptoctl show
+
+step "node1 is back: node2 releases the address"
+run ip -n lan link set lan-node1 up
+run in_ns node2 iptoctl release dev ipto0 addr 10.0.0.11
+step "node1 announces itself (gratuitous ARP), as its daemon will on return"
+run in_ns node1 arping -q -U -c 1 -S 10.0.0.11 -i eth0 10.0.0.11
+client
 finish

@@ -10,7 +10,7 @@ set -uo pipefail
 series=${DEMO_KERNEL:-6.1}
 
 echo "demo: building ipto.ko for Debian's $series kernel"
-if ! vm_prepare "$series"; then
+if ! vm_prepare "$series" "build/demo/$series"; then
 	echo "demo: $VM_ERROR" >&2
 	exit 1
 fi
@@ -19,16 +19,16 @@ log=$VM_DIR/logs/demo-guest.log
 : >"$log"
 tail -n +1 -F "$log" 2>/dev/null &
 tailer=$!
-vm_boot "$series" selftests/vm demo-guest 300
+vm_boot selftests/vm demo-guest 300
 rc=$?
 sleep 0.5	# let tail print the last lines it has already read
 kill "$tailer" 2>/dev/null
 wait "$tailer" 2>/dev/null
 
 if grep -q '^RESULT demo-guest ok' "$VM_DIR/results.txt"; then
-	echo "demo: done (console: build/logs/$series/console.log)"
+	echo "demo: done (console: build/demo/$series/console.log)"
 	exit 0
 fi
 echo "demo: failed (qemu exit $rc): $(grep -m1 '^RESULT' "$VM_DIR/results.txt")" >&2
-echo "demo: see build/logs/$series/console.log and $log" >&2
+echo "demo: see build/demo/$series/console.log and $log" >&2
 exit 1

@@ -17,12 +17,13 @@ kernel_of_series() {
 		sort -V | tail -n 1
 }
 
-# vm_prepare SERIES: sets VM_KVER and VM_DIR, builds the module and the
-# boot files; on failure sets VM_ERROR and returns 1.
+# vm_prepare SERIES [DIR]: sets VM_KVER and VM_DIR (default
+# build/logs/SERIES), builds the module and the boot files; on failure sets
+# VM_ERROR and returns 1.
 vm_prepare() {
 	local series=$1 stage
 
-	VM_DIR=$TOP/build/logs/$series
+	VM_DIR=$TOP/${2:-build/logs/$series}
 	VM_ERROR=""
 	rm -rf "$VM_DIR"
 	mkdir -p "$VM_DIR/logs"
@@ -61,20 +62,18 @@ vm_prepare() {
 	fi
 }
 
-# vm_boot SERIES SCRIPT_DIR SCRIPTS TIMEOUT_PER_SCRIPT: runs the scripts
+# vm_boot SCRIPT_DIR SCRIPTS TIMEOUT_PER_SCRIPT: runs the scripts
 # (names without .sh, relative to the project) in the guest; returns
 # QEMU's (or timeout's) exit status.  Results: $VM_DIR/results.txt.
 vm_boot() {
-	local series=$1
-
-	printf 'SCRIPT_DIR="%s"\nTESTS="%s"\nTEST_TIMEOUT=%s\n' "$2" "$3" "$4" >"$VM_DIR/run.env"
+	printf 'SCRIPT_DIR="%s"\nTESTS="%s"\nTEST_TIMEOUT=%s\n' "$1" "$2" "$3" >"$VM_DIR/run.env"
 	: >"$VM_DIR/results.txt"
 	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
 		-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
 		-nodefaults -nographic -no-reboot -monitor none \
 		-serial "file:$VM_DIR/console.log" -serial "file:$VM_DIR/results.txt" \
 		-kernel "/boot/vmlinuz-$VM_KVER" -initrd "$VM_DIR/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 loglevel=5 iptorun=build/logs/$series" \
+		-append "console=ttyS0 panic=-1 loglevel=5 iptorun=${VM_DIR#"$TOP"/}" \
 		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
 		-fsdev local,id=ipto,path="$TOP",security_model=none,multidevs=remap \
