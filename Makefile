@@ -4,7 +4,8 @@
 #   make            build kmod/ipto.ko (against KDIR) and the userland tools
 #   make deps       install the Debian packages build and tests need
 #   make check      deps + build + every test in QEMU, on each kernel
-#   make demo       deps + build + boot a guest with the module and a device
+#   make demo       deps + build + a takeover, told step by step in a guest
+#   make bench      deps + build + benchmarks in a guest (figures, never fail)
 # Variables: KDIR, KERNELS ("6.1 6.12"), T (one test), TEST_TIMEOUT, VM_TIMEOUT.
 
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
@@ -27,16 +28,22 @@ deps:
 check: deps
 	$(MAKE) userland
 	$(MAKE) -C selftests/tools
+	$(MAKE) -C selftests/unit check
 	selftests/vm/check.sh
 
 demo: deps
 	$(MAKE) userland
 	selftests/vm/demo.sh
 
+bench: deps
+	$(MAKE) userland
+	selftests/vm/bench.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userland clean
 	$(MAKE) -C selftests/tools clean
+	$(MAKE) -C selftests/unit clean
 	rm -rf build
 
-.PHONY: all module userland deps check demo clean
+.PHONY: all module userland deps check demo bench clean

@@ -21,6 +21,7 @@
 #include "addr.h"
 #include "announce.h"
 #include "device.h"
+#include "netlink.h"
 #include "nf.h"
 #include "pernet.h"
 
@@ -42,6 +43,11 @@ int ipto_addr_table_init(struct ipto_net *in)
 void ipto_addr_table_destroy(struct ipto_net *in)
 {
 	rhashtable_destroy(&in->addrs);
+}
+
+static void ipto_addr_event(enum ipto_event type, const struct ipto_addr *a)
+{
+	ipto_nl_event(a->ipto, type, a->from_node, &a->key, NULL, 0);
 }
 
 /* Caller holds rcu_read_lock() or ipto_net.lock. */
@@ -86,7 +92,7 @@ static void ipto_addr_mc(struct ipto_addr *a, bool join)
 }
 
 int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 from_node,
-		    struct netlink_ext_ack *extack)
+		    bool by_engine, struct netlink_ext_ack *extack)
 {
 	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
 	struct ipto_addr *a, *old;
@@ -99,6 +105,7 @@ int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 
 	a->key = *key;
 	a->ipto = ipto;
 	a->from_node = from_node;
+	a->by_engine = by_engine;
 	a->adopted_at = ktime_get_boottime_ns();
 	INIT_DELAYED_WORK(&a->announce, ipto_addr_announce_work);
 
@@ -132,6 +139,7 @@ int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 
 	in->addrs_gen++;
 	list_add_tail(&a->dev_list, &ipto->addrs);
 	ipto_addr_mc(a, true);
+	ipto_addr_event(IPTO_EVENT_ADOPTED, a);
 
 	/* The first announcement goes out now, the rest on schedule. */
 	a->announce_left = READ_ONCE(ipto->settings.announce_count);
@@ -174,8 +182,12 @@ static void ipto_addr_hooks_put(struct ipto_net *in, struct net *net)
 	}
 }
 
+/*
+ * Releases one address; *@engine_node tells the node the takeover engine
+ * had adopted it from, or 0 when an operator had.
+ */
 int ipto_addr_release(struct ipto_dev *ipto, const struct ipto_addr_key *key,
-		      struct netlink_ext_ack *extack)
+		      u32 *engine_node, struct netlink_ext_ack *extack)
 {
 	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
 	struct ipto_addr *a;
@@ -188,11 +200,34 @@ int ipto_addr_release(struct ipto_dev *ipto, const struct ipto_addr_key *key,
 		NL_SET_ERR_MSG_MOD(extack, "address is not adopted on this device");
 		ret = -ENOENT;
 	} else {
+		*engine_node = a->by_engine ? a->from_node : 0;
+		ipto_addr_event(IPTO_EVENT_RELEASED, a);
 		ipto_addr_remove(in, a);
 		ipto_addr_hooks_put(in, dev_net(ipto->dev));
 	}
 	mutex_unlock(&in->lock);
 	return ret;
+}
+
+/* Releases what the takeover engine adopted from @from_node on @ipto. */
+unsigned int ipto_addr_release_engine(struct ipto_dev *ipto, u32 from_node)
+{
+	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
+	struct ipto_addr *a, *tmp;
+	unsigned int n = 0;
+
+	ASSERT_RTNL();
+	mutex_lock(&in->lock);
+	list_for_each_entry_safe(a, tmp, &ipto->addrs, dev_list) {
+		if (!a->by_engine || a->from_node != from_node)
+			continue;
+		ipto_addr_event(IPTO_EVENT_RELEASED, a);
+		ipto_addr_remove(in, a);
+		n++;
+	}
+	ipto_addr_hooks_put(in, dev_net(ipto->dev));
+	mutex_unlock(&in->lock);
+	return n;
 }
 
 /* The device is going away: release everything adopted on it. */

@@ -42,6 +42,8 @@ struct ipto_addr_stats {
  * @ipto: the device it is adopted on; its lower device is where packets
  *	for the address are answered and where it is announced
  * @from_node: node the address came from (its services apply), 0 = none
+ * @by_engine: adopted by the takeover engine (cluster.c), which may release
+ *	it again; otherwise by an operator, and released only by one
  * @adopted_at: ktime_get_boottime_ns() at adoption
  * @stats: packet counters, updated on the packet path
  * @dev_list: in struct ipto_dev.addrs, oldest first; under ipto_net.lock
@@ -54,6 +56,7 @@ struct ipto_addr {
 	struct ipto_addr_key key;
 	struct ipto_dev *ipto;
 	u32 from_node;
+	bool by_engine;
 	u64 adopted_at;
 	struct ipto_addr_stats stats;
 	struct list_head dev_list;
@@ -67,9 +70,10 @@ void ipto_addr_table_destroy(struct ipto_net *in);
 
 struct ipto_addr *ipto_addr_lookup(struct ipto_net *in, const struct ipto_addr_key *key);
 int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 from_node,
-		    struct netlink_ext_ack *extack);
+		    bool by_engine, struct netlink_ext_ack *extack);
 int ipto_addr_release(struct ipto_dev *ipto, const struct ipto_addr_key *key,
-		      struct netlink_ext_ack *extack);
+		      u32 *engine_node, struct netlink_ext_ack *extack);
 void ipto_addr_release_all(struct ipto_dev *ipto);
+unsigned int ipto_addr_release_engine(struct ipto_dev *ipto, u32 from_node);
 
 #endif /* _IPTO_ADDR_H */

@@ -73,6 +73,7 @@ static void ipto_uninit(struct net_device *dev)
 
 	ipto_addr_release_all(ipto);
 	ipto_services_free(ipto);
+	ipto_cluster_free(ipto);
 	list_del(&ipto->list);
 	ipto_net(dev_net(dev))->devices_gen++;
 	netdev_put(ipto->lower, &ipto->lower_tracker);

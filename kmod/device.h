@@ -6,6 +6,7 @@
 #include <linux/list.h>
 #include <linux/netdevice.h>
 
+#include "cluster.h"
 #include "ratelimit.h"
 #include "settings.h"
 
@@ -25,6 +26,7 @@ struct ipto_services;
  * @services_gen: bumped when @services is replaced, for dump consistency;
  *	protected by RTNL
  * @ratelimit: bounds the error replies sent for this device's addresses
+ * @cluster: the cluster table; protected by RTNL
  */
 struct ipto_dev {
 	struct net_device *dev;
@@ -36,6 +38,7 @@ struct ipto_dev {
 	struct ipto_services __rcu *services;
 	unsigned int services_gen;
 	struct ipto_ratelimit ratelimit;
+	struct ipto_cluster cluster;
 };
 
 bool ipto_dev_is_ipto(const struct net_device *dev);

@@ -16,6 +16,7 @@
 #include <net/sock.h>
 
 #include "addr.h"
+#include "cluster.h"
 #include "compat.h"
 #include "device.h"
 #include "netlink.h"
@@ -58,6 +59,7 @@ static const struct nla_policy ipto_dev_set_policy[IPTO_DEV_A_MAX + 1] = {
 	[IPTO_DEV_A_LEASE_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_lease),
 	[IPTO_DEV_A_ECHO_REPLY] = NLA_POLICY_MAX(NLA_U8, 1),
 	[IPTO_DEV_A_DEFAULT_ACTION] = NLA_POLICY_MAX(NLA_U8, IPTO_ACTION_MAX),
+	[IPTO_DEV_A_FAILBACK] = NLA_POLICY_MAX(NLA_U8, IPTO_FAILBACK_MANUAL),
 };
 
 static const struct nla_policy ipto_addr_policy[IPTO_ADDR_A_MAX + 1] = {
@@ -78,6 +80,25 @@ static const struct nla_policy ipto_svc_policy[IPTO_SVC_A_MAX + 1] = {
 	[IPTO_SVC_A_PORT_MIN] = NLA_POLICY_MIN(NLA_U16, 1),
 	[IPTO_SVC_A_PORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1),
 	[IPTO_SVC_A_ACTION] = NLA_POLICY_MAX(NLA_U8, IPTO_ACTION_MAX),
+	[IPTO_SVC_A_FAILOVER] = NLA_POLICY_MAX(NLA_U8, 1),
+	[IPTO_SVC_A_STANDBY] = { .type = NLA_BINARY, .len = IPTO_STANDBY_MAX * sizeof(u32) },
+};
+
+static const struct nla_policy ipto_node_addr_policy[IPTO_NODE_ADDR_A_MAX + 1] = {
+	[IPTO_NODE_ADDR_A_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
+	[IPTO_NODE_ADDR_A_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+};
+
+static const struct nla_policy ipto_node_policy[IPTO_NODE_A_MAX + 1] = {
+	[IPTO_NODE_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[IPTO_NODE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[IPTO_NODE_A_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_svc_node),
+	[IPTO_NODE_A_NAME] = { .type = NLA_NUL_STRING, .len = IPTO_NODE_NAME_LEN - 1 },
+	[IPTO_NODE_A_ADDRS] = NLA_POLICY_NESTED(ipto_node_addr_policy),
+	[IPTO_NODE_A_STATE] = NLA_POLICY_MAX(NLA_U8, IPTO_NODE_UP),
+	[IPTO_NODE_A_FAILOVER] = NLA_POLICY_MAX(NLA_U8, 1),
+	[IPTO_NODE_A_STANDBY] = { .type = NLA_BINARY, .len = IPTO_STANDBY_MAX * sizeof(u32) },
+	[IPTO_NODE_A_SELF] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* A missing mandatory attribute: say which, in text and in the extack. */
@@ -147,6 +168,32 @@ static int ipto_dump_only_dev(struct nlattr **attrs, int maxattr, bool dev_allow
 	return 0;
 }
 
+/* Reads a standby list (an array of u32 node ids) into @out. */
+static int ipto_parse_standby(struct nlattr *attr, u32 *out, u8 *n,
+			      struct netlink_ext_ack *extack)
+{
+	if (nla_len(attr) % sizeof(u32)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "a standby list is an array of u32 node ids");
+		return -EINVAL;
+	}
+	*n = nla_len(attr) / sizeof(u32);
+	memcpy(out, nla_data(attr), nla_len(attr));
+	return 0;
+}
+
+/* The standby list of a request, checked against the table. */
+static int ipto_standby_attr(struct ipto_dev *ipto, struct nlattr *attr, u32 home,
+			     u32 *out, u8 *n, struct netlink_ext_ack *extack)
+{
+	int ret = ipto_parse_standby(attr, out, n, extack);
+
+	if (!ret)
+		ret = ipto_cluster_check_standby(ipto, home, out, *n, extack);
+	if (ret)
+		NL_SET_BAD_ATTR(extack, attr);
+	return ret;
+}
+
 static int ipto_dev_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
 			 u32 portid, u32 seq, int flags, struct netlink_callback *cb)
 {
@@ -160,6 +207,7 @@ static int ipto_dev_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
 	if (nla_put_u32(skb, IPTO_DEV_A_IFINDEX, ipto->dev->ifindex) ||
 	    nla_put_string(skb, IPTO_DEV_A_IFNAME, ipto->dev->name) ||
 	    nla_put_u32(skb, IPTO_DEV_A_LINK_IFINDEX, ipto->lower->ifindex) ||
+	    nla_put_u64_64bit(skb, IPTO_DEV_A_ALERTS, ipto->cluster.alerts, IPTO_DEV_A_PAD) ||
 	    ipto_settings_fill(skb, &ipto->settings)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -248,6 +296,7 @@ static int ipto_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 					 d->nla_type == NLA_U8 ? nla_get_u8(attr) :
 					 nla_get_u32(attr));
 	}
+	ipto_cluster_run(ipto);
 out:
 	rtnl_unlock();
 	return ret;
@@ -294,31 +343,26 @@ static bool ipto_addr_is_local(struct net *net, const struct ipto_addr_key *key,
 	return ipv6_chk_addr(net, &key->ip6, NULL, 0);
 }
 
-/* Addresses no node may adopt, with the reason why. */
-static int ipto_addr_check(struct genl_info *info, const struct ipto_dev *ipto,
-			   const struct ipto_addr_key *key)
+/* Addresses no node may adopt or call its own, with the reason why. */
+static bool ipto_addr_valid(struct netlink_ext_ack *extack, struct nlattr *attr,
+			    const struct ipto_addr_key *key)
 {
-	struct nlattr *attr = info->attrs[IPTO_ADDR_A_IPV4] ?: info->attrs[IPTO_ADDR_A_IPV6];
-	struct netlink_ext_ack *extack = info->extack;
-	struct net *net = genl_info_net(info);
-	struct net_device *owner;
-
 	if (key->family == AF_INET) {
 		__be32 a = key->ip4;
 
 		if (ipv4_is_multicast(a) || ipv4_is_lbcast(a)) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "a multicast or broadcast address cannot be adopted");
-			return -EINVAL;
+			return false;
 		}
 		if (ipv4_is_zeronet(a)) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "an unspecified (0.0.0.0/8) address cannot be adopted");
-			return -EINVAL;
+			return false;
 		}
 		if (ipv4_is_loopback(a)) {
 			NL_SET_ERR_MSG_ATTR(extack, attr, "a loopback address cannot be adopted");
-			return -EINVAL;
+			return false;
 		}
 	} else {
 		int type = ipv6_addr_type(&key->ip6);
@@ -326,23 +370,36 @@ static int ipto_addr_check(struct genl_info *info, const struct ipto_dev *ipto,
 		if (type == IPV6_ADDR_ANY) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "the unspecified address cannot be adopted");
-			return -EINVAL;
+			return false;
 		}
 		if (type & IPV6_ADDR_MULTICAST) {
 			NL_SET_ERR_MSG_ATTR(extack, attr, "a multicast address cannot be adopted");
-			return -EINVAL;
+			return false;
 		}
 		if (type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_LINKLOCAL | IPV6_ADDR_MAPPED)) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "a loopback, link-local or IPv4-mapped address cannot be adopted");
-			return -EINVAL;
+			return false;
 		}
 	}
+	return true;
+}
+
+/* An address an operator may adopt: valid, and not one of this node's. */
+static int ipto_addr_check(struct genl_info *info, const struct ipto_dev *ipto,
+			   const struct ipto_addr_key *key)
+{
+	struct nlattr *attr = info->attrs[IPTO_ADDR_A_IPV4] ?: info->attrs[IPTO_ADDR_A_IPV6];
+	struct net *net = genl_info_net(info);
+	struct net_device *owner;
+
+	if (!ipto_addr_valid(info->extack, attr, key))
+		return -EINVAL;
 	/* An address on an ipto device is one this node adopted before. */
 	if (ipto_addr_is_local(net, key, &owner) &&
 	    (key->family == AF_INET ? !ipto_dev_is_ipto(owner) :
 	     !ipv6_chk_addr(net, &key->ip6, ipto->dev, 1))) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
 				    "the address is one of this node's own addresses");
 		return -EADDRINUSE;
 	}
@@ -367,7 +424,8 @@ static int ipto_addr_add_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	ret = ipto_addr_check(info, ipto, &key);
 	if (!ret)
-		ret = ipto_addr_adopt(ipto, &key, node ? nla_get_u32(node) : 0, info->extack);
+		ret = ipto_addr_adopt(ipto, &key, node ? nla_get_u32(node) : 0, false,
+				      info->extack);
 out:
 	rtnl_unlock();
 	return ret;
@@ -377,6 +435,7 @@ static int ipto_addr_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipto_addr_key key;
 	struct ipto_dev *ipto;
+	u32 engine_node;
 	int ret;
 
 	if (info->attrs[IPTO_ADDR_A_NODE]) {
@@ -389,10 +448,17 @@ static int ipto_addr_del_doit(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	rtnl_lock();
 	ipto = ipto_lookup_dev(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(ipto))
+	if (IS_ERR(ipto)) {
 		ret = PTR_ERR(ipto);
-	else
-		ret = ipto_addr_release(ipto, &key, info->extack);
+		goto out;
+	}
+	ret = ipto_addr_release(ipto, &key, &engine_node, info->extack);
+	/* An operator's release of what the engine adopted: manual failback. */
+	if (!ret && engine_node) {
+		ipto_cluster_forget(ipto, engine_node);
+		ipto_cluster_run(ipto);
+	}
+out:
 	rtnl_unlock();
 	return ret;
 }
@@ -511,6 +577,7 @@ static int ipto_svc_add_doit(struct sk_buff *skb, struct genl_info *info)
 		       nla_get_u16(attrs[IPTO_SVC_A_PORT_MAX]) : svc.port_min;
 	svc.action = attrs[IPTO_SVC_A_ACTION] ?
 		     nla_get_u8(attrs[IPTO_SVC_A_ACTION]) : IPTO_ACTION_REJECT;
+	svc.failover = attrs[IPTO_SVC_A_FAILOVER] ? nla_get_u8(attrs[IPTO_SVC_A_FAILOVER]) : -1;
 	if (!svc.name[0]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[IPTO_SVC_A_NAME],
 				    "the service name is empty");
@@ -528,10 +595,27 @@ static int ipto_svc_add_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	rtnl_lock();
 	ipto = ipto_lookup_dev(genl_info_net(info), attrs, info->extack);
-	if (IS_ERR(ipto))
+	if (IS_ERR(ipto)) {
 		ret = PTR_ERR(ipto);
-	else
-		ret = ipto_service_add(ipto, &svc, info->extack);
+		goto out;
+	}
+	/* With a cluster table, a service belongs to a node of it. */
+	if (ipto->cluster.nnodes && !ipto_cluster_node(ipto, svc.node)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[IPTO_SVC_A_NODE], "no node with that id");
+		ret = -ENOENT;
+		goto out;
+	}
+	if (attrs[IPTO_SVC_A_STANDBY]) {
+		ret = ipto_standby_attr(ipto, attrs[IPTO_SVC_A_STANDBY], svc.node, svc.standby,
+					&svc.nstandby, info->extack);
+		if (ret)
+			goto out;
+		svc.has_standby = true;
+	}
+	ret = ipto_service_add(ipto, &svc, info->extack);
+	if (!ret)
+		ipto_cluster_run(ipto);
+out:
 	rtnl_unlock();
 	return ret;
 }
@@ -545,7 +629,7 @@ static int ipto_svc_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!IPTO_REQUIRE(info, IPTO_SVC_A_NODE, "IPTO_SVC_A_NODE (the service's node)") ||
 	    !IPTO_REQUIRE(info, IPTO_SVC_A_NAME, "IPTO_SVC_A_NAME (the service's name)"))
 		return -EINVAL;
-	for (i = IPTO_SVC_A_PROTO; i <= IPTO_SVC_A_ACTION; i++) {
+	for (i = IPTO_SVC_A_PROTO; i <= IPTO_SVC_A_STANDBY; i++) {
 		if (attrs[i]) {
 			NL_SET_ERR_MSG_ATTR(info->extack, attrs[i],
 					    "delete takes the device, node and name only");
@@ -559,6 +643,8 @@ static int ipto_svc_del_doit(struct sk_buff *skb, struct genl_info *info)
 	else
 		ret = ipto_service_del(ipto, nla_get_u32(attrs[IPTO_SVC_A_NODE]),
 				       nla_data(attrs[IPTO_SVC_A_NAME]), info->extack);
+	if (!ret)
+		ipto_cluster_run(ipto);
 	rtnl_unlock();
 	return ret;
 }
@@ -579,7 +665,12 @@ static int ipto_svc_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
 	    nla_put_u8(skb, IPTO_SVC_A_PROTO, svc->proto) ||
 	    nla_put_u16(skb, IPTO_SVC_A_PORT_MIN, svc->port_min) ||
 	    nla_put_u16(skb, IPTO_SVC_A_PORT_MAX, svc->port_max) ||
-	    nla_put_u8(skb, IPTO_SVC_A_ACTION, svc->action)) {
+	    nla_put_u8(skb, IPTO_SVC_A_ACTION, svc->action) ||
+	    (svc->failover >= 0 && nla_put_u8(skb, IPTO_SVC_A_FAILOVER, svc->failover)) ||
+	    (svc->has_standby &&
+	     nla_put(skb, IPTO_SVC_A_STANDBY, svc->nstandby * sizeof(u32), svc->standby)) ||
+	    nla_put_u32(skb, IPTO_SVC_A_OWNER, svc->decision.owner) ||
+	    nla_put_u8(skb, IPTO_SVC_A_GUARD, svc->decision.guard)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -604,6 +695,310 @@ static int ipto_svc_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	rtnl_unlock();
 	return skb->len;
+}
+
+static int ipto_node_parse_addrs(struct genl_info *info, struct ipto_node *node)
+{
+	struct nlattr *addrs = info->attrs[IPTO_NODE_A_ADDRS];
+	struct nlattr *attr;
+	unsigned int n = 0;
+	int rem;
+
+	nla_for_each_nested(attr, addrs, rem)
+		n++;
+	if (!n || n > IPTO_NODE_ADDRS_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, addrs,
+				    "a node has 1 to 16384 home addresses");
+		return -EINVAL;
+	}
+	node->addrs = kvcalloc(n, sizeof(*node->addrs), GFP_KERNEL);
+	if (!node->addrs)
+		return -ENOMEM;
+	nla_for_each_nested(attr, addrs, rem) {
+		struct ipto_addr_key *key = &node->addrs[node->naddrs++];
+
+		if (nla_type(attr) == IPTO_NODE_ADDR_A_IPV4) {
+			key->family = AF_INET;
+			key->ip4 = nla_get_in_addr(attr);
+		} else {
+			key->family = AF_INET6;
+			key->ip6 = nla_get_in6_addr(attr);
+		}
+		if (!ipto_addr_valid(info->extack, attr, key))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int ipto_node_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct ipto_node *node;
+	struct ipto_dev *ipto;
+	int ret;
+
+	if (!IPTO_REQUIRE(info, IPTO_NODE_A_ID, "IPTO_NODE_A_ID (the node's id)") ||
+	    !IPTO_REQUIRE(info, IPTO_NODE_A_NAME, "IPTO_NODE_A_NAME (the node's name)") ||
+	    !IPTO_REQUIRE(info, IPTO_NODE_A_ADDRS, "IPTO_NODE_A_ADDRS (its home addresses)"))
+		return -EINVAL;
+	node = kzalloc(sizeof(*node), GFP_KERNEL);
+	if (!node)
+		return -ENOMEM;
+	node->id = nla_get_u32(attrs[IPTO_NODE_A_ID]);
+	nla_strscpy(node->name, attrs[IPTO_NODE_A_NAME], sizeof(node->name));
+	node->up = !attrs[IPTO_NODE_A_STATE] || nla_get_u8(attrs[IPTO_NODE_A_STATE]);
+	node->failover = !attrs[IPTO_NODE_A_FAILOVER] || nla_get_u8(attrs[IPTO_NODE_A_FAILOVER]);
+	node->self = attrs[IPTO_NODE_A_SELF] && nla_get_u8(attrs[IPTO_NODE_A_SELF]);
+	if (!node->name[0]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[IPTO_NODE_A_NAME],
+				    "the node name is empty");
+		ret = -EINVAL;
+		goto err;
+	}
+	ret = ipto_node_parse_addrs(info, node);
+	if (ret)
+		goto err;
+	if (attrs[IPTO_NODE_A_STANDBY]) {
+		ret = ipto_parse_standby(attrs[IPTO_NODE_A_STANDBY], node->standby,
+					 &node->nstandby, info->extack);
+		if (ret)
+			goto err;
+	}
+	rtnl_lock();
+	ipto = ipto_lookup_dev(genl_info_net(info), attrs, info->extack);
+	ret = IS_ERR(ipto) ? PTR_ERR(ipto) : ipto_cluster_node_add(ipto, node, info->extack);
+	if (!ret)
+		ipto_cluster_run(ipto);
+	rtnl_unlock();
+	if (!ret)
+		return 0;
+err:
+	kvfree(node->addrs);
+	kfree(node);
+	return ret;
+}
+
+static int ipto_node_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	u32 standby[IPTO_STANDBY_MAX];
+	struct ipto_node *node;
+	struct ipto_dev *ipto;
+	u8 nstandby = 0;
+	int i, ret = 0;
+
+	if (!IPTO_REQUIRE(info, IPTO_NODE_A_ID, "IPTO_NODE_A_ID (the node's id)"))
+		return -EINVAL;
+	for (i = IPTO_NODE_A_NAME; i <= IPTO_NODE_A_MAX; i++) {
+		if (attrs[i] && i != IPTO_NODE_A_STATE && i != IPTO_NODE_A_FAILOVER &&
+		    i != IPTO_NODE_A_STANDBY) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[i],
+					    "a node's state, failover and standby can change, nothing else");
+			return -EINVAL;
+		}
+	}
+	rtnl_lock();
+	ipto = ipto_lookup_dev(genl_info_net(info), attrs, info->extack);
+	if (IS_ERR(ipto)) {
+		ret = PTR_ERR(ipto);
+		goto out;
+	}
+	node = ipto_cluster_node(ipto, nla_get_u32(attrs[IPTO_NODE_A_ID]));
+	if (!node) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[IPTO_NODE_A_ID], "no node with that id");
+		ret = -ENOENT;
+		goto out;
+	}
+	if (attrs[IPTO_NODE_A_STANDBY]) {
+		ret = ipto_standby_attr(ipto, attrs[IPTO_NODE_A_STANDBY], node->id, standby,
+					&nstandby, info->extack);
+		if (ret)
+			goto out;
+		memcpy(node->standby, standby, sizeof(standby));
+		node->nstandby = nstandby;
+	}
+	if (attrs[IPTO_NODE_A_FAILOVER])
+		node->failover = nla_get_u8(attrs[IPTO_NODE_A_FAILOVER]);
+	if (attrs[IPTO_NODE_A_STATE])
+		ipto_cluster_set_state(ipto, node, nla_get_u8(attrs[IPTO_NODE_A_STATE]));
+	ipto->cluster.gen++;
+	ipto_cluster_run(ipto);
+out:
+	rtnl_unlock();
+	return ret;
+}
+
+static int ipto_node_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ipto_dev *ipto;
+	int ret;
+
+	if (!IPTO_REQUIRE(info, IPTO_NODE_A_ID, "IPTO_NODE_A_ID (the node's id)"))
+		return -EINVAL;
+	rtnl_lock();
+	ipto = ipto_lookup_dev(genl_info_net(info), info->attrs, info->extack);
+	ret = IS_ERR(ipto) ? PTR_ERR(ipto) :
+	      ipto_cluster_node_del(ipto, nla_get_u32(info->attrs[IPTO_NODE_A_ID]), info->extack);
+	if (!ret)
+		ipto_cluster_run(ipto);
+	rtnl_unlock();
+	return ret;
+}
+
+static int ipto_node_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
+			  const struct ipto_node *node, struct netlink_callback *cb)
+{
+	struct nlattr *nest;
+	unsigned int i;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &ipto_genl_family, NLM_F_MULTI, IPTO_CMD_NODE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, IPTO_NODE_A_IFINDEX, ipto->dev->ifindex) ||
+	    nla_put_u32(skb, IPTO_NODE_A_ID, node->id) ||
+	    nla_put_string(skb, IPTO_NODE_A_NAME, node->name) ||
+	    nla_put_u8(skb, IPTO_NODE_A_STATE, node->up ? IPTO_NODE_UP : IPTO_NODE_DOWN) ||
+	    nla_put_u8(skb, IPTO_NODE_A_FAILOVER, node->failover) ||
+	    nla_put(skb, IPTO_NODE_A_STANDBY, node->nstandby * sizeof(u32), node->standby) ||
+	    nla_put_u8(skb, IPTO_NODE_A_SELF, node->self) ||
+	    nla_put_u32(skb, IPTO_NODE_A_OWNER, node->addr_owner) ||
+	    nla_put_u8(skb, IPTO_NODE_A_GUARD, node->decision.guard))
+		goto cancel;
+	nest = nla_nest_start(skb, IPTO_NODE_A_ADDRS);
+	if (!nest)
+		goto cancel;
+	for (i = 0; i < node->naddrs; i++) {
+		const struct ipto_addr_key *key = &node->addrs[i];
+
+		if (key->family == AF_INET ?
+		    nla_put_in_addr(skb, IPTO_NODE_ADDR_A_IPV4, key->ip4) :
+		    nla_put_in6_addr(skb, IPTO_NODE_ADDR_A_IPV6, &key->ip6))
+			goto cancel;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int ipto_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ipto_dev *ipto;
+	int ret = 0;
+
+	ipto = ipto_dump_dev(cb, IPTO_NODE_A_MAX);
+	if (IS_ERR(ipto))
+		return PTR_ERR(ipto);
+	cb->seq = ipto->cluster.gen;
+	while (DUMP_SENT(cb) < ipto->cluster.nnodes) {
+		ret = ipto_node_fill(skb, ipto, ipto->cluster.nodes[DUMP_SENT(cb)], cb);
+		if (ret)
+			break;
+		DUMP_SENT(cb)++;
+	}
+	rtnl_unlock();
+	/* A node too large for an empty message is a node that cannot be dumped. */
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
+}
+
+static int ipto_svc_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct ipto_services *set;
+	struct ipto_service *svc;
+	struct ipto_dev *ipto;
+	int i, ret = 0;
+
+	if (!IPTO_REQUIRE(info, IPTO_SVC_A_NODE, "IPTO_SVC_A_NODE (the service's node)") ||
+	    !IPTO_REQUIRE(info, IPTO_SVC_A_NAME, "IPTO_SVC_A_NAME (the service's name)"))
+		return -EINVAL;
+	for (i = IPTO_SVC_A_PROTO; i <= IPTO_SVC_A_PORT_MAX; i++) {
+		if (attrs[i]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[i],
+					    "a service's action, failover and standby can change, nothing else");
+			return -EINVAL;
+		}
+	}
+	rtnl_lock();
+	ipto = ipto_lookup_dev(genl_info_net(info), attrs, info->extack);
+	if (IS_ERR(ipto)) {
+		ret = PTR_ERR(ipto);
+		goto out;
+	}
+	set = ipto_services_copy(ipto);
+	i = set ? ipto_service_find(set, nla_get_u32(attrs[IPTO_SVC_A_NODE]),
+				    nla_data(attrs[IPTO_SVC_A_NAME])) : -1;
+	if (i < 0) {
+		NL_SET_ERR_MSG_MOD(info->extack, "the node has no service of that name");
+		ret = set ? -ENOENT : -ENOMEM;
+		kfree(set);
+		goto out;
+	}
+	svc = &set->svc[i];
+	if (attrs[IPTO_SVC_A_STANDBY]) {
+		ret = ipto_standby_attr(ipto, attrs[IPTO_SVC_A_STANDBY], svc->node,
+					svc->standby, &svc->nstandby, info->extack);
+		if (ret) {
+			kfree(set);
+			goto out;
+		}
+		svc->has_standby = true;
+	}
+	if (attrs[IPTO_SVC_A_ACTION])
+		svc->action = nla_get_u8(attrs[IPTO_SVC_A_ACTION]);
+	if (attrs[IPTO_SVC_A_FAILOVER])
+		svc->failover = nla_get_u8(attrs[IPTO_SVC_A_FAILOVER]);
+	ipto_services_replace(ipto, set);
+	ipto_cluster_run(ipto);
+out:
+	rtnl_unlock();
+	return ret;
+}
+
+/* Events go to the "events" group of the device's namespace. */
+static const struct genl_multicast_group ipto_genl_mcgrps[] = {
+	{
+		.name = IPTO_MCGRP_EVENTS,
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
+};
+
+void ipto_nl_event(struct ipto_dev *ipto, enum ipto_event type, u32 node,
+		   const struct ipto_addr_key *key, const char *service, u32 owner)
+{
+	struct net *net = dev_net(ipto->dev);
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&ipto_genl_family, net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &ipto_genl_family, 0, IPTO_CMD_EVENT);
+	if (!hdr ||
+	    nla_put_u8(msg, IPTO_EVENT_A_TYPE, type) ||
+	    nla_put_u32(msg, IPTO_EVENT_A_IFINDEX, ipto->dev->ifindex) ||
+	    (node && nla_put_u32(msg, IPTO_EVENT_A_NODE, node)) ||
+	    (key && key->family == AF_INET && nla_put_in_addr(msg, IPTO_EVENT_A_IPV4, key->ip4)) ||
+	    (key && key->family == AF_INET6 &&
+	     nla_put_in6_addr(msg, IPTO_EVENT_A_IPV6, &key->ip6)) ||
+	    (service && nla_put_string(msg, IPTO_EVENT_A_SERVICE, service)) ||
+	    (owner && nla_put_u32(msg, IPTO_EVENT_A_OWNER, owner))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&ipto_genl_family, net, msg, 0, 0, GFP_KERNEL);
 }
 
 /*
@@ -665,6 +1060,40 @@ static const struct genl_ops ipto_genl_ops[] = {
 		.policy = ipto_svc_policy,
 		.maxattr = IPTO_SVC_A_MAX,
 	},
+	{
+		.cmd = IPTO_CMD_SERVICE_SET,
+		.doit = ipto_svc_set_doit,
+		.policy = ipto_svc_policy,
+		.maxattr = IPTO_SVC_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPTO_CMD_NODE_ADD,
+		.doit = ipto_node_add_doit,
+		.policy = ipto_node_policy,
+		.maxattr = IPTO_NODE_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPTO_CMD_NODE_SET,
+		.doit = ipto_node_set_doit,
+		.policy = ipto_node_policy,
+		.maxattr = IPTO_NODE_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPTO_CMD_NODE_DEL,
+		.doit = ipto_node_del_doit,
+		.policy = ipto_node_policy,
+		.maxattr = IPTO_NODE_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPTO_CMD_NODE_GET,
+		.dumpit = ipto_node_get_dumpit,
+		.policy = ipto_node_policy,
+		.maxattr = IPTO_NODE_A_MAX,
+	},
 };
 
 static struct genl_family ipto_genl_family __ro_after_init = {
@@ -675,6 +1104,8 @@ static struct genl_family ipto_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = ipto_genl_ops,
 	.n_ops = ARRAY_SIZE(ipto_genl_ops),
+	.mcgrps = ipto_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(ipto_genl_mcgrps),
 };
 
 int __init ipto_genl_init(void)

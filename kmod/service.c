@@ -23,7 +23,7 @@ static struct ipto_services *ipto_services_alloc(unsigned int count)
 	return set;
 }
 
-static int ipto_service_find(const struct ipto_services *set, u32 node, const char *name)
+int ipto_service_find(const struct ipto_services *set, u32 node, const char *name)
 {
 	unsigned int i;
 
@@ -33,7 +33,21 @@ static int ipto_service_find(const struct ipto_services *set, u32 node, const ch
 	return -1;
 }
 
-static void ipto_services_replace(struct ipto_dev *ipto, struct ipto_services *set)
+/* A private copy of the current set, to change and swap in; NULL if none. */
+struct ipto_services *ipto_services_copy(const struct ipto_dev *ipto)
+{
+	const struct ipto_services *old = rtnl_dereference(ipto->services);
+	struct ipto_services *set;
+
+	if (!old)
+		return NULL;
+	set = ipto_services_alloc(old->count);
+	if (set)
+		memcpy(set->svc, old->svc, old->count * sizeof(old->svc[0]));
+	return set;
+}
+
+void ipto_services_replace(struct ipto_dev *ipto, struct ipto_services *set)
 {
 	struct ipto_services *old = rtnl_dereference(ipto->services);
 
@@ -94,8 +108,8 @@ int ipto_service_del(struct ipto_dev *ipto, u32 node, const char *name,
 }
 
 /*
- * The action of the first service of @node matching @proto and @port, or
- * -1 when none matches.  Caller holds rcu_read_lock().
+ * The action of the first service of @node this node provides that matches
+ * @proto and @port, or -1 when none matches.  Caller holds rcu_read_lock().
  */
 int ipto_service_action(const struct ipto_dev *ipto, u32 node, u8 proto, u16 port)
 {
@@ -105,7 +119,7 @@ int ipto_service_action(const struct ipto_dev *ipto, u32 node, u8 proto, u16 por
 	for (i = 0; node && set && i < set->count; i++) {
 		const struct ipto_service *svc = &set->svc[i];
 
-		if (svc->node == node && svc->proto == proto &&
+		if (svc->active && svc->node == node && svc->proto == proto &&
 		    port >= svc->port_min && port <= svc->port_max)
 			return svc->action;
 	}

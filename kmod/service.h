@@ -9,16 +9,40 @@
 #include <linux/rcupdate.h>
 #include <linux/ipto.h>
 
+#include "decide.h"
+
 struct ipto_dev;
 struct netlink_ext_ack;
 
+/**
+ * struct ipto_service - one service rule
+ * @node: the node whose service it is
+ * @name: unique per node
+ * @proto: IPPROTO_TCP or IPPROTO_UDP
+ * @action: enum ipto_action
+ * @port_min: first port
+ * @port_max: last port
+ * @failover: -1 to follow the node, else 0 or 1 (an override)
+ * @has_standby: @standby overrides the node's standby list
+ * @nstandby: entries in @standby
+ * @standby: the service's own standby order
+ * @decision: the takeover decision for the service (cluster.c)
+ * @active: this node provides the service: its action applies to packets;
+ *	otherwise the device's default action does
+ */
 struct ipto_service {
 	u32 node;
 	char name[IPTO_SERVICE_NAME_LEN];
-	u8 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
-	u8 action;		/* enum ipto_action */
+	u8 proto;
+	u8 action;
 	u16 port_min;
 	u16 port_max;
+	s8 failover;
+	bool has_standby;
+	u8 nstandby;
+	u32 standby[IPTO_STANDBY_MAX];
+	struct ipto_decision decision;
+	bool active;
 };
 
 /* An immutable set, replaced as a whole under RTNL; read under RCU. */
@@ -32,6 +56,9 @@ int ipto_service_add(struct ipto_dev *ipto, const struct ipto_service *svc,
 		     struct netlink_ext_ack *extack);
 int ipto_service_del(struct ipto_dev *ipto, u32 node, const char *name,
 		     struct netlink_ext_ack *extack);
+struct ipto_services *ipto_services_copy(const struct ipto_dev *ipto);
+void ipto_services_replace(struct ipto_dev *ipto, struct ipto_services *set);
+int ipto_service_find(const struct ipto_services *set, u32 node, const char *name);
 int ipto_service_action(const struct ipto_dev *ipto, u32 node, u8 proto, u16 port);
 void ipto_services_free(struct ipto_dev *ipto);
 

@@ -11,6 +11,12 @@
 
 #include "settings.h"
 
+static const char * const ipto_failback_names[] = {
+	[IPTO_FAILBACK_AUTO] = "auto",
+	[IPTO_FAILBACK_MANUAL] = "manual",
+	NULL
+};
+
 static const char * const ipto_action_names[] = {
 	[IPTO_ACTION_REJECT] = "reject",
 	[IPTO_ACTION_DROP] = "drop",
@@ -60,6 +66,15 @@ const struct ipto_setting ipto_settings_table[IPTO_SETTING_COUNT] = {
 		.min = 0,
 		.max = IPTO_ACTION_MAX,
 		.names = ipto_action_names,
+	},
+	[IPTO_SETTING_FAILBACK] = {
+		.name = "failback",
+		.attr = IPTO_DEV_A_FAILBACK,
+		.nla_type = NLA_U8,
+		.offset = offsetof(struct ipto_settings, failback),
+		.min = 0,
+		.max = IPTO_FAILBACK_MANUAL,
+		.names = ipto_failback_names,
 	},
 };
 
@@ -133,6 +148,7 @@ static struct ipto_settings ipto_defaults = {
 	.lease_ms = 0,
 	.echo_reply = 1,
 	.default_action = IPTO_ACTION_REJECT,
+	.failback = IPTO_FAILBACK_AUTO,
 };
 
 void ipto_settings_load_defaults(struct ipto_settings *s)
@@ -200,3 +216,7 @@ module_param_cb(default_action, &ipto_param_ops,
 		IPTO_PARAM_ARG(IPTO_SETTING_DEFAULT_ACTION), 0644);
 MODULE_PARM_DESC(default_action,
 		 "action when no service matches: reject, drop or serve (default reject)");
+module_param_cb(failback, &ipto_param_ops,
+		IPTO_PARAM_ARG(IPTO_SETTING_FAILBACK), 0644);
+MODULE_PARM_DESC(failback,
+		 "when a node returns: auto (it takes its addresses back) or manual (default auto)");

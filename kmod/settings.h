@@ -23,6 +23,7 @@ struct ipto_settings {
 	u32 lease_ms;
 	u32 echo_reply;
 	u32 default_action;	/* enum ipto_action */
+	u32 failback;		/* enum ipto_failback */
 };
 
 /**
@@ -57,6 +58,7 @@ enum ipto_setting_index {
 	IPTO_SETTING_LEASE_MS,
 	IPTO_SETTING_ECHO_REPLY,
 	IPTO_SETTING_DEFAULT_ACTION,
+	IPTO_SETTING_FAILBACK,
 	IPTO_SETTING_COUNT
 };
 

@@ -71,6 +71,7 @@ IPTO_ATTR(reply_burst, IPTO_SETTING_REPLY_BURST);
 IPTO_ATTR(lease_ms, IPTO_SETTING_LEASE_MS);
 IPTO_ATTR(echo_reply, IPTO_SETTING_ECHO_REPLY);
 IPTO_ATTR(default_action, IPTO_SETTING_DEFAULT_ACTION);
+IPTO_ATTR(failback, IPTO_SETTING_FAILBACK);
 
 static struct attribute *ipto_attrs[] = {
 	&ipto_attr_announce_count.attr.attr,
@@ -80,6 +81,7 @@ static struct attribute *ipto_attrs[] = {
 	&ipto_attr_lease_ms.attr.attr,
 	&ipto_attr_echo_reply.attr.attr,
 	&ipto_attr_default_action.attr.attr,
+	&ipto_attr_failback.attr.attr,
 	NULL
 };
 

@@ -11,6 +11,7 @@ IPTO_SRC=${IPTO_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 export PATH=$IPTO_SRC/userland:$IPTO_SRC/selftests/tools:$PATH
 KSFT_SKIP=4
 FAILED=0
+TEST_TMP=$(mktemp -d)
 NS_LIST=()
 
 pass() { echo "# ok - $*"; }
@@ -126,6 +127,64 @@ standby_and_client() {
 	ipto_up node2
 }
 
+# cluster_new: nodes 1-3 and a client on one LAN.  Node i has 10.0.0.i and
+# its home addresses 10.0.0.1i and fd00::1i, an echo service on port 7000
+# that names it ("nodei"), and ipto0 with the same table as every node
+# (self = i): standby orders 1: 2,3  2: 3,1  3: 1,2.
+CLUSTER_PORT=7000
+cluster_new() {
+	local i j self
+	lan_new node1 node2 node3 client || return 1
+	lan_hosts 1 node1 node2 node3
+	lan_hosts 100 client
+	for i in 1 2 3; do
+		ip -n node$i addr add 10.0.0.1$i/24 dev eth0
+		ip -n node$i addr add fd00::1$i/64 dev eth0
+		ipto_up node$i || return 1
+		for j in 1 2 3; do
+			self=""
+			[ $i = $j ] && self=self
+			in_ns node$i iptoctl node add dev ipto0 id $j name n$j \
+				addr 10.0.0.1$j,fd00::1$j $self || return 1
+		done
+		in_ns node$i iptoctl node set dev ipto0 id 1 standby 2,3 &&
+		in_ns node$i iptoctl node set dev ipto0 id 2 standby 3,1 &&
+		in_ns node$i iptoctl node set dev ipto0 id 3 standby 1,2 || return 1
+		in_ns node$i python3 "$IPTO_SRC/selftests/helpers/echo_server.py" \
+			$CLUSTER_PORT node$i >/dev/null 2>&1 &
+	done
+	for i in 1 2 3; do
+		wait_for 20 sh -c "ip netns exec client python3 $IPTO_SRC/selftests/helpers/client.py connect 10.0.0.1$i $CLUSTER_PORT 1 | grep -q ^ok" ||
+			return 1
+	done
+}
+
+# cluster_set ID up|down: membership tells every node that node ID is up
+# or down, node 2 first.
+cluster_set() {
+	local i
+	for i in 2 1 3; do
+		in_ns node$i iptoctl node set dev ipto0 id "$1" state "$2" || return 1
+	done
+}
+
+# cut N / heal N: node N's LAN port goes dark / comes back.
+cut() { ip -n lan link set "lan-node$1" down; }
+heal() { ip -n lan link set "lan-node$1" up; }
+
+# adopted_on NS: the addresses adopted there, sorted, on one line.
+adopted_on() {
+	ip netns exec "$1" iptoctl -j show dev ipto0 |
+		python3 -c 'import json,sys; print(" ".join(sorted(a["address"] for a in json.load(sys.stdin)[0]["addresses"])))'
+}
+
+# client_says ADDR [TIMEOUT]: the first word of the client's answer (ok,
+# refused, timeout) and, for ok, the node that served it.
+client_says() {
+	ip netns exec client python3 "$IPTO_SRC/selftests/helpers/client.py" \
+		connect "$1" "$CLUSTER_PORT" "${2:-2}" | awk '{ print $1 ($1 == "ok" ? " " $3 : "") }'
+}
+
 # mac_of NS DEV: the device's hardware address.
 mac_of() { ip netns exec "$1" cat "/sys/class/net/$2/address"; }
 
@@ -135,12 +194,16 @@ in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 # helper NAME ARGS...: run one of selftests/helpers.
 helper() { local h=$1; shift; python3 "$IPTO_SRC/selftests/helpers/$h" "$@"; }
 
+# Removes the namespaces, and first the processes still running in them.
 ns_cleanup() {
-	local ns
+	local ns pids
 	for ns in "${NS_LIST[@]}"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
 		ip netns delete "$ns" 2>/dev/null
 	done
 	NS_LIST=()
+	rm -rf "$TEST_TMP"
 }
 
 finish() {

@@ -19,7 +19,7 @@ kernel_value() {
 		python3 -c 'import json,sys; v=json.load(sys.stdin)[0][sys.argv[1]]; print(int(v) if isinstance(v, bool) else v)' "$1"
 }
 
-check_eq "files" "announce_count announce_interval_ms default_action echo_reply lease_ms reply_burst reply_rate" \
+check_eq "files" "announce_count announce_interval_ms default_action echo_reply failback lease_ms reply_burst reply_rate" \
 	"$(in_ns ls $dir | sort | tr '\n' ' ' | sed 's/ $//')"
 
 # name good-value bad-values...
@@ -41,6 +41,7 @@ reply_burst 1 0 1000001
 lease_ms 0 49 600001
 echo_reply 0 2 on
 default_action serve bogus 3
+failback manual bogus 2
 TABLE
 check "lease_ms takes a value in range" put lease_ms 50
 check_eq "lease_ms reads back" 50 "$(get lease_ms)"

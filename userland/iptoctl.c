@@ -27,22 +27,40 @@ static int cmd_help(const struct options *opts, int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "show", NULL, cmd_show, "[dev DEV]",
-	  "show ipto devices: settings, adopted addresses, services" },
+	  "show ipto devices: settings, nodes, adopted addresses, services" },
 	{ "adopt", NULL, cmd_adopt, "dev DEV addr ADDR[/LEN] [from NODE]",
 	  "adopt an address (and add it to DEV as a local address)" },
 	{ "release", NULL, cmd_release, "dev DEV addr ADDR[/LEN]",
 	  "release an adopted address (and remove it from DEV)" },
+	{ "node", "add", cmd_node_add,
+	  "dev DEV id N name NAME addr A[,A...]\n"
+	  "                [standby N[,N...]|none] [failover on|off] [self]",
+	  "add a node to the cluster table" },
+	{ "node", "set", cmd_node_set,
+	  "dev DEV id N [state up|down] [standby N[,N...]|none]\n"
+	  "                [failover on|off]",
+	  "change a node: its state (takeover follows), standby, failover" },
+	{ "node", "del", cmd_node_del, "dev DEV id N",
+	  "delete a node from the cluster table" },
 	{ "service", "add", cmd_service_add,
-	  "dev DEV node NODE name NAME proto tcp|udp port P[-Q]\n"
-	  "                [action reject|drop|serve]",
+	  "dev DEV node N name NAME proto tcp|udp port P[-Q]\n"
+	  "                [action reject|drop|serve] [standby N[,N...]|none]\n"
+	  "                [failover on|off]",
 	  "add a service of a node" },
-	{ "service", "del", cmd_service_del, "dev DEV node NODE name NAME",
+	{ "service", "set", cmd_service_set,
+	  "dev DEV node N name NAME [action reject|drop|serve]\n"
+	  "                [standby N[,N...]|none] [failover on|off]",
+	  "change a service of a node" },
+	{ "service", "del", cmd_service_del, "dev DEV node N name NAME",
 	  "delete a service of a node" },
 	{ "set", NULL, cmd_set,
 	  "dev DEV [announce_count N] [announce_interval_ms N]\n"
 	  "                [reply_rate N] [reply_burst N] [lease_ms N]\n"
-	  "                [echo_reply on|off] [default_action reject|drop|serve]",
+	  "                [echo_reply on|off] [default_action reject|drop|serve]\n"
+	  "                [failback auto|manual]",
 	  "change settings of a device" },
+	{ "monitor", NULL, cmd_monitor, "[dev DEV]",
+	  "print events as they happen, until interrupted" },
 	{ "help", NULL, cmd_help, "", "show this help" },
 };
 

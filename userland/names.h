@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * names: the words iptoctl reads and prints for protocol values: actions
- * (enum ipto_action) and service protocols.
+ * (enum ipto_action), service protocols, node states, failback modes and
+ * event types.
  */
 #ifndef IPTOCTL_NAMES_H
 #define IPTOCTL_NAMES_H
@@ -9,16 +10,34 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* The action words as a usage message lists them. */
+/* The words as a usage message lists them. */
 #define ACTION_WORDS "reject, drop or serve"
 #define PROTO_WORDS "tcp or udp"
+#define NODE_STATE_WORDS "up or down"
+#define FAILBACK_WORDS "auto or manual"
 
-/* "reject", "drop", "serve", or NULL for a value this version does not know. */
+/*
+ * Each *_name() gives the word for a value, or NULL for a value this
+ * version does not know; each *_from_name() the value for a word.
+ */
+
+/* "reject", "drop", "serve" (enum ipto_action). */
 const char *action_name(uint8_t action);
 bool action_from_name(const char *word, uint8_t *action);
 
-/* "tcp" or "udp" for IPPROTO_TCP or IPPROTO_UDP, else NULL. */
+/* "tcp" or "udp" for IPPROTO_TCP or IPPROTO_UDP. */
 const char *proto_name(uint8_t proto);
 bool proto_from_name(const char *word, uint8_t *proto);
+
+/* "up" or "down" (enum ipto_node_state). */
+const char *node_state_name(uint8_t state);
+bool node_state_from_name(const char *word, uint8_t *state);
+
+/* "auto" or "manual" (enum ipto_failback). */
+const char *failback_name(uint8_t failback);
+bool failback_from_name(const char *word, uint8_t *failback);
+
+/* "node-up", "node-down", "adopted", ... (enum ipto_event). */
+const char *event_name(uint8_t event);
 
 #endif /* IPTOCTL_NAMES_H */

@@ -9,7 +9,7 @@
 #include "names.h"
 #include "subcommands.h"
 
-enum value_kind { VALUE_U32, VALUE_ON_OFF, VALUE_ACTION };
+enum value_kind { VALUE_U32, VALUE_ON_OFF, VALUE_ACTION, VALUE_FAILBACK };
 
 /* A setting: its keyword, its attribute, and what its value is. */
 static const struct setting {
@@ -24,6 +24,7 @@ static const struct setting {
 	{ "lease_ms", IPTO_DEV_A_LEASE_MS, VALUE_U32 },
 	{ "echo_reply", IPTO_DEV_A_ECHO_REPLY, VALUE_ON_OFF },
 	{ "default_action", IPTO_DEV_A_DEFAULT_ACTION, VALUE_ACTION },
+	{ "failback", IPTO_DEV_A_FAILBACK, VALUE_FAILBACK },
 };
 
 #define N_SETTINGS MNL_ARRAY_SIZE(settings)
@@ -39,6 +40,7 @@ static const char *const kind_needs[] = {
 	[VALUE_U32] = "a number",
 	[VALUE_ON_OFF] = "on or off",
 	[VALUE_ACTION] = ACTION_WORDS,
+	[VALUE_FAILBACK] = FAILBACK_WORDS,
 };
 
 static int parse_value(const struct setting *s, const char *text,
@@ -53,6 +55,9 @@ static int parse_value(const struct setting *s, const char *text,
 		break;
 	case VALUE_ACTION:
 		ret = parse_action("set", s->name, text, &small);
+		break;
+	case VALUE_FAILBACK:
+		ret = parse_failback("set", s->name, text, &small);
 		break;
 	default:
 		return parse_u32("set", s->name, text, value);

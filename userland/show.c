@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * show: "iptoctl show [dev DEV]": ipto devices with their settings, adopted
- * addresses and services, printed as text or JSON.
+ * show: "iptoctl show [dev DEV]": ipto devices with their settings, cluster
+ * nodes, adopted addresses and services, printed as text or JSON.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -66,6 +66,55 @@ static void print_dev_text(const struct ipto_dev *dev)
 	printf("  default action: %s\n",
 	       word_or_number(action_name(dev->default_action), NULL,
 			      dev->default_action, num));
+	printf("  failback: %s\n",
+	       word_or_number(failback_name(dev->failback), NULL,
+			      dev->failback, num));
+	printf("  alerts: %" PRIu64 "\n", dev->alerts);
+}
+
+/* "standby 2,3", or "standby none" for an empty list. */
+static void print_standby_text(const struct ipto_standby *sb)
+{
+	size_t i;
+
+	printf("standby ");
+	if (!sb->n)
+		printf("none");
+	for (i = 0; i < sb->n; i++)
+		printf("%s%" PRIu32, i ? "," : "", sb->ids[i]);
+}
+
+/* ", provided by N" (or "nobody"), and ", guard" while the guard holds. */
+static void print_provider_text(uint32_t owner, bool guard)
+{
+	if (owner)
+		printf(", provided by %" PRIu32, owner);
+	else
+		printf(", provided by nobody");
+	if (guard)
+		printf(", guard");
+}
+
+static void print_node_text(const struct ipto_node *n)
+{
+	char state[16], ip[INET6_ADDRSTRLEN];
+	size_t i;
+
+	printf("  node %" PRIu32 " %s: %s", n->id, n->name,
+	       word_or_number(node_state_name(n->state), "state", n->state,
+			      state));
+	if (n->self)
+		printf(", self");
+	printf(", failover %s, ", n->failover ? "on" : "off");
+	print_standby_text(&n->standby);
+	print_provider_text(n->owner, n->guard);
+	putchar('\n');
+	for (i = 0; i < n->n_addrs; i++) {
+		inet_ntop(n->addrs[i].family, n->addrs[i].addr, ip, sizeof(ip));
+		printf("%s%s", i ? ", " : "    addresses ", ip);
+	}
+	if (n->n_addrs)
+		putchar('\n');
 }
 
 static void print_addr_text(const struct ipto_adopted *a)
@@ -97,8 +146,15 @@ static void print_service_text(const struct ipto_service *s)
 	       s->port_min);
 	if (s->port_max != s->port_min)
 		printf("-%u", s->port_max);
-	printf(" %s\n",
-	       word_or_number(action_name(s->action), "action", s->action, action));
+	printf(" %s, failover %s, ",
+	       word_or_number(action_name(s->action), "action", s->action, action),
+	       !s->has_failover ? "node" : s->failover ? "on" : "off");
+	if (s->has_standby)
+		print_standby_text(&s->standby);
+	else
+		printf("standby node");
+	print_provider_text(s->owner, s->guard);
+	putchar('\n');
 }
 
 static void print_text(const struct snapshot *snap)
@@ -111,6 +167,8 @@ static void print_text(const struct snapshot *snap)
 		if (i)
 			putchar('\n');
 		print_dev_text(&ds->dev);
+		for (j = 0; j < ds->n_nodes; j++)
+			print_node_text(&ds->nodes[j]);
 		for (j = 0; j < ds->n_addrs; j++)
 			print_addr_text(&ds->addrs[j]);
 		for (j = 0; j < ds->n_svcs; j++)
@@ -153,6 +211,81 @@ static json_object *dev_to_json(const struct ipto_dev *dev)
 	json_object_object_add(obj, "default_action",
 			       json_word(action_name(dev->default_action),
 					 dev->default_action));
+	json_object_object_add(obj, "failback",
+			       json_word(failback_name(dev->failback),
+					 dev->failback));
+	json_object_object_add(obj, "alerts", json_object_new_uint64(dev->alerts));
+	return obj;
+}
+
+/* Adds item to array; on failure drops item and returns false. */
+static bool array_add(json_object *array, json_object *item)
+{
+	if (item && json_object_array_add(array, item) == 0)
+		return true;
+	json_object_put(item);
+	return false;
+}
+
+/* A node id, or null for 0 (none). */
+static json_object *json_node_id(uint32_t id)
+{
+	return id ? json_object_new_int64(id) : NULL;
+}
+
+static json_object *standby_to_json(const struct ipto_standby *sb)
+{
+	json_object *array = json_object_new_array();
+	size_t i;
+
+	for (i = 0; array && i < sb->n; i++) {
+		if (!array_add(array, json_object_new_int64(sb->ids[i]))) {
+			json_object_put(array);
+			return NULL;
+		}
+	}
+	return array;
+}
+
+static json_object *node_addrs_to_json(const struct ipto_node *n)
+{
+	json_object *array = json_object_new_array();
+	char ip[INET6_ADDRSTRLEN];
+	size_t i;
+
+	for (i = 0; array && i < n->n_addrs; i++) {
+		inet_ntop(n->addrs[i].family, n->addrs[i].addr, ip, sizeof(ip));
+		if (!array_add(array, json_object_new_string(ip))) {
+			json_object_put(array);
+			return NULL;
+		}
+	}
+	return array;
+}
+
+static json_object *node_to_json(const struct ipto_node *n)
+{
+	json_object *obj = json_object_new_object();
+	json_object *standby = standby_to_json(&n->standby);
+	json_object *addrs = node_addrs_to_json(n);
+
+	if (!obj || !standby || !addrs) {
+		json_object_put(obj);
+		json_object_put(standby);
+		json_object_put(addrs);
+		return NULL;
+	}
+	json_object_object_add(obj, "id", json_object_new_int64(n->id));
+	json_object_object_add(obj, "name", json_object_new_string(n->name));
+	json_object_object_add(obj, "state",
+			       json_word(node_state_name(n->state), n->state));
+	json_object_object_add(obj, "self", json_object_new_boolean(n->self));
+	json_object_object_add(obj, "failover",
+			       json_object_new_boolean(n->failover));
+	json_object_object_add(obj, "standby", standby);
+	json_object_object_add(obj, "addresses", addrs);
+	json_object_object_add(obj, "owner", json_node_id(n->owner));
+	json_object_object_add(obj, "guard", json_object_new_boolean(n->guard));
 	return obj;
 }
 
@@ -187,9 +320,15 @@ static json_object *addr_to_json(const struct ipto_adopted *a)
 static json_object *service_to_json(const struct ipto_service *s)
 {
 	json_object *obj = json_object_new_object();
+	json_object *standby = NULL;
 
-	if (!obj)
+	if (s->has_standby)
+		standby = standby_to_json(&s->standby);
+	if (!obj || (s->has_standby && !standby)) {
+		json_object_put(obj);
+		json_object_put(standby);
 		return NULL;
+	}
 	json_object_object_add(obj, "node", json_object_new_int64(s->node));
 	json_object_object_add(obj, "name", json_object_new_string(s->name));
 	json_object_object_add(obj, "proto",
@@ -198,36 +337,38 @@ static json_object *service_to_json(const struct ipto_service *s)
 	json_object_object_add(obj, "port_max", json_object_new_int(s->port_max));
 	json_object_object_add(obj, "action",
 			       json_word(action_name(s->action), s->action));
+	json_object_object_add(obj, "failover",
+			       s->has_failover ?
+			       json_object_new_boolean(s->failover) : NULL);
+	json_object_object_add(obj, "standby", standby);
+	json_object_object_add(obj, "owner", json_node_id(s->owner));
+	json_object_object_add(obj, "guard", json_object_new_boolean(s->guard));
 	return obj;
-}
-
-/* Adds item to array; on failure drops item and returns false. */
-static bool array_add(json_object *array, json_object *item)
-{
-	if (item && json_object_array_add(array, item) == 0)
-		return true;
-	json_object_put(item);
-	return false;
 }
 
 static json_object *dev_snapshot_to_json(const struct dev_snapshot *ds)
 {
 	json_object *obj = dev_to_json(&ds->dev);
+	json_object *nodes = json_object_new_array();
 	json_object *addrs = json_object_new_array();
 	json_object *svcs = json_object_new_array();
-	bool ok = obj && addrs && svcs;
+	bool ok = obj && nodes && addrs && svcs;
 	size_t i;
 
+	for (i = 0; ok && i < ds->n_nodes; i++)
+		ok = array_add(nodes, node_to_json(&ds->nodes[i]));
 	for (i = 0; ok && i < ds->n_addrs; i++)
 		ok = array_add(addrs, addr_to_json(&ds->addrs[i]));
 	for (i = 0; ok && i < ds->n_svcs; i++)
 		ok = array_add(svcs, service_to_json(&ds->svcs[i]));
 	if (!ok) {
 		json_object_put(obj);
+		json_object_put(nodes);
 		json_object_put(addrs);
 		json_object_put(svcs);
 		return NULL;
 	}
+	json_object_object_add(obj, "nodes", nodes);
 	json_object_object_add(obj, "addresses", addrs);
 	json_object_object_add(obj, "services", svcs);
 	return obj;

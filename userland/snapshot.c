@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * snapshot: reading ipto devices, their adopted addresses and services from
- * the kernel (IPTO_CMD_DEV_GET, IPTO_CMD_ADDR_GET, IPTO_CMD_SERVICE_GET),
- * checking every answer against the protocol, into growing arrays.  A dump
- * that raced with a change is read again from scratch, once.
+ * snapshot: reading ipto devices, their cluster nodes, adopted addresses and
+ * services from the kernel (IPTO_CMD_DEV_GET, IPTO_CMD_NODE_GET,
+ * IPTO_CMD_ADDR_GET, IPTO_CMD_SERVICE_GET), checking every answer against
+ * the protocol, into growing arrays.  A dump that raced with a change is
+ * read again from scratch, once.
  */
 #include "snapshot.h"
 
@@ -26,6 +27,8 @@ static const enum mnl_attr_data_type dev_types[IPTO_DEV_A_MAX + 1] = {
 	[IPTO_DEV_A_LEASE_MS] = MNL_TYPE_U32,
 	[IPTO_DEV_A_ECHO_REPLY] = MNL_TYPE_U8,
 	[IPTO_DEV_A_DEFAULT_ACTION] = MNL_TYPE_U8,
+	[IPTO_DEV_A_FAILBACK] = MNL_TYPE_U8,
+	[IPTO_DEV_A_ALERTS] = MNL_TYPE_U64,
 };
 
 static const enum mnl_attr_data_type addr_types[IPTO_ADDR_A_MAX + 1] = {
@@ -55,6 +58,23 @@ static const enum mnl_attr_data_type svc_types[IPTO_SVC_A_MAX + 1] = {
 	[IPTO_SVC_A_PORT_MIN] = MNL_TYPE_U16,
 	[IPTO_SVC_A_PORT_MAX] = MNL_TYPE_U16,
 	[IPTO_SVC_A_ACTION] = MNL_TYPE_U8,
+	[IPTO_SVC_A_FAILOVER] = MNL_TYPE_U8,
+	[IPTO_SVC_A_STANDBY] = MNL_TYPE_BINARY,
+	[IPTO_SVC_A_OWNER] = MNL_TYPE_U32,
+	[IPTO_SVC_A_GUARD] = MNL_TYPE_U8,
+};
+
+static const enum mnl_attr_data_type node_types[IPTO_NODE_A_MAX + 1] = {
+	[IPTO_NODE_A_IFINDEX] = MNL_TYPE_U32,
+	[IPTO_NODE_A_ID] = MNL_TYPE_U32,
+	[IPTO_NODE_A_NAME] = MNL_TYPE_NUL_STRING,
+	[IPTO_NODE_A_ADDRS] = MNL_TYPE_NESTED,
+	[IPTO_NODE_A_STATE] = MNL_TYPE_U8,
+	[IPTO_NODE_A_FAILOVER] = MNL_TYPE_U8,
+	[IPTO_NODE_A_STANDBY] = MNL_TYPE_BINARY,
+	[IPTO_NODE_A_SELF] = MNL_TYPE_U8,
+	[IPTO_NODE_A_OWNER] = MNL_TYPE_U32,
+	[IPTO_NODE_A_GUARD] = MNL_TYPE_U8,
 };
 
 /* The attributes of one answer or nest, checked against types. */
@@ -130,6 +150,45 @@ static bool copy_str(const struct nlattr *attr, char *buf, size_t size)
 	return true;
 }
 
+/*
+ * Returns items (n used, *cap allocated, of size each) with room for one
+ * more, which is zeroed; NULL when out of memory.
+ */
+static void *grow(void *items, size_t n, size_t *cap, size_t size)
+{
+	size_t want = *cap ? *cap * 2 : 16;
+	char *grown = items;
+
+	if (n >= *cap) {
+		grown = reallocarray(items, want, size);
+		if (!grown)
+			return NULL;
+		*cap = want;
+	}
+	memset(grown + n * size, 0, size);
+	return grown;
+}
+
+static int cb_failed(int error)
+{
+	errno = error;
+	return MNL_CB_ERROR;
+}
+
+/* A standby list: an array of u32 node ids, at most IPTO_STANDBY_MAX. */
+static bool parse_standby(const struct nlattr *attr, struct ipto_standby *out,
+			  const char *what, struct snapshot *snap)
+{
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	if (len % sizeof(out->ids[0]) || len > sizeof(out->ids))
+		return answer_problem(snap, what, "has an invalid standby",
+				      mnl_attr_get_type(attr));
+	memcpy(out->ids, mnl_attr_get_payload(attr), len);
+	out->n = len / sizeof(out->ids[0]);
+	return true;
+}
+
 static bool parse_dev(const struct nlmsghdr *nlh, struct ipto_dev *dev,
 		      struct snapshot *snap)
 {
@@ -138,7 +197,7 @@ static bool parse_dev(const struct nlmsghdr *nlh, struct ipto_dev *dev,
 		IPTO_DEV_A_ANNOUNCE_COUNT, IPTO_DEV_A_ANNOUNCE_INTERVAL_MS,
 		IPTO_DEV_A_REPLY_RATE, IPTO_DEV_A_REPLY_BURST,
 		IPTO_DEV_A_LEASE_MS, IPTO_DEV_A_ECHO_REPLY,
-		IPTO_DEV_A_DEFAULT_ACTION,
+		IPTO_DEV_A_DEFAULT_ACTION, IPTO_DEV_A_FAILBACK, IPTO_DEV_A_ALERTS,
 	};
 	const struct nlattr *tb[IPTO_DEV_A_MAX + 1] = { NULL };
 	struct attrs a = { .types = dev_types, .max = IPTO_DEV_A_MAX, .tb = tb };
@@ -160,6 +219,8 @@ static bool parse_dev(const struct nlmsghdr *nlh, struct ipto_dev *dev,
 	dev->lease_ms = mnl_attr_get_u32(tb[IPTO_DEV_A_LEASE_MS]);
 	dev->echo_reply = mnl_attr_get_u8(tb[IPTO_DEV_A_ECHO_REPLY]) != 0;
 	dev->default_action = mnl_attr_get_u8(tb[IPTO_DEV_A_DEFAULT_ACTION]);
+	dev->failback = mnl_attr_get_u8(tb[IPTO_DEV_A_FAILBACK]);
+	dev->alerts = mnl_attr_get_u64(tb[IPTO_DEV_A_ALERTS]);
 	return true;
 }
 
@@ -204,6 +265,18 @@ static bool parse_ip(const struct nlattr *const *tb, struct ipto_adopted *out,
 	return true;
 }
 
+/* Whether the answer's ifindex attribute names the device asked about. */
+static bool same_ifindex(const struct nlattr *attr, uint32_t ifindex,
+			 const char *what, struct snapshot *snap)
+{
+	if (mnl_attr_get_u32(attr) == ifindex)
+		return true;
+	snprintf(snap->problem, sizeof(snap->problem),
+		 "kernel %s answer is for ifindex %u, not %u",
+		 what, mnl_attr_get_u32(attr), ifindex);
+	return false;
+}
+
 static bool parse_adopted(const struct nlmsghdr *nlh, uint32_t ifindex,
 			  struct ipto_adopted *out, struct snapshot *snap)
 {
@@ -219,12 +292,8 @@ static bool parse_adopted(const struct nlmsghdr *nlh, uint32_t ifindex,
 	    !parse_ip(tb, out, snap) ||
 	    !parse_stats(tb[IPTO_ADDR_A_STATS], out->stats, snap))
 		return false;
-	if (mnl_attr_get_u32(tb[IPTO_ADDR_A_IFINDEX]) != ifindex) {
-		snprintf(snap->problem, sizeof(snap->problem),
-			 "kernel address answer is for ifindex %u, not %u",
-			 mnl_attr_get_u32(tb[IPTO_ADDR_A_IFINDEX]), ifindex);
+	if (!same_ifindex(tb[IPTO_ADDR_A_IFINDEX], ifindex, "address", snap))
 		return false;
-	}
 
 	out->node = mnl_attr_get_u32(tb[IPTO_ADDR_A_NODE]);
 	out->age_ms = mnl_attr_get_u64(tb[IPTO_ADDR_A_AGE_MS]);
@@ -237,7 +306,8 @@ static bool parse_service(const struct nlmsghdr *nlh, struct ipto_service *out,
 {
 	static const uint16_t required[] = {
 		IPTO_SVC_A_NODE, IPTO_SVC_A_NAME, IPTO_SVC_A_PROTO,
-		IPTO_SVC_A_PORT_MIN, IPTO_SVC_A_ACTION,
+		IPTO_SVC_A_PORT_MIN, IPTO_SVC_A_ACTION, IPTO_SVC_A_OWNER,
+		IPTO_SVC_A_GUARD,
 	};
 	const struct nlattr *tb[IPTO_SVC_A_MAX + 1] = { NULL };
 	struct attrs a = { .types = svc_types, .max = IPTO_SVC_A_MAX, .tb = tb };
@@ -255,32 +325,87 @@ static bool parse_service(const struct nlmsghdr *nlh, struct ipto_service *out,
 	out->port_max = tb[IPTO_SVC_A_PORT_MAX] ?
 			mnl_attr_get_u16(tb[IPTO_SVC_A_PORT_MAX]) : out->port_min;
 	out->action = mnl_attr_get_u8(tb[IPTO_SVC_A_ACTION]);
-	return true;
+	out->owner = mnl_attr_get_u32(tb[IPTO_SVC_A_OWNER]);
+	out->guard = mnl_attr_get_u8(tb[IPTO_SVC_A_GUARD]) != 0;
+	out->has_failover = tb[IPTO_SVC_A_FAILOVER] != NULL;
+	out->failover = out->has_failover &&
+			mnl_attr_get_u8(tb[IPTO_SVC_A_FAILOVER]) != 0;
+	out->has_standby = tb[IPTO_SVC_A_STANDBY] != NULL;
+	return !out->has_standby ||
+	       parse_standby(tb[IPTO_SVC_A_STANDBY], &out->standby, "service", snap);
 }
 
-/*
- * Returns items (n used, *cap allocated, of size each) with room for one
- * more, which is zeroed; NULL when out of memory.
- */
-static void *grow(void *items, size_t n, size_t *cap, size_t size)
-{
-	size_t want = *cap ? *cap * 2 : 16;
-	char *grown = items;
+/* What the callback over a node's home addresses works on. */
+struct node_addrs {
+	struct ipto_node *node;
+	size_t cap;			/* of node->addrs */
+	struct snapshot *snap;
+	int error;			/* -EBADMSG or -ENOMEM when it failed */
+};
 
-	if (n >= *cap) {
-		grown = reallocarray(items, want, size);
-		if (!grown)
-			return NULL;
-		*cap = want;
+/* A home address of a node: IPTO_NODE_ADDR_A_IPV4 or _IPV6. */
+static int on_node_addr(const struct nlattr *attr, void *data)
+{
+	struct node_addrs *na = data;
+	struct ipto_node *node = na->node;
+	uint16_t type = mnl_attr_get_type(attr);
+	size_t len = type == IPTO_NODE_ADDR_A_IPV4 ? 4 : 16;
+	struct ipto_node_addr *addrs;
+
+	if (type != IPTO_NODE_ADDR_A_IPV4 && type != IPTO_NODE_ADDR_A_IPV6)
+		return MNL_CB_OK;	/* not ours to show */
+	if (mnl_attr_get_payload_len(attr) != len) {
+		answer_problem(na->snap, "node address", "has an invalid", type);
+		na->error = -EBADMSG;
+		return MNL_CB_ERROR;
 	}
-	memset(grown + n * size, 0, size);
-	return grown;
+	addrs = grow(node->addrs, node->n_addrs, &na->cap, sizeof(*addrs));
+	if (!addrs) {
+		na->error = -ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	node->addrs = addrs;
+	addrs[node->n_addrs].family = len == 4 ? AF_INET : AF_INET6;
+	memcpy(addrs[node->n_addrs].addr, mnl_attr_get_payload(attr), len);
+	node->n_addrs++;
+	return MNL_CB_OK;
 }
 
-static int cb_failed(int error)
+/* Returns 0, -EBADMSG (snap->problem says why) or -ENOMEM. */
+static int parse_node(const struct nlmsghdr *nlh, uint32_t ifindex,
+		      struct ipto_node *out, struct snapshot *snap)
 {
-	errno = error;
-	return MNL_CB_ERROR;
+	static const uint16_t required[] = {
+		IPTO_NODE_A_IFINDEX, IPTO_NODE_A_ID, IPTO_NODE_A_NAME,
+		IPTO_NODE_A_ADDRS, IPTO_NODE_A_STATE, IPTO_NODE_A_FAILOVER,
+		IPTO_NODE_A_STANDBY, IPTO_NODE_A_SELF, IPTO_NODE_A_OWNER,
+		IPTO_NODE_A_GUARD,
+	};
+	const struct nlattr *tb[IPTO_NODE_A_MAX + 1] = { NULL };
+	struct attrs a = { .types = node_types, .max = IPTO_NODE_A_MAX, .tb = tb };
+	struct node_addrs na = { .error = 0 };
+
+	if (!collect(nlh, &a, "node", snap) ||
+	    !require(tb, required, MNL_ARRAY_SIZE(required), "node", snap) ||
+	    !same_ifindex(tb[IPTO_NODE_A_IFINDEX], ifindex, "node", snap) ||
+	    !parse_standby(tb[IPTO_NODE_A_STANDBY], &out->standby, "node", snap))
+		return -EBADMSG;
+	if (!copy_str(tb[IPTO_NODE_A_NAME], out->name, sizeof(out->name))) {
+		answer_problem(snap, "node", "has an invalid", IPTO_NODE_A_NAME);
+		return -EBADMSG;
+	}
+
+	out->id = mnl_attr_get_u32(tb[IPTO_NODE_A_ID]);
+	out->state = mnl_attr_get_u8(tb[IPTO_NODE_A_STATE]);
+	out->self = mnl_attr_get_u8(tb[IPTO_NODE_A_SELF]) != 0;
+	out->failover = mnl_attr_get_u8(tb[IPTO_NODE_A_FAILOVER]) != 0;
+	out->owner = mnl_attr_get_u32(tb[IPTO_NODE_A_OWNER]);
+	out->guard = mnl_attr_get_u8(tb[IPTO_NODE_A_GUARD]) != 0;
+	na.node = out;
+	na.snap = snap;
+	if (mnl_attr_parse_nested(tb[IPTO_NODE_A_ADDRS], on_node_addr, &na) < 0)
+		return na.error ? na.error : -EBADMSG;
+	return 0;
 }
 
 static int on_dev_msg(const struct nlmsghdr *nlh, void *data)
@@ -329,6 +454,38 @@ static void restart_addrs(void *data)
 	r->ds->n_addrs = 0;
 }
 
+static void free_nodes(struct dev_snapshot *ds)
+{
+	size_t i;
+
+	for (i = 0; i < ds->n_nodes; i++)
+		free(ds->nodes[i].addrs);
+	ds->n_nodes = 0;
+}
+
+static int on_node_msg(const struct nlmsghdr *nlh, void *data)
+{
+	struct reader *r = data;
+	struct dev_snapshot *ds = r->ds;
+	struct ipto_node *nodes;
+	int ret;
+
+	nodes = grow(ds->nodes, ds->n_nodes, &ds->nodes_cap, sizeof(*nodes));
+	if (!nodes)
+		return cb_failed(ENOMEM);
+	ds->nodes = nodes;
+	ret = parse_node(nlh, ds->dev.ifindex, &nodes[ds->n_nodes], r->snap);
+	ds->n_nodes++;		/* for free_nodes(), also when it failed */
+	return ret < 0 ? cb_failed(-ret) : MNL_CB_OK;
+}
+
+static void restart_nodes(void *data)
+{
+	struct reader *r = data;
+
+	free_nodes(r->ds);
+}
+
 static int on_svc_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct reader *r = data;
@@ -375,6 +532,7 @@ struct list_dump {
 };
 
 static const struct list_dump list_dumps[] = {
+	{ IPTO_CMD_NODE_GET, IPTO_NODE_A_IFINDEX, on_node_msg, restart_nodes },
 	{ IPTO_CMD_ADDR_GET, IPTO_ADDR_A_IFINDEX, on_addr_msg, restart_addrs },
 	{ IPTO_CMD_SERVICE_GET, IPTO_SVC_A_IFINDEX, on_svc_msg, restart_svcs },
 };
@@ -400,6 +558,8 @@ static int read_lists(struct ipto_nl *nl, struct snapshot *snap,
 
 static void free_lists(struct dev_snapshot *ds)
 {
+	free_nodes(ds);
+	free(ds->nodes);
 	free(ds->addrs);
 	free(ds->svcs);
 }

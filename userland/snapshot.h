@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * snapshot: what the kernel holds, read for "iptoctl show": ipto devices
- * with their settings, adopted addresses and services.
+ * with their settings, cluster nodes, adopted addresses and services.
  */
 #ifndef IPTOCTL_SNAPSHOT_H
 #define IPTOCTL_SNAPSHOT_H
@@ -27,6 +27,34 @@ struct ipto_dev {
 	uint32_t lease_ms;
 	bool echo_reply;
 	uint8_t default_action;
+	uint8_t failback;		/* enum ipto_failback */
+	uint64_t alerts;
+};
+
+/* A standby list: node ids in order. */
+struct ipto_standby {
+	uint32_t ids[IPTO_STANDBY_MAX];
+	size_t n;
+};
+
+/* A home address of a node. */
+struct ipto_node_addr {
+	int family;			/* AF_INET or AF_INET6 */
+	unsigned char addr[16];		/* network order: 4 or 16 bytes */
+};
+
+/* A node of the cluster table as IPTO_CMD_NODE_GET reports it. */
+struct ipto_node {
+	uint32_t id;
+	char name[IPTO_NODE_NAME_LEN];
+	uint8_t state;			/* enum ipto_node_state */
+	bool self;
+	bool failover;
+	struct ipto_standby standby;
+	uint32_t owner;			/* providing its addresses; 0: none */
+	bool guard;
+	struct ipto_node_addr *addrs;	/* allocated */
+	size_t n_addrs;
 };
 
 /* An adopted address as IPTO_CMD_ADDR_GET reports it. */
@@ -47,10 +75,18 @@ struct ipto_service {
 	uint16_t port_min;
 	uint16_t port_max;
 	uint8_t action;
+	bool has_failover;		/* else the node's applies */
+	bool failover;
+	bool has_standby;		/* else the node's applies */
+	struct ipto_standby standby;
+	uint32_t owner;			/* providing it; 0: none */
+	bool guard;
 };
 
 struct dev_snapshot {
 	struct ipto_dev dev;
+	struct ipto_node *nodes;
+	size_t n_nodes, nodes_cap;
 	struct ipto_adopted *addrs;
 	size_t n_addrs, addrs_cap;
 	struct ipto_service *svcs;
@@ -65,8 +101,8 @@ struct snapshot {
 
 /*
  * Reads the device named ifname, or every ipto device of the namespace when
- * ifname is NULL, each with its addresses and services.  Returns 0 or a
- * negative errno; snap->problem may say more.  Free snap in either case.
+ * ifname is NULL, each with its nodes, addresses and services.  Returns 0 or
+ * a negative errno; snap->problem may say more.  Free snap in either case.
  */
 int snapshot_read(struct ipto_nl *nl, const char *ifname,
 		  struct snapshot *snap);

@@ -12,8 +12,13 @@
 int cmd_show(const struct options *opts, int argc, char **argv);
 int cmd_adopt(const struct options *opts, int argc, char **argv);
 int cmd_release(const struct options *opts, int argc, char **argv);
+int cmd_node_add(const struct options *opts, int argc, char **argv);
+int cmd_node_set(const struct options *opts, int argc, char **argv);
+int cmd_node_del(const struct options *opts, int argc, char **argv);
 int cmd_service_add(const struct options *opts, int argc, char **argv);
+int cmd_service_set(const struct options *opts, int argc, char **argv);
 int cmd_service_del(const struct options *opts, int argc, char **argv);
 int cmd_set(const struct options *opts, int argc, char **argv);
+int cmd_monitor(const struct options *opts, int argc, char **argv);
 
 #endif /* IPTOCTL_SUBCOMMANDS_H */

@@ -9,6 +9,10 @@ milliseconds it took.
                                            "error ERRNO MS"
   client.py udp ADDR PORT TIMEOUT_S        connected UDP send + receive:
                                            "ok MS", "refused MS", "timeout MS"
+  client.py watch ADDR PORT SECONDS        tries a new connection every few
+                                           ms until one is refused; prints
+                                           "watching", then "refused EPOCH
+                                           ATTEMPTS" (EPOCH 0: never)
   client.py open DIR ADDR PORT             keeps connections open across a
                                            takeover, driven by files in DIR
                                            (see open_connections)
@@ -78,6 +82,23 @@ def cmd_udp(addr, port, timeout):
         return udp_roundtrip(s)
 
 
+def cmd_watch(addr, port, seconds):
+    """Short attempts (20 ms each, far below the first SYN retransmission),
+    so that a refusal is seen as soon as the address answers."""
+    print("watching", flush=True)
+    deadline = time.monotonic() + seconds
+    attempts = 0
+    while time.monotonic() < deadline:
+        attempts += 1
+        try:
+            tcp_connect(addr, port, 0.02).close()
+        except ConnectionRefusedError:
+            return "refused %.6f %d" % (time.time(), attempts)
+        except OSError:
+            pass
+    return "refused 0 %d" % attempts
+
+
 def wait_file(path, timeout=120):
     deadline = time.monotonic() + timeout
     while not os.path.exists(path):
@@ -140,6 +161,8 @@ def main(argv):
         print(cmd_connect(argv[2], int(argv[3]), float(argv[4])))
     elif cmd == "udp":
         print(cmd_udp(argv[2], int(argv[3]), float(argv[4])))
+    elif cmd == "watch":
+        print(cmd_watch(argv[2], int(argv[3]), float(argv[4])))
     elif cmd == "open":
         open_connections(argv[2], argv[3], int(argv[4]))
     else:

@@ -121,6 +121,76 @@
  *   the device, IPTO_SVC_A_NODE and IPTO_SVC_A_NAME.
  * IPTO_CMD_SERVICE_GET (dump only)
  *   the device; one message per service with the attributes above.
+ *
+ * Cluster table and takeover
+ * ==========================
+ *
+ * Every node of a cluster keeps the same table in its ipto device: the
+ * nodes (one of them marked self), their home addresses, state, failover
+ * flag and ordered standby list, and the services with optional overrides
+ * of failover and standby.  When a node's state changes, the kernel
+ * recomputes who provides what, within the same request, by a pure
+ * function of the table that every node evaluates alike:
+ *
+ *   - a node that is up provides its own addresses and services;
+ *   - for a node that is down and allows failover, the first node of its
+ *     standby list that is up provides them (a service with its own
+ *     failover flag or standby list is decided by those); a node that does
+ *     not allow failover is provided by nobody, except for its services
+ *     that allow it;
+ *   - a node's addresses are held by the first of its units (its own unit,
+ *     then its services) that another node provides, else by the node
+ *     itself; a holder other than the node adopts them (all of them) and
+ *     applies the services it provides; the rest of the traffic to them
+ *     gets the device's default action;
+ *   - failback: with IPTO_FAILBACK_AUTO, a node coming back up takes its
+ *     addresses back at once; with IPTO_FAILBACK_MANUAL, the adopter keeps
+ *     them until an operator releases them;
+ *   - cascade guard: on a node that provides something it adopted, every
+ *     unit it provides (its own and the adopted ones) that no other node
+ *     could take (no other node of its standby list is up, nor its home)
+ *     is marked: failover of it is disallowed, and an alert is raised.
+ *     The mark is lifted when another such node comes up.
+ *
+ * IPTO_CMD_NODE_ADD
+ *   the device, IPTO_NODE_A_ID (u32, 1..IPTO_NODE_ID_MAX), IPTO_NODE_A_NAME
+ *   (string, shorter than IPTO_NODE_NAME_LEN), IPTO_NODE_A_ADDRS (a nest of
+ *   IPTO_NODE_ADDR_A_IPV4 / IPTO_NODE_ADDR_A_IPV6, 1..IPTO_NODE_ADDRS_MAX
+ *   of them; no address may belong to two nodes), optional
+ *   IPTO_NODE_A_STANDBY (binary: an array of u32 node ids, at most
+ *   IPTO_STANDBY_MAX, each naming another node of the table, no repeats),
+ *   IPTO_NODE_A_FAILOVER (u8, default 1), IPTO_NODE_A_SELF (u8, at most
+ *   one node of a table), IPTO_NODE_A_STATE (u8 enum ipto_node_state,
+ *   default up).  At most IPTO_NODES_MAX nodes per device.
+ * IPTO_CMD_NODE_SET
+ *   the device, IPTO_NODE_A_ID, and any of IPTO_NODE_A_STATE,
+ *   IPTO_NODE_A_STANDBY, IPTO_NODE_A_FAILOVER.  Setting the state is how
+ *   membership (iptod) reports a node up or down.
+ * IPTO_CMD_NODE_DEL
+ *   the device and IPTO_NODE_A_ID; refused while another node's or a
+ *   service's standby list names it.
+ * IPTO_CMD_NODE_GET (dump only)
+ *   the device; one message per node with the attributes above and
+ *   IPTO_NODE_A_OWNER (u32: the node providing its addresses now, 0 for
+ *   none) and IPTO_NODE_A_GUARD (u8: 1 while the cascade guard holds it).
+ *
+ * Services take, in addition, optional IPTO_SVC_A_FAILOVER (u8) and
+ * IPTO_SVC_A_STANDBY (as IPTO_NODE_A_STANDBY), which override the node's;
+ * IPTO_CMD_SERVICE_SET changes action, failover and standby of an existing
+ * service; the service dump reports IPTO_SVC_A_OWNER and IPTO_SVC_A_GUARD.
+ * The device reports IPTO_DEV_A_ALERTS (u64, alerts raised) and has the
+ * setting IPTO_DEV_A_FAILBACK (u8 enum ipto_failback).
+ *
+ * Events
+ * ======
+ *
+ * The multicast group IPTO_MCGRP_EVENTS ("events") carries one
+ * IPTO_CMD_EVENT message per event, in the namespace of the device:
+ * IPTO_EVENT_A_TYPE (u8 enum ipto_event), IPTO_EVENT_A_IFINDEX, and as the
+ * type requires IPTO_EVENT_A_NODE (u32: the node concerned),
+ * IPTO_EVENT_A_IPV4 / IPTO_EVENT_A_IPV6 (the address), IPTO_EVENT_A_SERVICE
+ * (string; absent for a node's own unit) and IPTO_EVENT_A_OWNER (u32: the
+ * providing node).
  */
 #ifndef _UAPI_LINUX_IPTO_H
 #define _UAPI_LINUX_IPTO_H
@@ -141,11 +211,52 @@ enum ipto_cmd {
 	IPTO_CMD_SERVICE_ADD,
 	IPTO_CMD_SERVICE_DEL,
 	IPTO_CMD_SERVICE_GET,
+	IPTO_CMD_SERVICE_SET,
+	IPTO_CMD_NODE_ADD,
+	IPTO_CMD_NODE_SET,
+	IPTO_CMD_NODE_DEL,
+	IPTO_CMD_NODE_GET,
+	IPTO_CMD_EVENT,
 
 	__IPTO_CMD_MAX
 };
 
 #define IPTO_CMD_MAX (__IPTO_CMD_MAX - 1)
+
+#define IPTO_MCGRP_EVENTS	"events"
+
+enum ipto_node_state {
+	IPTO_NODE_DOWN,
+	IPTO_NODE_UP,
+};
+
+enum ipto_failback {
+	IPTO_FAILBACK_AUTO,
+	IPTO_FAILBACK_MANUAL,
+};
+
+/**
+ * enum ipto_event - what an IPTO_CMD_EVENT message reports
+ * @IPTO_EVENT_NODE_UP: a node's state was set up
+ * @IPTO_EVENT_NODE_DOWN: a node's state was set down
+ * @IPTO_EVENT_ADOPTED: this node adopted an address (IPTO_EVENT_A_NODE: the
+ *	node it came from)
+ * @IPTO_EVENT_RELEASED: this node released an adopted address
+ * @IPTO_EVENT_GUARD_MARK: the cascade guard marked a unit (a node's own
+ *	unit, or a service) failover-disallowed
+ * @IPTO_EVENT_GUARD_LIFT: redundancy returned, the mark was lifted
+ * @IPTO_EVENT_ALERT: a unit this node provides lost its last fallback;
+ *	the operator should act
+ */
+enum ipto_event {
+	IPTO_EVENT_NODE_UP = 1,
+	IPTO_EVENT_NODE_DOWN,
+	IPTO_EVENT_ADOPTED,
+	IPTO_EVENT_RELEASED,
+	IPTO_EVENT_GUARD_MARK,
+	IPTO_EVENT_GUARD_LIFT,
+	IPTO_EVENT_ALERT,
+};
 
 /**
  * enum ipto_action - what an adopted address does with a packet
@@ -176,6 +287,9 @@ enum ipto_dev_attr {
 	IPTO_DEV_A_LEASE_MS,
 	IPTO_DEV_A_ECHO_REPLY,
 	IPTO_DEV_A_DEFAULT_ACTION,
+	IPTO_DEV_A_FAILBACK,
+	IPTO_DEV_A_ALERTS,
+	IPTO_DEV_A_PAD,
 
 	__IPTO_DEV_A_MAX
 };
@@ -226,13 +340,66 @@ enum ipto_svc_attr {
 	IPTO_SVC_A_PORT_MIN,
 	IPTO_SVC_A_PORT_MAX,
 	IPTO_SVC_A_ACTION,
+	IPTO_SVC_A_FAILOVER,
+	IPTO_SVC_A_STANDBY,
+	IPTO_SVC_A_OWNER,
+	IPTO_SVC_A_GUARD,
 
 	__IPTO_SVC_A_MAX
 };
 
 #define IPTO_SVC_A_MAX (__IPTO_SVC_A_MAX - 1)
 
+enum ipto_node_attr {
+	IPTO_NODE_A_UNSPEC,
+	IPTO_NODE_A_IFINDEX,
+	IPTO_NODE_A_IFNAME,
+	IPTO_NODE_A_ID,
+	IPTO_NODE_A_NAME,
+	IPTO_NODE_A_ADDRS,
+	IPTO_NODE_A_STATE,
+	IPTO_NODE_A_FAILOVER,
+	IPTO_NODE_A_STANDBY,
+	IPTO_NODE_A_SELF,
+	IPTO_NODE_A_OWNER,
+	IPTO_NODE_A_GUARD,
+
+	__IPTO_NODE_A_MAX
+};
+
+#define IPTO_NODE_A_MAX (__IPTO_NODE_A_MAX - 1)
+
+/* Entries of the nest IPTO_NODE_A_ADDRS. */
+enum ipto_node_addr_attr {
+	IPTO_NODE_ADDR_A_UNSPEC,
+	IPTO_NODE_ADDR_A_IPV4,
+	IPTO_NODE_ADDR_A_IPV6,
+
+	__IPTO_NODE_ADDR_A_MAX
+};
+
+#define IPTO_NODE_ADDR_A_MAX (__IPTO_NODE_ADDR_A_MAX - 1)
+
+enum ipto_event_attr {
+	IPTO_EVENT_A_UNSPEC,
+	IPTO_EVENT_A_TYPE,
+	IPTO_EVENT_A_IFINDEX,
+	IPTO_EVENT_A_NODE,
+	IPTO_EVENT_A_IPV4,
+	IPTO_EVENT_A_IPV6,
+	IPTO_EVENT_A_SERVICE,
+	IPTO_EVENT_A_OWNER,
+
+	__IPTO_EVENT_A_MAX
+};
+
+#define IPTO_EVENT_A_MAX (__IPTO_EVENT_A_MAX - 1)
+
 #define IPTO_NODE_ID_MAX		65535
+#define IPTO_NODE_NAME_LEN		32
+#define IPTO_NODES_MAX			64
+#define IPTO_NODE_ADDRS_MAX		16384
+#define IPTO_STANDBY_MAX		16
 #define IPTO_SERVICE_NAME_LEN		32
 #define IPTO_SERVICES_MAX		1024
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ipto_nl: the netlink client shared by the ipto tools (libmnl based): socket
- * setup, "ipto" family lookup, the request/answer loop, interrupted dumps,
- * extended ACKs.  Generic netlink for the family; rtnetlink for ipto_rtnl.
+ * setup, "ipto" family lookup with its multicast groups, the request/answer
+ * loop, interrupted dumps, extended ACKs, and notifications from a joined
+ * group.  Generic netlink for the family; rtnetlink for ipto_rtnl.
  */
 #include "ipto_nl.h"
 
@@ -19,25 +20,34 @@
 
 #include <linux/ipto.h>
 
-#define IPTO_NL_TX_SIZE		8192	/* requests are small */
 #define IPTO_NL_RX_SIZE		32768	/* the kernel's largest dump skb */
 #define IPTO_NL_EXTACK_SIZE	256
+#define IPTO_NL_GROUPS_MAX	8	/* multicast groups of the family kept */
+
+/* A multicast group of the family, as the family lookup reported it. */
+struct ipto_nl_group {
+	char name[GENL_NAMSIZ];
+	uint32_t id;
+};
 
 struct ipto_nl {
 	struct mnl_socket *sock;
 	uint32_t portid;
 	uint32_t seq;
 	uint16_t family;
+	unsigned int n_groups;
+	struct ipto_nl_group groups[IPTO_NL_GROUPS_MAX];
 	char extack[IPTO_NL_EXTACK_SIZE];	/* "" when none */
 	bool has_extack_offset;
 	uint32_t extack_offset;
-	alignas(struct nlmsghdr) char tx[IPTO_NL_TX_SIZE];
+	alignas(struct nlmsghdr) char tx[IPTO_NL_MSG_MAX];
 	alignas(struct nlmsghdr) char rx[IPTO_NL_RX_SIZE];
 };
 
 /* State of one request while its answer is read. */
 struct answer {
 	struct ipto_nl *nl;
+	uint32_t seq;	/* the request's */
 	mnl_cb_t cb;
 	void *data;
 	int error;	/* 0, or the first failure as a negative errno */
@@ -126,11 +136,16 @@ static int on_done_msg(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_ERROR;
 }
 
-/* Data messages go to the caller's callback until it fails once. */
+/*
+ * Data messages go to the caller's callback until it fails once;
+ * notifications of a joined group (sequence number 0) are no answer.
+ */
 static int on_data_msg(const struct nlmsghdr *nlh, void *arg)
 {
 	struct answer *ans = arg;
 
+	if (nlh->nlmsg_seq != ans->seq)
+		return MNL_CB_OK;
 	if (ans->cb && !ans->error && ans->cb(nlh, ans->data) != MNL_CB_OK)
 		ans->error = neg_errno();
 	return MNL_CB_OK;
@@ -166,7 +181,9 @@ int ipto_nl_request(struct ipto_nl *nl, struct nlmsghdr *nlh,
 		[NLMSG_ERROR] = on_error_msg,
 		[NLMSG_DONE] = on_done_msg,
 	};
-	struct answer ans = { .nl = nl, .cb = cb, .data = data };
+	struct answer ans = {
+		.nl = nl, .seq = nlh->nlmsg_seq, .cb = cb, .data = data,
+	};
 	int ret = MNL_CB_OK;
 
 	clear_extack(nl);
@@ -247,15 +264,63 @@ struct nlmsghdr *ipto_nl_msg(struct ipto_nl *nl, uint8_t cmd, uint16_t flags)
 	return put_request(nl, nl->family, cmd, IPTO_GENL_VERSION, flags);
 }
 
+/* A multicast group's name and id, while its nest is read. */
+struct group_attrs {
+	const struct nlattr *name;
+	const struct nlattr *id;
+};
+
+static int on_group_attr(const struct nlattr *attr, void *data)
+{
+	struct group_attrs *g = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case CTRL_ATTR_MCAST_GRP_NAME:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0 &&
+		    mnl_attr_get_payload_len(attr) <= GENL_NAMSIZ)
+			g->name = attr;
+		break;
+	case CTRL_ATTR_MCAST_GRP_ID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			g->id = attr;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* One multicast group (a nest); one without name and id is skipped. */
+static int on_group(const struct nlattr *nest, void *data)
+{
+	struct ipto_nl *nl = data;
+	struct group_attrs g = { .name = NULL };
+	struct ipto_nl_group *group;
+
+	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(nest, on_group_attr, &g) < 0 ||
+	    !g.name || !g.id || nl->n_groups == IPTO_NL_GROUPS_MAX)
+		return MNL_CB_OK;
+	group = &nl->groups[nl->n_groups++];
+	snprintf(group->name, sizeof(group->name), "%s", mnl_attr_get_str(g.name));
+	group->id = mnl_attr_get_u32(g.id);
+	return MNL_CB_OK;
+}
+
+/* The family's id, and its multicast groups (a nest of nests). */
 static int on_family_attr(const struct nlattr *attr, void *data)
 {
-	uint16_t *family = data;
+	struct ipto_nl *nl = data;
 
-	if (mnl_attr_get_type(attr) != CTRL_ATTR_FAMILY_ID)
-		return MNL_CB_OK;
-	if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
-		return MNL_CB_ERROR;
-	*family = mnl_attr_get_u16(attr);
+	switch (mnl_attr_get_type(attr)) {
+	case CTRL_ATTR_FAMILY_ID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
+			return MNL_CB_ERROR;
+		nl->family = mnl_attr_get_u16(attr);
+		break;
+	case CTRL_ATTR_MCAST_GROUPS:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+			return MNL_CB_ERROR;
+		return mnl_attr_parse_nested(attr, on_group, nl);
+	}
 	return MNL_CB_OK;
 }
 
@@ -264,22 +329,20 @@ static int on_family_msg(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, GENL_HDRLEN, on_family_attr, data);
 }
 
-/* Looks up the id of the "ipto" family; -ENOENT if there is none. */
+/* Looks up the "ipto" family and its groups; -ENOENT if there is none. */
 static int resolve_family(struct ipto_nl *nl)
 {
 	struct nlmsghdr *nlh;
-	uint16_t family = 0;
 	int ret;
 
+	nl->family = 0;
+	nl->n_groups = 0;
 	nlh = put_request(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, IPTO_GENL_NAME);
-	ret = ipto_nl_request(nl, nlh, on_family_msg, &family);
+	ret = ipto_nl_request(nl, nlh, on_family_msg, nl);
 	if (ret < 0)
 		return ret;
-	if (family == 0)
-		return -EBADMSG;
-	nl->family = family;
-	return 0;
+	return nl->family ? 0 : -EBADMSG;
 }
 
 /* Opens a socket on bus (NETLINK_GENERIC, NETLINK_ROUTE) with extended ACKs. */
@@ -376,4 +439,56 @@ bool ipto_nl_extack_offset(const struct ipto_nl *nl, uint32_t *offset)
 	if (nl->has_extack_offset)
 		*offset = nl->extack_offset;
 	return nl->has_extack_offset;
+}
+
+int ipto_nl_mcast_group(const struct ipto_nl *nl, const char *name,
+			uint32_t *id)
+{
+	unsigned int i;
+
+	for (i = 0; i < nl->n_groups; i++) {
+		if (strcmp(nl->groups[i].name, name) == 0) {
+			*id = nl->groups[i].id;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int ipto_nl_subscribe(struct ipto_nl *nl, const char *name)
+{
+	uint32_t id;
+	int group, ret;
+
+	ret = ipto_nl_mcast_group(nl, name, &id);
+	if (ret < 0)
+		return ret;
+	group = (int)id;
+	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP,
+				  &group, sizeof(group)) < 0)
+		return neg_errno();
+	return 0;
+}
+
+int ipto_nl_fd(const struct ipto_nl *nl)
+{
+	return mnl_socket_get_fd(nl->sock);
+}
+
+int ipto_nl_recv_notifications(struct ipto_nl *nl, mnl_cb_t cb, void *data)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->rx;
+	ssize_t len = mnl_socket_recvfrom(nl->sock, nl->rx, sizeof(nl->rx));
+	int rest = (int)len;
+
+	if (len < 0)
+		return neg_errno();
+	for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+		if (nlh->nlmsg_type != nl->family || nlh->nlmsg_seq != 0 ||
+		    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+			continue;
+		if (cb(nlh, data) != MNL_CB_OK)
+			return neg_errno();
+	}
+	return 0;
 }
