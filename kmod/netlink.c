@@ -697,35 +697,51 @@ static int ipto_svc_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/*
+ * The home addresses of a NODE_ADD: every IPTO_NODE_A_ADDRS nest of the
+ * request (one nest holds at most 64 KiB, so large nodes need several).
+ */
+static struct nlattr *ipto_request_attrs(const struct genl_info *info, int *len)
+{
+	*len = genlmsg_len(info->genlhdr);
+	return (struct nlattr *)((u8 *)info->genlhdr + GENL_HDRLEN);
+}
+
 static int ipto_node_parse_addrs(struct genl_info *info, struct ipto_node *node)
 {
-	struct nlattr *addrs = info->attrs[IPTO_NODE_A_ADDRS];
-	struct nlattr *attr;
+	struct nlattr *nest, *attr, *head;
 	unsigned int n = 0;
-	int rem;
+	int len, rem, nrem;
 
-	nla_for_each_nested(attr, addrs, rem)
-		n++;
+	head = ipto_request_attrs(info, &len);
+	nla_for_each_attr(nest, head, len, rem)
+		if (nla_type(nest) == IPTO_NODE_A_ADDRS)
+			nla_for_each_nested(attr, nest, nrem)
+				n++;
 	if (!n || n > IPTO_NODE_ADDRS_MAX) {
-		NL_SET_ERR_MSG_ATTR(info->extack, addrs,
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[IPTO_NODE_A_ADDRS],
 				    "a node has 1 to 16384 home addresses");
 		return -EINVAL;
 	}
 	node->addrs = kvcalloc(n, sizeof(*node->addrs), GFP_KERNEL);
 	if (!node->addrs)
 		return -ENOMEM;
-	nla_for_each_nested(attr, addrs, rem) {
-		struct ipto_addr_key *key = &node->addrs[node->naddrs++];
+	nla_for_each_attr(nest, head, len, rem) {
+		if (nla_type(nest) != IPTO_NODE_A_ADDRS)
+			continue;
+		nla_for_each_nested(attr, nest, nrem) {
+			struct ipto_addr_key *key = &node->addrs[node->naddrs++];
 
-		if (nla_type(attr) == IPTO_NODE_ADDR_A_IPV4) {
-			key->family = AF_INET;
-			key->ip4 = nla_get_in_addr(attr);
-		} else {
-			key->family = AF_INET6;
-			key->ip6 = nla_get_in6_addr(attr);
+			if (nla_type(attr) == IPTO_NODE_ADDR_A_IPV4) {
+				key->family = AF_INET;
+				key->ip4 = nla_get_in_addr(attr);
+			} else {
+				key->family = AF_INET6;
+				key->ip6 = nla_get_in6_addr(attr);
+			}
+			if (!ipto_addr_valid(info->extack, attr, key))
+				return -EINVAL;
 		}
-		if (!ipto_addr_valid(info->extack, attr, key))
-			return -EINVAL;
 	}
 	return 0;
 }
@@ -845,11 +861,18 @@ static int ipto_node_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/*
+ * One node, from its address number *@next on: the first message of a node
+ * carries all its attributes, continuations (when the addresses do not fit)
+ * only IPTO_NODE_A_IFINDEX, IPTO_NODE_A_ID and more IPTO_NODE_A_ADDRS.
+ * Returns 0 when the node is complete, -EMSGSIZE when @skb is full.
+ */
 static int ipto_node_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
-			  const struct ipto_node *node, struct netlink_callback *cb)
+			  const struct ipto_node *node, struct netlink_callback *cb,
+			  unsigned long *next)
 {
+	bool first = !*next;
 	struct nlattr *nest;
-	unsigned int i;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
@@ -858,34 +881,37 @@ static int ipto_node_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u32(skb, IPTO_NODE_A_IFINDEX, ipto->dev->ifindex) ||
-	    nla_put_u32(skb, IPTO_NODE_A_ID, node->id) ||
-	    nla_put_string(skb, IPTO_NODE_A_NAME, node->name) ||
-	    nla_put_u8(skb, IPTO_NODE_A_STATE, node->up ? IPTO_NODE_UP : IPTO_NODE_DOWN) ||
-	    nla_put_u8(skb, IPTO_NODE_A_FAILOVER, node->failover) ||
-	    nla_put(skb, IPTO_NODE_A_STANDBY, node->nstandby * sizeof(u32), node->standby) ||
-	    nla_put_u8(skb, IPTO_NODE_A_SELF, node->self) ||
-	    nla_put_u32(skb, IPTO_NODE_A_OWNER, node->addr_owner) ||
-	    nla_put_u8(skb, IPTO_NODE_A_GUARD, node->decision.guard))
+	    nla_put_u32(skb, IPTO_NODE_A_ID, node->id))
+		goto cancel;
+	if (first &&
+	    (nla_put_string(skb, IPTO_NODE_A_NAME, node->name) ||
+	     nla_put_u8(skb, IPTO_NODE_A_STATE, node->up ? IPTO_NODE_UP : IPTO_NODE_DOWN) ||
+	     nla_put_u8(skb, IPTO_NODE_A_FAILOVER, node->failover) ||
+	     nla_put(skb, IPTO_NODE_A_STANDBY, node->nstandby * sizeof(u32), node->standby) ||
+	     nla_put_u8(skb, IPTO_NODE_A_SELF, node->self) ||
+	     nla_put_u32(skb, IPTO_NODE_A_OWNER, node->addr_owner) ||
+	     nla_put_u8(skb, IPTO_NODE_A_GUARD, node->decision.guard)))
 		goto cancel;
 	nest = nla_nest_start(skb, IPTO_NODE_A_ADDRS);
 	if (!nest)
 		goto cancel;
-	for (i = 0; i < node->naddrs; i++) {
-		const struct ipto_addr_key *key = &node->addrs[i];
+	for (; *next < node->naddrs; (*next)++) {
+		const struct ipto_addr_key *key = &node->addrs[*next];
 
 		if (key->family == AF_INET ?
 		    nla_put_in_addr(skb, IPTO_NODE_ADDR_A_IPV4, key->ip4) :
 		    nla_put_in6_addr(skb, IPTO_NODE_ADDR_A_IPV6, &key->ip6))
-			goto cancel;
+			break;
 	}
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
-	return 0;
+	return *next < node->naddrs ? -EMSGSIZE : 0;
 cancel:
 	genlmsg_cancel(skb, hdr);
 	return -EMSGSIZE;
 }
 
+/* Dump cursor: cb->args[0] nodes sent, cb->args[1] addresses of the next. */
 static int ipto_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ipto_dev *ipto;
@@ -896,15 +922,14 @@ static int ipto_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 		return PTR_ERR(ipto);
 	cb->seq = ipto->cluster.gen;
 	while (DUMP_SENT(cb) < ipto->cluster.nnodes) {
-		ret = ipto_node_fill(skb, ipto, ipto->cluster.nodes[DUMP_SENT(cb)], cb);
+		ret = ipto_node_fill(skb, ipto, ipto->cluster.nodes[DUMP_SENT(cb)], cb,
+				     &cb->args[1]);
 		if (ret)
 			break;
 		DUMP_SENT(cb)++;
+		cb->args[1] = 0;
 	}
 	rtnl_unlock();
-	/* A node too large for an empty message is a node that cannot be dumped. */
-	if (ret && !skb->len)
-		return ret;
 	return skb->len;
 }
 

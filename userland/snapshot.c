@@ -338,7 +338,6 @@ static bool parse_service(const struct nlmsghdr *nlh, struct ipto_service *out,
 /* What the callback over a node's home addresses works on. */
 struct node_addrs {
 	struct ipto_node *node;
-	size_t cap;			/* of node->addrs */
 	struct snapshot *snap;
 	int error;			/* -EBADMSG or -ENOMEM when it failed */
 };
@@ -359,7 +358,7 @@ static int on_node_addr(const struct nlattr *attr, void *data)
 		na->error = -EBADMSG;
 		return MNL_CB_ERROR;
 	}
-	addrs = grow(node->addrs, node->n_addrs, &na->cap, sizeof(*addrs));
+	addrs = grow(node->addrs, node->n_addrs, &node->addrs_cap, sizeof(*addrs));
 	if (!addrs) {
 		na->error = -ENOMEM;
 		return MNL_CB_ERROR;
@@ -463,12 +462,51 @@ static void free_nodes(struct dev_snapshot *ds)
 	ds->n_nodes = 0;
 }
 
+/*
+ * A node with more home addresses than one message holds continues in the
+ * next messages: IPTO_NODE_A_ID and more IPTO_NODE_A_ADDRS, no name.
+ */
+static int parse_node_more(const struct nlmsghdr *nlh, struct ipto_node *node,
+			   struct snapshot *snap)
+{
+	const struct nlattr *tb[IPTO_NODE_A_MAX + 1] = { NULL };
+	struct attrs a = { .types = node_types, .max = IPTO_NODE_A_MAX, .tb = tb };
+	struct node_addrs na = { .node = node, .snap = snap, .error = 0 };
+
+	if (!collect(nlh, &a, "node", snap))
+		return -EBADMSG;
+	if (!tb[IPTO_NODE_A_ID] || mnl_attr_get_u32(tb[IPTO_NODE_A_ID]) != node->id ||
+	    !tb[IPTO_NODE_A_ADDRS]) {
+		answer_problem(snap, "node", "continues without", IPTO_NODE_A_ID);
+		return -EBADMSG;
+	}
+	if (mnl_attr_parse_nested(tb[IPTO_NODE_A_ADDRS], on_node_addr, &na) < 0)
+		return na.error ? na.error : -EBADMSG;
+	return 0;
+}
+
+static bool is_continuation(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(attr) == IPTO_NODE_A_NAME)
+			return false;
+	return true;
+}
+
 static int on_node_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct reader *r = data;
 	struct dev_snapshot *ds = r->ds;
 	struct ipto_node *nodes;
 	int ret;
+
+	if (is_continuation(nlh)) {
+		ret = ds->n_nodes ? parse_node_more(nlh, &ds->nodes[ds->n_nodes - 1], r->snap) :
+				    -EBADMSG;
+		return ret < 0 ? cb_failed(-ret) : MNL_CB_OK;
+	}
 
 	nodes = grow(ds->nodes, ds->n_nodes, &ds->nodes_cap, sizeof(*nodes));
 	if (!nodes)

@@ -55,6 +55,7 @@ struct ipto_node {
 	bool guard;
 	struct ipto_node_addr *addrs;	/* allocated */
 	size_t n_addrs;
+	size_t addrs_cap;
 };
 
 /* An adopted address as IPTO_CMD_ADDR_GET reports it. */

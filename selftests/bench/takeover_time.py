@@ -19,17 +19,6 @@ sys.path.insert(0, __file__.rsplit("/", 2)[0] + "/helpers")
 import ipto_genl as g  # noqa: E402
 
 RUNS = 7
-NODE_A_NAME, NODE_A_ADDRS, NODE_A_STANDBY, NODE_A_SELF = 4, 5, 8, 9
-CMD_NODE_DEL = 12
-
-
-def node_add(nl, node, name, addrs, standby=(), self_=False):
-    nest = b"".join(g.attr(1, a.packed) for a in addrs)
-    attrs = (g.string(g.A_IFNAME, "ipto0") + g.u32(g.NODE_A_ID, node) + g.string(NODE_A_NAME, name) +
-             g.attr(NODE_A_ADDRS | 0x8000, nest) + g.u8(NODE_A_SELF, int(self_)))
-    if standby:
-        attrs += g.attr(NODE_A_STANDBY, b"".join(s.to_bytes(4, sys.byteorder) for s in standby))
-    nl.transact(g.CMD_NODE_ADD, attrs)
 
 
 def node_state(nl, node, up):
@@ -41,18 +30,18 @@ def node_state(nl, node, up):
 
 def main():
     nl = g.Genl()
-    node_add(nl, 2, "self", [ipaddress.IPv4Address("10.9.255.254")], self_=True)
+    g.node_add(nl, "ipto0", 2, "self", [ipaddress.IPv4Address("10.9.255.254")], self_=True)
     results = []
     for n in (1, 100, 10000):
         first = ipaddress.IPv4Address("10.9.0.1")
-        node_add(nl, 1, "peer", [first + i for i in range(n)], standby=(2,))
+        g.node_add(nl, "ipto0", 1, "peer", [first + i for i in range(n)], standby=(2,))
         runs = []
         for _ in range(RUNS):
             runs.append(node_state(nl, 1, False))
             held = len(nl.dump(g.CMD_ADDR_GET, g.string(g.A_IFNAME, "ipto0")))
             assert held == n, (held, n)
             node_state(nl, 1, True)
-        nl.transact(CMD_NODE_DEL, g.string(g.A_IFNAME, "ipto0") + g.u32(g.NODE_A_ID, 1))
+        nl.transact(g.CMD_NODE_DEL, g.string(g.A_IFNAME, "ipto0") + g.u32(g.NODE_A_ID, 1))
         results.append({"addresses": n, "median_ms": round(statistics.median(runs), 2),
                         "min_ms": round(min(runs), 2), "max_ms": round(max(runs), 2),
                         "runs": RUNS})

@@ -15,10 +15,12 @@ GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 
 CMD_ADDR_ADD, CMD_ADDR_DEL, CMD_ADDR_GET = 3, 4, 5
-CMD_NODE_ADD, CMD_NODE_SET = 10, 11
+CMD_NODE_ADD, CMD_NODE_SET, CMD_NODE_DEL = 10, 11, 12
 A_IFNAME = 2                                   # attribute 2 of every set
 ADDR_A_IPV4, ADDR_A_NODE = 3, 6
-NODE_A_ID, NODE_A_STATE = 3, 6
+NODE_A_ID, NODE_A_NAME, NODE_A_ADDRS, NODE_A_STATE = 3, 4, 5, 6
+NODE_A_STANDBY, NODE_A_SELF = 8, 9
+NLA_F_NESTED = 0x8000
 
 
 def attr(atype, payload):
@@ -54,6 +56,19 @@ def enter_netns(name):
     if libc.setns(fd, 0x40000000) != 0:   # CLONE_NEWNET
         raise OSError(ctypes.get_errno(), "setns " + name)
     os.close(fd)
+
+
+def node_add(nl, dev, node, name, addrs, standby=(), self_=False):
+    """NODE_ADD of IPv4 ADDRS (ipaddress objects), several nests when they
+    do not fit in one attribute."""
+    attrs = string(A_IFNAME, dev) + u32(NODE_A_ID, node) + string(NODE_A_NAME, name) + \
+        u8(NODE_A_SELF, int(self_))
+    for i in range(0, len(addrs), 8000):
+        nest = b"".join(attr(1, a.packed) for a in addrs[i:i + 8000])
+        attrs += attr(NODE_A_ADDRS | NLA_F_NESTED, nest)
+    if standby:
+        attrs += attr(NODE_A_STANDBY, b"".join(struct.pack("I", s) for s in standby))
+    nl.transact(CMD_NODE_ADD, attrs)
 
 
 class Genl:

@@ -156,7 +156,9 @@
  *   the device, IPTO_NODE_A_ID (u32, 1..IPTO_NODE_ID_MAX), IPTO_NODE_A_NAME
  *   (string, shorter than IPTO_NODE_NAME_LEN), IPTO_NODE_A_ADDRS (a nest of
  *   IPTO_NODE_ADDR_A_IPV4 / IPTO_NODE_ADDR_A_IPV6, 1..IPTO_NODE_ADDRS_MAX
- *   of them; no address may belong to two nodes), optional
+ *   of them; no address may belong to two nodes; as one attribute holds
+ *   at most 64 KiB, a request may carry several IPTO_NODE_A_ADDRS nests,
+ *   whose addresses add up), optional
  *   IPTO_NODE_A_STANDBY (binary: an array of u32 node ids, at most
  *   IPTO_STANDBY_MAX, each naming another node of the table, no repeats),
  *   IPTO_NODE_A_FAILOVER (u8, default 1), IPTO_NODE_A_SELF (u8, at most
@@ -170,14 +172,19 @@
  *   the device and IPTO_NODE_A_ID; refused while another node's or a
  *   service's standby list names it.
  * IPTO_CMD_NODE_GET (dump only)
- *   the device; one message per node with the attributes above and
- *   IPTO_NODE_A_OWNER (u32: the node providing its addresses now, 0 for
- *   none) and IPTO_NODE_A_GUARD (u8: 1 while the cascade guard holds it).
+ *   the device; one message per node with the attributes above (the
+ *   standby list always, possibly empty) and IPTO_NODE_A_OWNER (u32: the
+ *   node holding its addresses now, 0 for none) and IPTO_NODE_A_GUARD (u8:
+ *   1 while the cascade guard holds it).  A node whose addresses do not fit
+ *   in one message continues in the next ones, which carry only
+ *   IPTO_NODE_A_IFINDEX, IPTO_NODE_A_ID and more IPTO_NODE_A_ADDRS.
  *
  * Services take, in addition, optional IPTO_SVC_A_FAILOVER (u8) and
  * IPTO_SVC_A_STANDBY (as IPTO_NODE_A_STANDBY), which override the node's;
  * IPTO_CMD_SERVICE_SET changes action, failover and standby of an existing
- * service; the service dump reports IPTO_SVC_A_OWNER and IPTO_SVC_A_GUARD.
+ * service (an empty standby list is a list: no standby; to follow the
+ * node's again, delete and add the service); the service dump reports
+ * IPTO_SVC_A_OWNER and IPTO_SVC_A_GUARD.
  * The device reports IPTO_DEV_A_ALERTS (u64, alerts raised) and has the
  * setting IPTO_DEV_A_FAILBACK (u8 enum ipto_failback).
  *
@@ -185,12 +192,17 @@
  * ======
  *
  * The multicast group IPTO_MCGRP_EVENTS ("events") carries one
- * IPTO_CMD_EVENT message per event, in the namespace of the device:
- * IPTO_EVENT_A_TYPE (u8 enum ipto_event), IPTO_EVENT_A_IFINDEX, and as the
- * type requires IPTO_EVENT_A_NODE (u32: the node concerned),
- * IPTO_EVENT_A_IPV4 / IPTO_EVENT_A_IPV6 (the address), IPTO_EVENT_A_SERVICE
- * (string; absent for a node's own unit) and IPTO_EVENT_A_OWNER (u32: the
- * providing node).
+ * IPTO_CMD_EVENT message per event, in the namespace of the device;
+ * joining the group needs CAP_NET_ADMIN where the kernel supports that
+ * check (GENL_MCAST_CAP_NET_ADMIN).  Every event carries
+ * IPTO_EVENT_A_TYPE (u8 enum ipto_event) and IPTO_EVENT_A_IFINDEX; then:
+ *   NODE_UP, NODE_DOWN      IPTO_EVENT_A_NODE
+ *   ADOPTED, RELEASED       IPTO_EVENT_A_IPV4 or _IPV6, and
+ *                           IPTO_EVENT_A_NODE unless adopted from no node
+ *   GUARD_MARK, GUARD_LIFT,
+ *   ALERT                   IPTO_EVENT_A_NODE (the unit's home),
+ *                           IPTO_EVENT_A_SERVICE (absent for a node's own
+ *                           unit), IPTO_EVENT_A_OWNER (this node)
  */
 #ifndef _UAPI_LINUX_IPTO_H
 #define _UAPI_LINUX_IPTO_H
