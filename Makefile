@@ -27,6 +27,7 @@ deps:
 
 check: deps
 	$(MAKE) userland
+	$(MAKE) -C userland asan
 	$(MAKE) -C selftests/tools
 	$(MAKE) -C selftests/unit check
 	selftests/vm/check.sh
