@@ -19,17 +19,7 @@ in_ns node2 iptoctl adopt dev ipto0 addr 10.0.0.11 from 1
 in_ns node2 iptoctl service add dev ipto0 node 1 name web proto tcp port 80
 ifindex=$(in_ns node2 cat /sys/class/net/ipto0/ifindex)
 
-# The whole visible state, without the clock.
-table() {
-	in_ns node2 iptoctl -j show | python3 -c '
-import json, sys
-devs = json.load(sys.stdin)
-for d in devs:
-    for a in d["addresses"]:
-        del a["age_ms"]
-print(json.dumps(devs, sort_keys=True))'
-}
-before=$(table)
+before=$(table_of node2)
 raw() { in_ns node2 ipto-nlraw "$@"; }
 ctl() { in_ns node2 iptoctl "$@"; }
 A=3 D=4 S=6 SD=7 SET=2	# ADDR_ADD, ADDR_DEL, SERVICE_ADD, SERVICE_DEL, DEV_SET
@@ -83,7 +73,7 @@ check_refused "prefix /24 through iptoctl" "prefix out of range" ctl adopt dev i
 check_refused "duplicate service" "already has a service of that name" ctl service add dev ipto0 node 1 name web proto udp port 53
 check_refused "delete an unknown service" "no service of that name" ctl service del dev ipto0 node 1 name nosuch
 check_refused "set: reply_rate 0" "out of range" ctl set dev ipto0 reply_rate 0
-check_eq "nothing changed by any refused request" "$before" "$(table)"
+check_eq "nothing changed by any refused request" "$before" "$(table_of node2)"
 
 # No CAP_NET_ADMIN over the namespace: every change refused.
 unpriv() { in_ns node2 unshare -U -r iptoctl "$@"; }
@@ -95,5 +85,5 @@ check_refused "userns root: set" "Operation not permitted" unpriv set dev ipto0 
 check_refused "nobody: adopt" "Operation not permitted" \
 	in_ns node2 setpriv --reuid=65534 --regid=65534 --clear-groups iptoctl adopt dev ipto0 addr 10.0.0.12
 check "userns root can still read" unpriv show
-check_eq "nothing changed by the unprivileged" "$before" "$(table)"
+check_eq "nothing changed by the unprivileged" "$before" "$(table_of node2)"
 finish

@@ -185,6 +185,18 @@ client_says() {
 		connect "$1" "$CLUSTER_PORT" "${2:-2}" | awk '{ print $1 ($1 == "ok" ? " " $3 : "") }'
 }
 
+# table_of NS: everything iptoctl shows of the namespace's ipto devices,
+# as one line of JSON, without the adoption ages (the clock moves).
+table_of() {
+	ip netns exec "$1" iptoctl -j show | python3 -c '
+import json, sys
+devs = json.load(sys.stdin)
+for d in devs:
+    for a in d["addresses"]:
+        del a["age_ms"]
+print(json.dumps(devs, sort_keys=True))'
+}
+
 # mac_of NS DEV: the device's hardware address.
 mac_of() { ip netns exec "$1" cat "/sys/class/net/$2/address"; }
 
