@@ -16,7 +16,7 @@ PKGS=(
 	linux-image-amd64 linux-headers-amd64
 	qemu-system-x86 busybox-static
 	iproute2 iputils-ping arping ndisc6 procps psmisc python3
-	libmnl-dev libjson-c-dev libcmocka-dev
+	libmnl-dev libjson-c-dev libcmocka-dev libinih-dev libsodium-dev libsystemd-dev
 	sparse
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/ipto-bookworm-backports.sources

@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# iptod.sh - helpers for the tests that run iptod, sourced after lib.sh:
+# a three-node cluster on one LAN where every node runs iptod with its own
+# configuration file, and ways to read what each daemon says.
+#
+# Node i has 10.0.0.i (heartbeats), home addresses 10.0.0.1i and fd00::1i,
+# and the echo service on port 7000 ("nodei"); standby orders 1: 2,3
+# 2: 3,1  3: 1,2; the client is 10.0.0.100.  Files are under $TEST_TMP:
+# key, nodeI.conf, nodeI.log (iptod's stderr), nodeI.status.
+
+IPTOD=$IPTO_SRC/userland/iptod/iptod
+declare -A IPTOD_PID=()
+
+# iptod_key: a fresh shared key, root-only.
+iptod_key() {
+	(umask 077 && head -c 32 /dev/urandom >"$TEST_TMP/key")
+}
+
+# iptod_conf I ACTION [SERVICE_EXTRA]: node I's configuration on stdout;
+# ACTION is the echo services' action; SERVICE_EXTRA is added to node I's
+# own service section (e.g. a health check).
+iptod_conf() {
+	local self=$1 action=$2 extra=${3:-} j
+	cat <<-CONF
+	[cluster]
+	device = ipto0
+	link = eth0
+	node = n$self
+	interval_ms = ${IPTOD_INTERVAL_MS:-100}
+	misses = ${IPTOD_MISSES:-3}
+	key_file = $TEST_TMP/key
+	failback = auto
+	CONF
+	[ -n "${IPTOD_NOTIFY:-}" ] && echo "notify = $IPTOD_NOTIFY"
+	for j in 1 2 3; do
+		cat <<-CONF
+
+		[node n$j]
+		id = $j
+		heartbeat = 10.0.0.$j
+		addresses = 10.0.0.1$j, fd00::1$j
+		standby = $(case $j in 1) echo n2, n3 ;; 2) echo n3, n1 ;; 3) echo n1, n2 ;; esac)
+
+		[service echo$j]
+		node = n$j
+		proto = tcp
+		port = $CLUSTER_PORT
+		action = $action
+		CONF
+		[ "$j" = "$self" ] && [ -n "$extra" ] && printf '%s\n' "$extra"
+	done
+}
+
+# echo_start I: node I's echo service (its pid in ECHO_PID[I]).
+declare -A ECHO_PID=()
+echo_start() {
+	in_ns "node$1" python3 "$IPTO_SRC/selftests/helpers/echo_server.py" \
+		$CLUSTER_PORT "node$1" >/dev/null 2>&1 &
+	ECHO_PID[$1]=$!
+}
+
+# iptod_start I: starts iptod in node I's namespace.
+iptod_start() {
+	in_ns "node$1" "$IPTOD" -c "$TEST_TMP/node$1.conf" --log stderr \
+		--status "$TEST_TMP/node$1.status" >>"$TEST_TMP/node$1.log" 2>&1 &
+	IPTOD_PID[$1]=$!
+}
+
+# iptod_cluster ACTION: the LAN, the nodes with their addresses and echo
+# services, a config each (iptod_conf I ACTION "${IPTOD_EXTRA[I]}"), iptod
+# started on each; returns once every node sees quorum, is not fenced and
+# sees both peers up.
+declare -A IPTOD_EXTRA=()
+iptod_cluster() {
+	local i
+	lan_new node1 node2 node3 client || return 1
+	lan_hosts 1 node1 node2 node3
+	lan_hosts 100 client
+	iptod_key || return 1
+	for i in 1 2 3; do
+		ip -n node$i addr add 10.0.0.1$i/24 dev eth0
+		ip -n node$i addr add fd00::1$i/64 dev eth0
+		in_ns node$i sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
+		echo_start $i
+		iptod_conf $i "$1" "${IPTOD_EXTRA[$i]:-}" >"$TEST_TMP/node$i.conf"
+		iptod_start $i
+	done
+	wait_for 30 iptod_settled
+}
+
+# status_of I KEY: a value from node I's status file.
+status_of() {
+	sed -n "s/^$2=//p" "$TEST_TMP/node$1.status" 2>/dev/null
+}
+
+# node_settled I: node I has quorum, is not fenced, and sees its peers
+# (all but those named in $IPTOD_ABSENT) up.
+node_settled() {
+	local i=$1 j
+	[ "$(status_of $i quorum)" = 1 ] && [ "$(status_of $i fenced)" = 0 ] || return 1
+	for j in 1 2 3; do
+		[ $j = $i ] && continue
+		case " ${IPTOD_ABSENT:-} " in *" $j "*) continue ;; esac
+		status_of $i "peer.$j" | grep -q ' up' || return 1
+	done
+}
+
+iptod_settled() { node_settled 1 && node_settled 2 && node_settled 3; }
+
+# holds I: the node ids whose addresses node I holds, as its status says.
+holds() { status_of "$1" held; }
+
+# ipto_owner_view I: the owner of every node's addresses in node I's kernel.
+owners_on() {
+	ip netns exec "node$1" iptoctl -j show dev ipto0 |
+		python3 -c 'import json,sys; print(" ".join("%d:%d" % (n["id"], n["owner"] or 0) for n in json.load(sys.stdin)[0]["nodes"]))'
+}
+
+# fence_of I: the fence of node I's ipto0 as its kernel reports it
+# (none, request, lease).
+fence_of() {
+	ip netns exec "node$1" iptoctl -j show dev ipto0 |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["fenced"])'
+}

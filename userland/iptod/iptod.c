@@ -1,0 +1,745 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iptod.c - the ipto membership daemon: options, start-up, the main loop
+ * (heartbeat interval timer, heartbeats, kernel events, signals, health
+ * checks), what the kernel is told (node states, fence, lease), reload on
+ * SIGHUP, the status file, and service-manager notifications.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "iptod.h"
+#include "log.h"
+#include "notify.h"
+
+#ifndef IPTO_VERSION
+#define IPTO_VERSION "unknown"
+#endif
+
+#define EXIT_USAGE	2
+#define POLL_MAX	(6 + 64)
+
+static const char usage[] =
+	"Usage: iptod [-c FILE] [--check] [--insecure] [--log auto|stderr|journal]\n"
+	"             [--status FILE] [--debug]\n"
+	"       iptod --version | --help\n"
+	"\n"
+	"The ipto membership daemon: heartbeats with its peers, tells the ipto\n"
+	"kernel module which nodes are up, renews the kernel lease, runs health\n"
+	"checks, fences this node without quorum.  See iptod(8), iptod.conf(5).\n"
+	"\n"
+	"  -c, --config FILE   configuration (default " IPTOD_CONFIG_PATH ")\n"
+	"  -t, --check         validate the configuration and exit (0 good, 2 bad)\n"
+	"      --insecure      run without a key: heartbeats are not authenticated\n"
+	"      --log TARGET    where to log (default auto: the journal under systemd)\n"
+	"      --status FILE   status file (default /run/ipto/DEVICE.status)\n"
+	"      --debug         log debug messages\n";
+
+uint64_t iptod_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void iptod_event(struct iptod *d, int priority, const char *const *fields,
+		 const char *fmt, ...)
+{
+	const char *all[24];
+	char msg[512], dev[40];
+	unsigned int n = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(dev, sizeof(dev), "DEVICE=%s", d->cfg.device);
+	for (; fields && fields[n] && n < 20; n++)
+		all[n] = fields[n];
+	all[n++] = dev;
+	all[n] = NULL;
+	iptod_log(priority, all, "%s", msg);
+	iptod_notify(d->cfg.notify, all, iptod_now_ms());
+}
+
+/* The lower device can carry traffic: up with carrier (IFF_RUNNING). */
+static bool carrier_of(const char *link)
+{
+	struct ifreq ifr = { 0 };
+	bool ok = false;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return true;	/* cannot tell: do not step down on that */
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", link);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
+		ok = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+	close(fd);
+	return ok;
+}
+
+static bool node_up_for_kernel(void *ctx, uint32_t id)
+{
+	struct iptod *d = ctx;
+
+	if (id == d->cfg.self)
+		return d->fit;
+	for (unsigned int i = 0; i < d->npeers; i++)
+		if (d->peers[i].id == id)
+			return d->peers[i].up;
+	return false;
+}
+
+static void kernel_failed(struct iptod *d, const char *what, int ret)
+{
+	const char *ext = iptod_kernel_extack(d->kernel);
+
+	iptod_err("%s: %s%s%s", what, strerror(-ret), ext[0] ? ": " : "", ext);
+}
+
+static void set_fence(struct iptod *d, bool on, const char *why)
+{
+	int ret = iptod_kernel_fence(d->kernel, on);
+
+	if (ret < 0) {
+		kernel_failed(d, on ? "fencing" : "lifting the fence", ret);
+		return;
+	}
+	if (on != d->fenced)
+		iptod_notice("%s: %s", on ? "fenced" : "fence lifted", why);
+	d->fenced = on;
+	d->held_dirty = true;
+}
+
+/*
+ * Tells the kernel what membership now says: node states, and the fence:
+ * on without quorum, during the start-up grace, and while a live peer still
+ * holds this node's addresses (it has not seen this node back yet).
+ */
+static void apply_membership(struct iptod *d, uint64_t now_ms)
+{
+	uint64_t grace_ms = (uint64_t)d->cfg.interval_ms * d->cfg.misses;
+	const char *holder = NULL;
+	char why[96];
+	bool fence;
+	int ret;
+
+	if (!d->quorum)
+		snprintf(why, sizeof(why), "no quorum");
+	else if (now_ms - d->start_ms < grace_ms)
+		snprintf(why, sizeof(why), "starting: listening for peers");
+	else if (iptod_held_by_peer(d, &holder))
+		snprintf(why, sizeof(why), "node %s still holds this node's addresses", holder);
+	else
+		why[0] = '\0';
+	fence = why[0] != '\0';
+
+	if (fence && !d->fenced)
+		set_fence(d, true, why);
+	for (unsigned int i = 0; i < d->npeers; i++) {
+		struct iptod_peer *p = &d->peers[i];
+
+		if (p->pushed == p->up)
+			continue;
+		ret = iptod_kernel_node_state(d->kernel, p->id, p->up);
+		if (ret < 0) {
+			kernel_failed(d, "setting a node's state", ret);
+			continue;
+		}
+		p->pushed = p->up;
+		d->held_dirty = true;
+	}
+	if (d->self_pushed != d->fit) {
+		ret = iptod_kernel_node_state(d->kernel, d->cfg.self, d->fit);
+		if (ret < 0) {
+			kernel_failed(d, "setting this node's state", ret);
+		} else {
+			d->self_pushed = d->fit;
+			d->held_dirty = true;
+		}
+	}
+	if (!fence && d->fenced)
+		set_fence(d, false, "quorum, and no other node holds this node's addresses");
+}
+
+static void refresh_held(struct iptod *d)
+{
+	int n;
+
+	if (!d->held_dirty)
+		return;
+	n = iptod_kernel_held(d->kernel, d->cfg.self, d->held);
+	if (n < 0) {
+		iptod_err("reading which nodes' addresses this node holds: %s", strerror(-n));
+		return;	/* stays dirty: tried again next time */
+	}
+	d->nheld = (unsigned int)n;
+	d->held_dirty = false;
+}
+
+static void update_fitness(struct iptod *d)
+{
+	const char *bad = NULL;
+	bool carrier = carrier_of(d->cfg.link);
+	bool healthy = iptod_health_good(d->health, &bad);
+	bool fit = carrier && healthy;
+	char svc[64];
+
+	if (carrier != d->carrier)
+		iptod_event(d, carrier ? LOG_NOTICE : LOG_WARNING,
+			    (const char *[]){ carrier ? "EVENT=carrier_up" : "EVENT=carrier_down",
+					      NULL },
+			    "lower device %s %s", d->cfg.link,
+			    carrier ? "has carrier again" : "lost carrier");
+	d->carrier = carrier;
+	if (fit != d->fit) {
+		snprintf(svc, sizeof(svc), "SERVICE=%s", bad ? bad : "");
+		iptod_event(d, fit ? LOG_NOTICE : LOG_WARNING,
+			    (const char *[]){ fit ? "EVENT=rejoin" : "EVENT=step_down",
+					      bad ? svc : NULL, NULL },
+			    fit ? "this node can serve again: rejoining" :
+				  "this node steps down: %s", !carrier ? "no carrier on the lower device" :
+				  bad ? "a health check failed" : "");
+	}
+	d->fit = fit;
+}
+
+static void write_status(struct iptod *d)
+{
+	static char last[8192];
+	char buf[8192], tmp[IPTOD_PATH_MAX + 8];
+	size_t len = 0;
+	FILE *f;
+
+#define PUT(...) (len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, \
+					 __VA_ARGS__))
+	PUT("device=%s\nnode=%u\nfit=%d\ncarrier=%d\nquorum=%d\nfenced=%d\n",
+	    d->cfg.device, d->cfg.self, d->fit, d->carrier, d->quorum, d->fenced);
+	PUT("held=");
+	for (unsigned int i = 0; i < d->nheld; i++)
+		PUT("%s%u", i ? "," : "", d->held[i]);
+	PUT("\n");
+	for (unsigned int i = 0; i < d->npeers; i++)
+		PUT("peer.%u=%s %s%s\n", d->peers[i].id, d->peers[i].name,
+		    d->peers[i].up ? "up" : "down", d->peers[i].alive ? " alive" : "");
+	if (d->witness_fd >= 0)
+		PUT("witness=%s\n", d->witness_up ? "up" : "down");
+	for (int v = 0; v < IPTOD_HB_NVERDICTS; v++)
+		PUT("rx.%s=%lu\n", iptod_hb_verdict_name(v), d->rx[v]);
+	PUT("tx=%lu\ntx_errors=%lu\nreloads=%lu\nreload_failures=%lu\n", d->tx, d->tx_errors,
+	    d->reloads, d->reload_failures);
+#undef PUT
+	if (len >= sizeof(buf) || !strcmp(buf, last))
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", d->status_path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return;
+	fputs(buf, f);
+	if (fclose(f) == 0 && rename(tmp, d->status_path) == 0)
+		memcpy(last, buf, len + 1);
+}
+
+static void on_event(void *ctx, const struct iptod_event *ev)
+{
+	struct iptod *d = ctx;
+	static const char *const names[] = {
+		[IPTO_EVENT_NODE_UP] = "node_up", [IPTO_EVENT_NODE_DOWN] = "node_down",
+		[IPTO_EVENT_ADOPTED] = "adopted", [IPTO_EVENT_RELEASED] = "released",
+		[IPTO_EVENT_GUARD_MARK] = "guard_mark", [IPTO_EVENT_GUARD_LIFT] = "guard_lift",
+		[IPTO_EVENT_ALERT] = "alert", [IPTO_EVENT_FENCED] = "fenced",
+		[IPTO_EVENT_UNFENCED] = "unfenced",
+	};
+	char f[6][80], a[INET6_ADDRSTRLEN];
+	const char *fields[7];
+	unsigned int n = 0;
+	const char *name = ev->type < sizeof(names) / sizeof(names[0]) && names[ev->type] ?
+			   names[ev->type] : "unknown";
+	int prio = LOG_INFO;
+
+	snprintf(f[n], sizeof(f[n]), "EVENT=%s", name);
+	fields[n] = f[n];
+	n++;
+	if (ev->node) {
+		snprintf(f[n], sizeof(f[n]), "NODE=%u", ev->node);
+		fields[n] = f[n];
+		n++;
+	}
+	if (ev->addr.family) {
+		snprintf(f[n], sizeof(f[n]), "ADDRESS=%s", iptod_addr_str(&ev->addr, a, sizeof(a)));
+		fields[n] = f[n];
+		n++;
+	}
+	if (ev->service[0]) {
+		snprintf(f[n], sizeof(f[n]), "SERVICE=%s", ev->service);
+		fields[n] = f[n];
+		n++;
+	}
+	if (ev->owner) {
+		snprintf(f[n], sizeof(f[n]), "OWNER=%u", ev->owner);
+		fields[n] = f[n];
+		n++;
+	}
+	if (ev->type == IPTO_EVENT_FENCED) {
+		snprintf(f[n], sizeof(f[n]), "REASON=%s",
+			 ev->reason == IPTO_FENCE_LEASE ? "lease" : "request");
+		fields[n] = f[n];
+		n++;
+	}
+	fields[n] = NULL;
+
+	switch (ev->type) {
+	case IPTO_EVENT_ADOPTED:
+	case IPTO_EVENT_RELEASED:
+		/* Local, so that a "serve" service answers from it. */
+		if (iptod_kernel_local_addr(d->kernel, &ev->addr, ev->type == IPTO_EVENT_ADOPTED))
+			iptod_warn("cannot %s %s %s %s", ev->type == IPTO_EVENT_ADOPTED ?
+				   "add" : "remove", a, ev->type == IPTO_EVENT_ADOPTED ?
+				   "to" : "from", d->cfg.device);
+		d->held_dirty = true;
+		prio = LOG_NOTICE;
+		break;
+	case IPTO_EVENT_ALERT:
+		prio = LOG_ALERT;
+		break;
+	case IPTO_EVENT_GUARD_MARK:
+		prio = LOG_WARNING;
+		break;
+	case IPTO_EVENT_FENCED:
+		d->fenced = true;
+		prio = ev->reason == IPTO_FENCE_LEASE ? LOG_CRIT : LOG_NOTICE;
+		break;
+	case IPTO_EVENT_UNFENCED:
+		d->fenced = false;
+		prio = LOG_NOTICE;
+		break;
+	default:
+		break;
+	}
+	iptod_event(d, prio, fields, "kernel: %s%s%s%s%s", name,
+		    ev->addr.family ? " " : "", ev->addr.family ? a : "",
+		    ev->service[0] ? " service " : "", ev->service);
+}
+
+static void read_events(struct iptod *d)
+{
+	int ret = iptod_kernel_read_events(d->kernel, on_event, d);
+
+	if (ret == -ENOBUFS) {
+		iptod_warn("kernel events were lost (receive buffer overrun): re-reading state");
+		d->held_dirty = true;
+	} else if (ret < 0) {
+		iptod_err("reading kernel events: %s", strerror(-ret));
+	}
+}
+
+static void tick(struct iptod *d, uint64_t now_ms)
+{
+	int ret;
+
+	iptod_health_tick(d->health, now_ms);
+	iptod_notify_expire(now_ms);
+	update_fitness(d);
+	iptod_membership_update(d, now_ms);
+	apply_membership(d, now_ms);
+	ret = iptod_kernel_renew_lease(d->kernel);
+	if (ret < 0)
+		kernel_failed(d, "renewing the lease", ret);
+	read_events(d);
+	refresh_held(d);
+	iptod_membership_send(d);
+	iptod_witness_ping(d);
+	write_status(d);
+	sd_notify(0, "WATCHDOG=1");
+}
+
+/* Heartbeats came in: act at once when they change what the kernel must know. */
+static void heartbeats_in(struct iptod *d, uint64_t now_ms)
+{
+	if (!iptod_membership_receive(d, now_ms))
+		return;
+	if (!iptod_membership_update(d, now_ms) && !d->fenced)
+		return;
+	apply_membership(d, now_ms);
+	read_events(d);
+	refresh_held(d);
+	if (d->sent_flags != ((d->fit ? IPTOD_HB_FIT : 0) | (d->fenced ? IPTOD_HB_FENCED : 0) |
+			      (d->quorum ? IPTOD_HB_QUORUM : 0)))
+		iptod_membership_send(d);
+}
+
+static int check_heartbeat_families(const struct iptod_config *cfg, char *err, size_t len)
+{
+	const struct iptod_node *self = iptod_config_node(cfg, cfg->self);
+
+	for (unsigned int i = 0; i < cfg->nnodes; i++) {
+		if (cfg->nodes[i].heartbeat.family != self->heartbeat.family) {
+			snprintf(err, len, "%s:%d: heartbeat: node %s's address is %s, this node's "
+				 "%s: every heartbeat address must be of one family", cfg->path,
+				 cfg->nodes[i].line, cfg->nodes[i].name,
+				 cfg->nodes[i].heartbeat.family == AF_INET ? "IPv4" : "IPv6",
+				 self->heartbeat.family == AF_INET ? "IPv4" : "IPv6");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int load_config(const char *path, bool insecure, struct iptod_config *cfg,
+		       struct iptod_key *key, char *err, size_t len)
+{
+	if (iptod_config_load(path, insecure, cfg, err, len) < 0)
+		return -1;
+	if (check_heartbeat_families(cfg, err, len) < 0)
+		goto fail;
+	if (cfg->key_file[0]) {
+		if (iptod_key_load(cfg->key_file, key, err, len) < 0)
+			goto fail;
+	} else {
+		memset(key, 0, sizeof(*key));
+	}
+	return 0;
+fail:
+	iptod_config_free(cfg);
+	return -1;
+}
+
+static void reload(struct iptod *d)
+{
+	struct iptod_config cfg;
+	struct iptod_key key;
+	struct iptod_health *health;
+	const struct iptod_node *os, *ns;
+	char err[512];
+	int ret;
+
+	sd_notify(0, "RELOADING=1");
+	iptod_notice("reloading %s", d->config_path);
+	if (load_config(d->config_path, d->insecure, &cfg, &key, err, sizeof(err)) < 0) {
+		d->reload_failures++;
+		iptod_event(d, LOG_ERR, (const char *[]){ "EVENT=reload_refused", NULL },
+			    "reload refused, the running configuration stays: %s", err);
+		goto out;
+	}
+	os = iptod_config_node(&d->cfg, d->cfg.self);
+	ns = iptod_config_node(&cfg, cfg.self);
+	if (strcmp(cfg.device, d->cfg.device) || strcmp(cfg.link, d->cfg.link) ||
+	    cfg.self != d->cfg.self || cfg.port != d->cfg.port ||
+	    os->heartbeat.family != ns->heartbeat.family ||
+	    memcmp(&os->heartbeat.v6, &ns->heartbeat.v6,
+		   os->heartbeat.family == AF_INET ? 4 : 16) ||
+	    cfg.has_witness != d->cfg.has_witness) {
+		d->reload_failures++;
+		iptod_event(d, LOG_ERR, (const char *[]){ "EVENT=reload_refused", NULL },
+			    "reload refused, the running configuration stays: %s: device, link, "
+			    "node, port, this node's heartbeat address and witness only change "
+			    "with a restart", cfg.path);
+		iptod_config_free(&cfg);
+		goto out;
+	}
+	health = iptod_health_new(&cfg, cfg.self);
+	if (!health) {
+		iptod_err("reload: out of memory");
+		iptod_config_free(&cfg);
+		goto out;
+	}
+	ret = iptod_kernel_apply(d->kernel, &d->cfg, &cfg, node_up_for_kernel, d, err,
+				 sizeof(err));
+	if (ret < 0) {
+		d->reload_failures++;
+		iptod_err("reload: the kernel refused the new table (%s); restoring the old one",
+			  err);
+		if (iptod_kernel_apply(d->kernel, NULL, &d->cfg, node_up_for_kernel, d, err,
+				       sizeof(err)) < 0)
+			iptod_err("restoring the old table failed too: %s", err);
+		iptod_health_free(health);
+		iptod_config_free(&cfg);
+		goto out;
+	}
+	if (cfg.lease_ms != d->cfg.lease_ms) {
+		ret = iptod_kernel_set_lease(d->kernel, cfg.lease_ms);
+		if (ret < 0)
+			kernel_failed(d, "setting the lease", ret);
+	}
+	iptod_health_free(d->health);
+	d->health = health;
+	iptod_config_free(&d->cfg);
+	d->cfg = cfg;
+	d->key = key;
+	{
+		struct iptod_peer *old = d->peers;
+		unsigned int nold = d->npeers;
+
+		d->peers = NULL;
+		if (iptod_membership_peers(d, old, nold) < 0)
+			iptod_err("reload: out of memory");
+		free(old);
+	}
+	d->held_dirty = true;
+	d->reloads++;
+	iptod_event(d, LOG_NOTICE, (const char *[]){ "EVENT=reloaded", NULL },
+		    "reloaded %s: %u nodes, %u services", d->cfg.path, d->cfg.nnodes,
+		    d->cfg.nservices);
+out:
+	sd_notify(0, "READY=1");
+}
+
+static void reap(struct iptod *d)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (iptod_notify_reaped(pid, status))
+			continue;
+		iptod_health_reaped(d->health, pid, status, iptod_now_ms());
+	}
+}
+
+/* Leaves the cluster: fenced, peers told at once, no lease left to expire. */
+static void shut_down(struct iptod *d)
+{
+	sd_notify(0, "STOPPING=1");
+	set_fence(d, true, "iptod stops");
+	d->fit = false;
+	d->quorum = false;
+	iptod_membership_send(d);	/* without "fit": peers take over now */
+	if (iptod_kernel_set_lease(d->kernel, 0) < 0)
+		iptod_warn("cannot end the lease; it will expire and fence this node");
+	iptod_notice("stopped; %s stays fenced until iptod runs again", d->cfg.device);
+}
+
+static int run(struct iptod *d)
+{
+	struct itimerspec its = { 0 };
+	struct pollfd fds[POLL_MAX];
+	sigset_t sigs;
+	int sig_fd, timer_fd, ret;
+	char err[512];
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	sig_fd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+	timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (sig_fd < 0 || timer_fd < 0) {
+		iptod_err("signalfd/timerfd: %s", strerror(errno));
+		return 1;
+	}
+
+	d->kernel = iptod_kernel_open(d->cfg.device, d->cfg.link, err, sizeof(err));
+	if (!d->kernel) {
+		iptod_err("%s", err);
+		return 1;
+	}
+	/* Silent until told otherwise: nothing is answered before membership is known. */
+	ret = iptod_kernel_fence(d->kernel, true);
+	if (ret < 0) {
+		kernel_failed(d, "fencing at start", ret);
+		return 1;
+	}
+	d->fenced = true;
+	d->carrier = carrier_of(d->cfg.link);
+	d->fit = d->carrier;
+	d->self_pushed = d->fit;
+	if (iptod_membership_open(d, err, sizeof(err)) < 0 ||
+	    iptod_membership_peers(d, NULL, 0) < 0) {
+		iptod_err("%s", err);
+		return 1;
+	}
+	d->health = iptod_health_new(&d->cfg, d->cfg.self);
+	if (!d->health) {
+		iptod_err("out of memory");
+		return 1;
+	}
+	ret = iptod_kernel_apply(d->kernel, NULL, &d->cfg, node_up_for_kernel, d, err,
+				 sizeof(err));
+	if (ret < 0) {
+		iptod_err("programming the table: %s", err);
+		return 1;
+	}
+	ret = iptod_kernel_set_lease(d->kernel, d->cfg.lease_ms);
+	if (ret < 0) {
+		kernel_failed(d, "setting the lease", ret);
+		return 1;
+	}
+	if (d->insecure)
+		iptod_warn("running without a key (--insecure): anyone on the network can "
+			   "forge heartbeats and take this cluster's addresses");
+	if (d->cfg.nnodes == 2 && !d->cfg.has_witness)
+		iptod_warn("two-node cluster without a witness: a node cannot tell a dead peer "
+			   "from a broken link, so a partition makes both nodes answer the same "
+			   "addresses (no split-brain protection); set witness = ADDRESS in [cluster]");
+	d->start_ms = iptod_now_ms();
+	its.it_interval.tv_sec = d->cfg.interval_ms / 1000;
+	its.it_interval.tv_nsec = (long)(d->cfg.interval_ms % 1000) * 1000000;
+	its.it_value.tv_nsec = 1;
+	timerfd_settime(timer_fd, 0, &its, NULL);
+	iptod_event(d, LOG_NOTICE, (const char *[]){ "EVENT=started", NULL },
+		    "started: node %u of %u on %s (%s), heartbeat every %u ms, dead after %u, "
+		    "lease %u ms", d->cfg.self, d->cfg.nnodes, d->cfg.device, d->cfg.link,
+		    d->cfg.interval_ms, d->cfg.misses, d->cfg.lease_ms);
+	sd_notify(0, "READY=1");
+
+	for (;;) {
+		unsigned int n = 0, nhealth;
+		uint64_t now;
+
+		fds[n++] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = timer_fd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = d->hb_fd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = iptod_kernel_events_fd(d->kernel),
+					    .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = d->witness_fd, .events = POLLIN };
+		nhealth = iptod_health_pollfds(d->health, fds + n, POLL_MAX - n);
+		if (poll(fds, n + nhealth, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			iptod_err("poll: %s", strerror(errno));
+			return 1;
+		}
+		now = iptod_now_ms();
+		if (fds[0].revents) {
+			struct signalfd_siginfo si;
+
+			while (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+					shut_down(d);
+					return 0;
+				}
+				if (si.ssi_signo == SIGHUP)
+					reload(d);
+				else if (si.ssi_signo == SIGCHLD)
+					reap(d);
+			}
+		}
+		if (fds[2].revents)
+			heartbeats_in(d, now);
+		if (fds[3].revents)
+			read_events(d);
+		if (fds[4].revents)
+			iptod_witness_receive(d, now);
+		if (nhealth)
+			iptod_health_polled(d->health, fds + n, nhealth, now);
+		if (fds[1].revents) {
+			uint64_t expirations;
+
+			if (read(timer_fd, &expirations, sizeof(expirations)) > 0)
+				tick(d, now);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 't' },
+		{ "insecure", no_argument, NULL, 'I' },
+		{ "log", required_argument, NULL, 'L' },
+		{ "status", required_argument, NULL, 'S' },
+		{ "debug", no_argument, NULL, 'D' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	enum iptod_log_target target = IPTOD_LOG_AUTO;
+	struct iptod d = { .hb_fd = -1, .witness_fd = -1, .self_pushed = -1 };
+	bool check = false, debug = false;
+	char err[512], status[IPTOD_PATH_MAX + 32];
+	struct timespec ts;
+	int opt, ret;
+
+	d.config_path = IPTOD_CONFIG_PATH;
+	while ((opt = getopt_long(argc, argv, "c:th", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			d.config_path = optarg;
+			break;
+		case 't':
+			check = true;
+			break;
+		case 'I':
+			d.insecure = true;
+			break;
+		case 'L':
+			if (!strcmp(optarg, "auto")) {
+				target = IPTOD_LOG_AUTO;
+			} else if (!strcmp(optarg, "stderr")) {
+				target = IPTOD_LOG_STDERR;
+			} else if (!strcmp(optarg, "journal")) {
+				target = IPTOD_LOG_JOURNAL;
+			} else {
+				fprintf(stderr, "iptod: --log: \"%s\" is not auto, stderr or journal\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'S':
+			d.status_path = optarg;
+			break;
+		case 'D':
+			debug = true;
+			break;
+		case 'V':
+			printf("iptod %s\n", IPTO_VERSION);
+			return 0;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "iptod: unexpected argument \"%s\"\n%s", argv[optind], usage);
+		return EXIT_USAGE;
+	}
+	iptod_log_init(check ? IPTOD_LOG_STDERR : target, debug);
+	if (load_config(d.config_path, d.insecure, &d.cfg, &d.key, err, sizeof(err)) < 0) {
+		fprintf(stderr, "iptod: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (check) {
+		printf("%s: good: %u nodes, %u services\n", d.config_path, d.cfg.nnodes,
+		       d.cfg.nservices);
+		iptod_config_free(&d.cfg);
+		return 0;
+	}
+	if (!d.status_path) {
+		mkdir("/run/ipto", 0755);
+		snprintf(status, sizeof(status), "/run/ipto/%s.status", d.cfg.device);
+		d.status_path = status;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	d.boot = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	ret = run(&d);
+	iptod_health_free(d.health);
+	iptod_membership_close(&d);
+	iptod_kernel_close(d.kernel);
+	iptod_config_free(&d.cfg);
+	return ret;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * iptod.h - the daemon's state, shared by its parts: the main loop and the
+ * kernel side (iptod.c), and membership (membership.c): peers, heartbeats,
+ * quorum and the witness.
+ */
+#ifndef IPTOD_H
+#define IPTOD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "config.h"
+#include "health.h"
+#include "heartbeat.h"
+#include "kernel.h"
+
+/* What this node knows of another node. */
+struct iptod_peer {
+	uint32_t id;
+	char name[IPTO_NODE_NAME_LEN];
+	struct sockaddr_storage sa;	/* where its heartbeats go */
+	socklen_t salen;
+	struct iptod_hb_window window;
+	bool heard;			/* a heartbeat was accepted, ever */
+	uint64_t last_rx_ms;
+	uint8_t flags;			/* of its last heartbeat */
+	unsigned int nheld;
+	uint32_t held[IPTO_NODES_MAX];
+	bool alive;			/* heard within interval * misses */
+	bool up;			/* alive, fit and with quorum */
+	int pushed;			/* state set in the kernel: -1 none, 0, 1 */
+};
+
+struct iptod {
+	struct iptod_config cfg;
+	const char *config_path;
+	bool insecure;			/* no key: heartbeats unauthenticated */
+	struct iptod_key key;
+	struct iptod_kernel *kernel;
+	struct iptod_health *health;
+	const char *status_path;
+
+	struct iptod_peer *peers;	/* every node but self */
+	unsigned int npeers;
+	int hb_fd;			/* heartbeat socket */
+	uint64_t boot;			/* our boot id (start time, us) */
+	uint64_t seq;
+	uint64_t start_ms;
+	unsigned long rx[IPTOD_HB_NVERDICTS];
+	unsigned long tx, tx_errors;
+	uint64_t rx_logged_ms[IPTOD_HB_NVERDICTS];
+	unsigned long rx_unlogged[IPTOD_HB_NVERDICTS];
+
+	int witness_fd;			/* ICMP socket; -1 without a witness */
+	uint64_t witness_ok_ms;		/* last answer; 0: never */
+	uint16_t witness_seq;
+	bool witness_up;
+
+	bool carrier;
+	bool fit;			/* carrier and every health check */
+	bool quorum;
+	bool fenced;			/* the kernel's fence, as last known */
+	int self_pushed;		/* self's state in the kernel: -1, 0, 1 */
+	bool held_dirty;		/* adoptions changed: re-read held */
+	unsigned int nheld;
+	uint32_t held[IPTO_NODES_MAX];
+	uint8_t sent_flags;
+	unsigned long reloads, reload_failures;
+};
+
+uint64_t iptod_now_ms(void);
+
+/* membership.c */
+int iptod_membership_open(struct iptod *d, char *err, size_t errlen);
+void iptod_membership_close(struct iptod *d);
+/* Builds d->peers from d->cfg, keeping what is known of peers still there. */
+int iptod_membership_peers(struct iptod *d, struct iptod_peer *old, unsigned int nold);
+void iptod_membership_send(struct iptod *d);
+/* Reads heartbeats; returns true when a peer's view changed. */
+bool iptod_membership_receive(struct iptod *d, uint64_t now_ms);
+/* Recomputes alive/up and quorum; returns true when something changed. */
+bool iptod_membership_update(struct iptod *d, uint64_t now_ms);
+void iptod_witness_ping(struct iptod *d);
+void iptod_witness_receive(struct iptod *d, uint64_t now_ms);
+/* Whether a live peer says it holds this node's addresses. */
+bool iptod_held_by_peer(const struct iptod *d, const char **who);
+
+
+
+/* iptod.c: logs a membership or kernel event and hands it to the hook. */
+void iptod_event(struct iptod *d, int priority, const char *const *fields,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+#endif /* IPTOD_H */

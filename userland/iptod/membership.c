@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * membership.c - who is alive: heartbeats sent to every peer each interval
+ * and received from them (authenticated, replay-checked, counted), the
+ * peers' state derived from them, quorum, and the witness that breaks the
+ * tie of a two-node cluster.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/icmp6.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "iptod.h"
+#include "log.h"
+
+#define BAD_LOG_INTERVAL_MS	1000	/* one log line per reason per second */
+
+static socklen_t to_sockaddr(const struct iptod_addr *a, uint16_t port,
+			     struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = a->v6;
+		sin6->sin6_port = htons(port);
+		return sizeof(*sin6);
+	}
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+	sin->sin_family = AF_INET;
+	sin->sin_addr = a->v4;
+	sin->sin_port = htons(port);
+	return sizeof(*sin);
+}
+
+static bool same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		       &((const struct sockaddr_in6 *)b)->sin6_addr, 16);
+}
+
+static const char *sockaddr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	const void *src = ss->ss_family == AF_INET ?
+		(const void *)&((const struct sockaddr_in *)ss)->sin_addr :
+		(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+
+	if (!inet_ntop(ss->ss_family, src, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+static int open_witness(struct iptod *d, char *err, size_t errlen)
+{
+	int family = d->cfg.witness.family;
+	int proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+
+	d->witness_fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	if (d->witness_fd < 0) {
+		snprintf(err, errlen, "witness: cannot open an ICMP socket: %s", strerror(errno));
+		return -1;
+	}
+	if (family == AF_INET6) {
+		struct icmp6_filter filter;
+
+		ICMP6_FILTER_SETBLOCKALL(&filter);
+		ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filter);
+		setsockopt(d->witness_fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof(filter));
+	}
+	return 0;
+}
+
+int iptod_membership_open(struct iptod *d, char *err, size_t errlen)
+{
+	const struct iptod_node *self = iptod_config_node(&d->cfg, d->cfg.self);
+	struct sockaddr_storage ss;
+	socklen_t len = to_sockaddr(&self->heartbeat, d->cfg.port, &ss);
+	char buf[INET6_ADDRSTRLEN];
+	int one = 1;
+
+	d->witness_fd = -1;
+	d->hb_fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (d->hb_fd < 0) {
+		snprintf(err, errlen, "heartbeat socket: %s", strerror(errno));
+		return -1;
+	}
+	/* The address may come up after iptod: bind to it anyway. */
+	if (ss.ss_family == AF_INET)
+		setsockopt(d->hb_fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
+	else
+		setsockopt(d->hb_fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one));
+	if (bind(d->hb_fd, (struct sockaddr *)&ss, len) < 0) {
+		snprintf(err, errlen, "heartbeat socket: cannot bind to %s port %u: %s",
+			 iptod_addr_str(&self->heartbeat, buf, sizeof(buf)), d->cfg.port,
+			 strerror(errno));
+		close(d->hb_fd);
+		d->hb_fd = -1;
+		return -1;
+	}
+	if (d->cfg.has_witness && open_witness(d, err, errlen) < 0) {
+		close(d->hb_fd);
+		d->hb_fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+void iptod_membership_close(struct iptod *d)
+{
+	if (d->hb_fd >= 0)
+		close(d->hb_fd);
+	if (d->witness_fd >= 0)
+		close(d->witness_fd);
+	d->hb_fd = d->witness_fd = -1;
+	free(d->peers);
+	d->peers = NULL;
+	d->npeers = 0;
+}
+
+int iptod_membership_peers(struct iptod *d, struct iptod_peer *old, unsigned int nold)
+{
+	struct iptod_peer *peers = calloc(d->cfg.nnodes, sizeof(*peers));
+	unsigned int n = 0;
+
+	if (!peers)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < d->cfg.nnodes; i++) {
+		const struct iptod_node *node = &d->cfg.nodes[i];
+		struct iptod_peer *p = &peers[n];
+
+		if (node->id == d->cfg.self)
+			continue;
+		p->id = node->id;
+		p->pushed = -1;
+		for (unsigned int j = 0; j < nold; j++)
+			if (old[j].id == node->id)
+				*p = old[j];
+		snprintf(p->name, sizeof(p->name), "%s", node->name);
+		p->salen = to_sockaddr(&node->heartbeat, d->cfg.port, &p->sa);
+		n++;
+	}
+	free(d->peers);
+	d->peers = peers;
+	d->npeers = n;
+	return 0;
+}
+
+void iptod_membership_send(struct iptod *d)
+{
+	struct iptod_heartbeat hb = { 0 };
+	uint8_t buf[IPTOD_HB_MAX_LEN];
+	size_t len;
+
+	hb.flags = (d->fit ? IPTOD_HB_FIT : 0) | (d->fenced ? IPTOD_HB_FENCED : 0) |
+		   (d->quorum ? IPTOD_HB_QUORUM : 0);
+	hb.node = d->cfg.self;
+	hb.boot = d->boot;
+	hb.seq = ++d->seq;
+	hb.nheld = (uint16_t)d->nheld;
+	memcpy(hb.held, d->held, d->nheld * sizeof(hb.held[0]));
+	len = iptod_hb_encode(&hb, &d->key, buf);
+	d->sent_flags = hb.flags;
+	for (unsigned int i = 0; i < d->npeers; i++) {
+		struct iptod_peer *p = &d->peers[i];
+
+		if (sendto(d->hb_fd, buf, len, 0, (struct sockaddr *)&p->sa, p->salen) < 0)
+			d->tx_errors++;	/* unreachable peers are normal: no log */
+		else
+			d->tx++;
+	}
+}
+
+static void count_bad(struct iptod *d, enum iptod_hb_verdict v,
+		      const struct sockaddr_storage *from, uint64_t now_ms)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	d->rx[v]++;
+	if (now_ms - d->rx_logged_ms[v] < BAD_LOG_INTERVAL_MS && d->rx_logged_ms[v]) {
+		d->rx_unlogged[v]++;
+		return;
+	}
+	iptod_log(LOG_WARNING, NULL,
+		  "heartbeat from %s dropped: %s (%lu dropped so far for this reason, %lu not logged)",
+		  sockaddr_str(from, buf, sizeof(buf)), iptod_hb_verdict_name(v), d->rx[v],
+		  d->rx_unlogged[v]);
+	d->rx_logged_ms[v] = now_ms;
+	d->rx_unlogged[v] = 0;
+}
+
+bool iptod_membership_receive(struct iptod *d, uint64_t now_ms)
+{
+	bool changed = false;
+
+	for (;;) {
+		uint8_t buf[IPTOD_HB_MAX_LEN + 1];
+		struct sockaddr_storage from;
+		socklen_t fromlen = sizeof(from);
+		struct iptod_heartbeat hb;
+		struct iptod_peer *p = NULL;
+		enum iptod_hb_verdict v;
+		ssize_t n;
+
+		n = recvfrom(d->hb_fd, buf, sizeof(buf), MSG_TRUNC, (struct sockaddr *)&from,
+			     &fromlen);
+		if (n < 0)
+			break;
+		/* MSG_TRUNC: n is the real length, so an oversized one is malformed. */
+		v = iptod_hb_decode(buf, (size_t)n > sizeof(buf) ? sizeof(buf) : (size_t)n,
+				    &d->key, &hb);
+		if (v == IPTOD_HB_OK) {
+			for (unsigned int i = 0; i < d->npeers; i++)
+				if (d->peers[i].id == hb.node)
+					p = &d->peers[i];
+			if (!p)
+				v = IPTOD_HB_UNKNOWN_NODE;
+			else if (!same_host(&from, &p->sa))
+				v = IPTOD_HB_WRONG_SOURCE;
+			else
+				v = iptod_hb_window_accept(&p->window, &hb);
+		}
+		if (v != IPTOD_HB_OK) {
+			count_bad(d, v, &from, now_ms);
+			continue;
+		}
+		d->rx[IPTOD_HB_OK]++;
+		if (!p->alive || p->flags != hb.flags || p->nheld != hb.nheld ||
+		    memcmp(p->held, hb.held, hb.nheld * sizeof(hb.held[0])))
+			changed = true;
+		p->heard = true;
+		p->last_rx_ms = now_ms;
+		p->flags = hb.flags;
+		p->nheld = hb.nheld;
+		memcpy(p->held, hb.held, hb.nheld * sizeof(hb.held[0]));
+	}
+	return changed;
+}
+
+bool iptod_membership_update(struct iptod *d, uint64_t now_ms)
+{
+	uint64_t dead_ms = (uint64_t)d->cfg.interval_ms * d->cfg.misses;
+	unsigned int votes = 1, total = d->cfg.nnodes;
+	bool changed = false, quorum;
+	char id[24], name[48];
+
+	for (unsigned int i = 0; i < d->npeers; i++) {
+		struct iptod_peer *p = &d->peers[i];
+		bool alive = p->heard && now_ms - p->last_rx_ms < dead_ms;
+		bool up = alive && (p->flags & IPTOD_HB_FIT) && (p->flags & IPTOD_HB_QUORUM);
+
+		snprintf(id, sizeof(id), "NODE=%u", p->id);
+		snprintf(name, sizeof(name), "NODE_NAME=%s", p->name);
+		if (alive != p->alive)
+			iptod_event(d, alive ? LOG_NOTICE : LOG_WARNING,
+				    (const char *[]){ alive ? "EVENT=peer_alive" : "EVENT=peer_dead",
+						      id, name, NULL },
+				    alive ? "node %s (%u) heard again" :
+					    "node %s (%u) silent for %u ms: dead",
+				    p->name, p->id, (unsigned int)dead_ms);
+		if (up != p->up && alive)
+			iptod_event(d, LOG_NOTICE,
+				    (const char *[]){ up ? "EVENT=peer_up" : "EVENT=peer_down",
+						      id, name, NULL },
+				    "node %s (%u) is %s%s", p->name, p->id, up ? "up" : "down",
+				    up ? "" : !(p->flags & IPTOD_HB_FIT) ? " (it stepped down)" :
+					" (it has no quorum)");
+		changed |= alive != p->alive || up != p->up;
+		p->alive = alive;
+		p->up = up;
+		votes += alive;
+	}
+	if (d->witness_fd >= 0) {
+		bool wup = d->witness_ok_ms && now_ms - d->witness_ok_ms < dead_ms;
+
+		if (wup != d->witness_up) {
+			char w[INET6_ADDRSTRLEN], wf[64];
+
+			snprintf(wf, sizeof(wf), "WITNESS=%s",
+				 iptod_addr_str(&d->cfg.witness, w, sizeof(w)));
+			iptod_event(d, wup ? LOG_NOTICE : LOG_WARNING,
+				    (const char *[]){ wup ? "EVENT=witness_up" : "EVENT=witness_down",
+						      wf, NULL },
+				    "witness %s %s", w, wup ? "answers" : "does not answer");
+		}
+		d->witness_up = wup;
+		total++;
+		votes += wup;
+	}
+	/* Two nodes and no witness: no protection (logged at start). */
+	quorum = (d->cfg.nnodes == 2 && d->witness_fd < 0) || 2 * votes > total;
+	if (quorum != d->quorum) {
+		char v[32];
+
+		snprintf(v, sizeof(v), "VOTES=%u/%u", votes, total);
+		iptod_event(d, quorum ? LOG_NOTICE : LOG_WARNING,
+			    (const char *[]){ quorum ? "EVENT=quorum" : "EVENT=quorum_lost", v, NULL },
+			    quorum ? "quorum: %u of %u votes" :
+				     "quorum lost: %u of %u votes; fencing this node",
+			    votes, total);
+		changed = true;
+	}
+	d->quorum = quorum;
+	return changed;
+}
+
+bool iptod_held_by_peer(const struct iptod *d, const char **who)
+{
+	for (unsigned int i = 0; i < d->npeers; i++) {
+		const struct iptod_peer *p = &d->peers[i];
+
+		if (!p->alive)
+			continue;
+		for (unsigned int j = 0; j < p->nheld; j++) {
+			if (p->held[j] == d->cfg.self) {
+				if (who)
+					*who = p->name;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static uint16_t icmp_checksum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+void iptod_witness_ping(struct iptod *d)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = to_sockaddr(&d->cfg.witness, 0, &ss);
+	uint8_t pkt[16] = { 0 };
+	uint16_t id = htons((uint16_t)getpid()), seq = htons(++d->witness_seq);
+
+	if (d->witness_fd < 0)
+		return;
+	pkt[0] = d->cfg.witness.family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
+	memcpy(pkt + 4, &id, 2);
+	memcpy(pkt + 6, &seq, 2);
+	memcpy(pkt + 8, "iptod-w", 8);
+	if (d->cfg.witness.family == AF_INET) {
+		uint16_t sum = icmp_checksum(pkt, sizeof(pkt));
+
+		memcpy(pkt + 2, &sum, 2);
+	}
+	sendto(d->witness_fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, len);
+}
+
+void iptod_witness_receive(struct iptod *d, uint64_t now_ms)
+{
+	struct sockaddr_storage want;
+	uint16_t id = htons((uint16_t)getpid());
+
+	to_sockaddr(&d->cfg.witness, 0, &want);
+	for (;;) {
+		uint8_t buf[256];
+		struct sockaddr_storage from;
+		socklen_t fromlen = sizeof(from);
+		const uint8_t *icmp = buf;
+		ssize_t n = recvfrom(d->witness_fd, buf, sizeof(buf), 0,
+				     (struct sockaddr *)&from, &fromlen);
+
+		if (n < 0)
+			return;
+		if (d->cfg.witness.family == AF_INET) {
+			size_t ihl = (size_t)(buf[0] & 0x0f) * 4;
+
+			if ((size_t)n < ihl + 8)
+				continue;
+			icmp = buf + ihl;
+			n -= (ssize_t)ihl;
+			if (icmp[0] != ICMP_ECHOREPLY)
+				continue;
+		} else if (n < 8 || icmp[0] != ICMP6_ECHO_REPLY) {
+			continue;
+		}
+		if (!same_host(&from, &want) || memcmp(icmp + 4, &id, 2))
+			continue;
+		d->witness_ok_ms = now_ms;
+	}
+}

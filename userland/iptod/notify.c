@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * notify.c - the notify hook: started with posix_spawn, tracked while it
+ * runs, reaped from the main loop's SIGCHLD, killed after a timeout.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "log.h"
+#include "notify.h"
+
+#define HOOK_ENV_MAX	20
+#define HOOK_ENV_LEN	256
+
+struct hook_run {
+	pid_t pid;
+	uint64_t started_ms;
+	char event[32];
+};
+
+static struct hook_run hooks[IPTOD_HOOKS_MAX];
+static unsigned long hooks_started, hooks_failed;
+
+void iptod_notify(const char *hook, const char *const *fields, uint64_t now_ms)
+{
+	char env[HOOK_ENV_MAX][HOOK_ENV_LEN];
+	char *envp[HOOK_ENV_MAX + 2];
+	char *argv[] = { (char *)hook, NULL };
+	posix_spawn_file_actions_t actions;
+	struct hook_run *slot = NULL;
+	const char *event = "";
+	int n = 0, err;
+
+	if (!hook[0])
+		return;
+	for (unsigned int i = 0; i < IPTOD_HOOKS_MAX; i++) {
+		if (!hooks[i].pid) {
+			slot = &hooks[i];
+			break;
+		}
+	}
+	for (int i = 0; fields && fields[i] && n < HOOK_ENV_MAX; i++, n++) {
+		snprintf(env[n], sizeof(env[n]), "IPTO_%s", fields[i]);
+		envp[n] = env[n];
+		if (!strncmp(fields[i], "EVENT=", 6))
+			event = fields[i] + 6;
+	}
+	envp[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	envp[n] = NULL;
+	if (!slot) {
+		iptod_warn("notify hook not run for event %s: %d hooks still running",
+			   event, IPTOD_HOOKS_MAX);
+		return;
+	}
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+	err = posix_spawn(&slot->pid, hook, &actions, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&actions);
+	if (err) {
+		slot->pid = 0;
+		hooks_failed++;
+		iptod_warn("notify hook %s: cannot run it: %s", hook, strerror(err));
+		return;
+	}
+	hooks_started++;
+	slot->started_ms = now_ms;
+	snprintf(slot->event, sizeof(slot->event), "%s", event);
+}
+
+bool iptod_notify_reaped(pid_t pid, int status)
+{
+	for (unsigned int i = 0; i < IPTOD_HOOKS_MAX; i++) {
+		if (hooks[i].pid != pid)
+			continue;
+		hooks[i].pid = 0;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			return true;
+		hooks_failed++;
+		if (WIFEXITED(status))
+			iptod_warn("notify hook failed for event %s: exit status %d",
+				   hooks[i].event, WEXITSTATUS(status));
+		else
+			iptod_warn("notify hook failed for event %s: killed by signal %d",
+				   hooks[i].event, WTERMSIG(status));
+		return true;
+	}
+	return false;
+}
+
+void iptod_notify_expire(uint64_t now_ms)
+{
+	for (unsigned int i = 0; i < IPTOD_HOOKS_MAX; i++) {
+		if (hooks[i].pid && now_ms - hooks[i].started_ms > IPTOD_HOOK_TIMEOUT_MS) {
+			iptod_warn("notify hook for event %s still running after %d ms: killed",
+				   hooks[i].event, IPTOD_HOOK_TIMEOUT_MS);
+			kill(hooks[i].pid, SIGKILL);
+			hooks[i].started_ms = now_ms;	/* reaped on SIGCHLD */
+		}
+	}
+}
+
+void iptod_notify_counts(unsigned long *started, unsigned long *failed)
+{
+	*started = hooks_started;
+	*failed = hooks_failed;
+}

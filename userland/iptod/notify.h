@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * notify.h - the operator's notify hook: an executable iptod runs on every
+ * event with the event's details in its environment (IPTO_EVENT,
+ * IPTO_DEVICE, IPTO_NODE, ...).  iptod never waits for it: the hook runs in
+ * the background, its failure is logged when it ends, and one that runs
+ * longer than IPTOD_HOOK_TIMEOUT_MS is killed.
+ */
+#ifndef IPTOD_NOTIFY_H
+#define IPTOD_NOTIFY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define IPTOD_HOOKS_MAX		16	/* running at once; more are skipped */
+#define IPTOD_HOOK_TIMEOUT_MS	30000
+
+/*
+ * Starts hook (an absolute path; "" does nothing) with fields, a
+ * NULL-terminated list of "KEY=value", in its environment as
+ * IPTO_KEY=value, next to a fixed PATH.
+ */
+void iptod_notify(const char *hook, const char *const *fields, uint64_t now_ms);
+
+/* A child ended: if it was a hook, logs how and returns true. */
+bool iptod_notify_reaped(pid_t pid, int status);
+
+/* Kills hooks that have run too long. */
+void iptod_notify_expire(uint64_t now_ms);
+
+/* Hooks started and failed (ended other than with status 0) so far. */
+void iptod_notify_counts(unsigned long *started, unsigned long *failed);
+
+#endif /* IPTOD_NOTIFY_H */
