@@ -7,8 +7,13 @@
  * readers on the packet path use RCU.  An entry is fully initialised before
  * it is inserted and freed only after a grace period once removed, so a
  * reader sees either the whole entry or none.  The netfilter hooks of the
- * namespace are registered with the first adopted address and unregistered
- * with the last.
+ * namespace are registered with the first entry and unregistered with the
+ * last.
+ *
+ * The same table holds the silenced addresses: home addresses of the self
+ * node that the node must not answer now (see "Lease and fencing" in
+ * uapi/linux/ipto.h).  Keeping them here costs a packet to any other
+ * address nothing more than the one lookup it pays already.
  */
 #include <linux/jiffies.h>
 #include <linux/netdevice.h>
@@ -56,6 +61,28 @@ struct ipto_addr *ipto_addr_lookup(struct ipto_net *in, const struct ipto_addr_k
 	return rhashtable_lookup(&in->addrs, key, ipto_addr_params);
 }
 
+/* Caller holds ipto_net.lock. */
+static int ipto_addr_hooks_get(struct ipto_net *in, struct net *net)
+{
+	int ret;
+
+	if (in->hooks_on)
+		return 0;
+	ret = ipto_nf_register(net);
+	if (!ret)
+		in->hooks_on = true;
+	return ret;
+}
+
+/* Caller holds ipto_net.lock. */
+static void ipto_addr_hooks_put(struct ipto_net *in, struct net *net)
+{
+	if (!in->naddrs && !in->nsilenced && in->hooks_on) {
+		ipto_nf_unregister(net);
+		in->hooks_on = false;
+	}
+}
+
 static void ipto_addr_announce_later(struct ipto_addr *a)
 {
 	u32 ms = READ_ONCE(a->ipto->settings.announce_interval_ms);
@@ -99,6 +126,10 @@ int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 
 	int ret;
 
 	ASSERT_RTNL();
+	if (ipto->fence) {
+		NL_SET_ERR_MSG_MOD(extack, "device is fenced");
+		return -EBUSY;
+	}
 	a = kzalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
 		return -ENOMEM;
@@ -116,19 +147,19 @@ int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 
 		ret = -ENOSPC;
 		goto err;
 	}
-	if (!in->naddrs) {
-		ret = ipto_nf_register(dev_net(ipto->dev));
-		if (ret) {
-			NL_SET_ERR_MSG_MOD(extack, "cannot register the netfilter hooks");
-			goto err;
-		}
-		in->hooks_on = true;
+	ret = ipto_addr_hooks_get(in, dev_net(ipto->dev));
+	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot register the netfilter hooks");
+		goto err;
 	}
 	old = rhashtable_lookup_get_insert_fast(&in->addrs, &a->node,
 						ipto_addr_params);
 	if (old) {
 		ret = IS_ERR(old) ? PTR_ERR(old) : -EEXIST;
-		if (ret == -EEXIST && old->ipto == ipto)
+		if (ret == -EEXIST && old->silenced)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the address is a home address of this node, silenced now");
+		else if (ret == -EEXIST && old->ipto == ipto)
 			NL_SET_ERR_MSG_MOD(extack, "address already adopted on this device");
 		else if (ret == -EEXIST)
 			NL_SET_ERR_MSG_MOD(extack,
@@ -152,10 +183,7 @@ int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 
 	return 0;
 
 err_hooks:
-	if (!in->naddrs) {
-		ipto_nf_unregister(dev_net(ipto->dev));
-		in->hooks_on = false;
-	}
+	ipto_addr_hooks_put(in, dev_net(ipto->dev));
 err:
 	mutex_unlock(&in->lock);
 	kfree(a);
@@ -174,14 +202,6 @@ static void ipto_addr_remove(struct ipto_net *in, struct ipto_addr *a)
 	kfree_rcu(a, rcu);
 }
 
-static void ipto_addr_hooks_put(struct ipto_net *in, struct net *net)
-{
-	if (!in->naddrs && in->hooks_on) {
-		ipto_nf_unregister(net);
-		in->hooks_on = false;
-	}
-}
-
 /*
  * Releases one address; *@engine_node tells the node the takeover engine
  * had adopted it from, or 0 when an operator had.
@@ -196,7 +216,7 @@ int ipto_addr_release(struct ipto_dev *ipto, const struct ipto_addr_key *key,
 	ASSERT_RTNL();
 	mutex_lock(&in->lock);
 	a = ipto_addr_lookup(in, key);
-	if (!a || a->ipto != ipto) {
+	if (!a || a->ipto != ipto || a->silenced) {
 		NL_SET_ERR_MSG_MOD(extack, "address is not adopted on this device");
 		ret = -ENOENT;
 	} else {
@@ -230,15 +250,82 @@ unsigned int ipto_addr_release_engine(struct ipto_dev *ipto, u32 from_node)
 	return n;
 }
 
-/* The device is going away: release everything adopted on it. */
-void ipto_addr_release_all(struct ipto_dev *ipto)
+/*
+ * Releases everything adopted on @ipto: the device is fenced (@events: each
+ * release is reported) or going away (no events).
+ */
+void ipto_addr_release_all(struct ipto_dev *ipto, bool events)
 {
 	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
 	struct ipto_addr *a, *tmp;
 
 	mutex_lock(&in->lock);
-	list_for_each_entry_safe(a, tmp, &ipto->addrs, dev_list)
+	list_for_each_entry_safe(a, tmp, &ipto->addrs, dev_list) {
+		if (events)
+			ipto_addr_event(IPTO_EVENT_RELEASED, a);
 		ipto_addr_remove(in, a);
+	}
+	ipto_addr_hooks_put(in, dev_net(ipto->dev));
+	mutex_unlock(&in->lock);
+}
+
+/*
+ * Enters @keys, home addresses of the self node, as silenced addresses of
+ * @ipto: from now on packets for them that arrive on the lower device are
+ * dropped.  An address the table already holds (adopted by an operator, or
+ * entered for another ipto device) is left as it is.  Returns how many
+ * could not be entered for want of memory.
+ */
+unsigned int ipto_addr_silence(struct ipto_dev *ipto, const struct ipto_addr_key *keys,
+			       unsigned int n)
+{
+	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
+	unsigned int i, failed = 0;
+	struct ipto_addr *a, *old;
+
+	ASSERT_RTNL();
+	mutex_lock(&in->lock);
+	if (n && ipto_addr_hooks_get(in, dev_net(ipto->dev))) {
+		mutex_unlock(&in->lock);
+		return n;
+	}
+	for (i = 0; i < n; i++) {
+		a = kzalloc(sizeof(*a), GFP_KERNEL);
+		if (!a) {
+			failed++;
+			continue;
+		}
+		a->key = keys[i];
+		a->ipto = ipto;
+		a->silenced = true;
+		INIT_DELAYED_WORK(&a->announce, ipto_addr_announce_work);
+		old = rhashtable_lookup_get_insert_fast(&in->addrs, &a->node, ipto_addr_params);
+		if (old) {
+			failed += IS_ERR(old);
+			kfree(a);
+			continue;
+		}
+		list_add_tail(&a->dev_list, &ipto->silenced_addrs);
+		in->nsilenced++;
+	}
+	ipto_addr_hooks_put(in, dev_net(ipto->dev));
+	mutex_unlock(&in->lock);
+	return failed;
+}
+
+/* Removes every silenced address of @ipto: they are answered again. */
+void ipto_addr_unsilence(struct ipto_dev *ipto)
+{
+	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
+	struct ipto_addr *a, *tmp;
+
+	mutex_lock(&in->lock);
+	list_for_each_entry_safe(a, tmp, &ipto->silenced_addrs, dev_list) {
+		rhashtable_remove_fast(&in->addrs, &a->node, ipto_addr_params);
+		list_del(&a->dev_list);
+		in->nsilenced--;
+		kfree_rcu(a, rcu);
+	}
 	ipto_addr_hooks_put(in, dev_net(ipto->dev));
 	mutex_unlock(&in->lock);
 }

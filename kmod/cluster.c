@@ -7,9 +7,12 @@
  * ipto_cluster_run() evaluates decide.c's pure function and applies its
  * answer to this node: it adopts the addresses of nodes it now provides,
  * releases those it no longer does, switches services on or off, and
- * raises the cascade guard's marks and alerts.  The packet path never
- * reads the table; it sees only adopted addresses and service flags, each
- * switched atomically.
+ * raises the cascade guard's marks and alerts.  While the device is fenced
+ * it adopts nothing.  It also silences the self node's home addresses
+ * (addr.c) while the device is fenced or the decision gives them to
+ * another node or to none.  The packet path never reads the table; it sees
+ * only adopted and silenced addresses and service flags, each switched
+ * atomically.
  */
 #include <linux/bsearch.h>
 #include <linux/mm.h>
@@ -160,6 +163,10 @@ int ipto_cluster_node_del(struct ipto_dev *ipto, u32 id, struct netlink_ext_ack 
 		}
 	}
 	ipto_addr_release_engine(ipto, id);
+	if (node->self && ipto->silenced) {
+		ipto_addr_unsilence(ipto);
+		ipto->silenced = false;
+	}
 	memmove(&c->nodes[at], &c->nodes[at + 1], (c->nnodes - at - 1) * sizeof(c->nodes[0]));
 	c->nnodes--;
 	c->gen++;
@@ -320,22 +327,67 @@ static void ipto_eval_fill(struct ipto_eval *e, struct ipto_dev *ipto,
 		READ_ONCE(ipto->settings.failback) == IPTO_FAILBACK_MANUAL;
 }
 
-/* Adopts or releases @node's addresses as its new address owner says. */
+/*
+ * Adopts or releases another node's addresses as its new address owner
+ * says: this node holds them while it is the owner and not fenced.
+ */
 static void ipto_cluster_apply_node(struct ipto_dev *ipto, struct ipto_node *node,
 				    u32 self, u32 owner)
 {
+	bool hold = self && node->id != self && owner == self && !ipto->fence;
 	unsigned int i;
 
-	if (!self || node->id == self || owner == node->addr_owner)
-		goto out;
-	if (owner == self) {
+	if (hold && !node->held) {
 		for (i = 0; i < node->naddrs; i++)
 			ipto_addr_adopt(ipto, &node->addrs[i], node->id, true, NULL);
-	} else if (node->addr_owner == self) {
+	} else if (!hold && node->held) {
 		ipto_addr_release_engine(ipto, node->id);
 	}
-out:
+	node->held = hold;
 	node->addr_owner = owner;
+}
+
+/*
+ * The self node's home addresses are silenced while the device is fenced or
+ * the table gives them to another node, or to none.
+ */
+static void ipto_cluster_silence(struct ipto_dev *ipto)
+{
+	struct ipto_cluster *c = &ipto->cluster;
+	struct ipto_node *self = NULL;
+	unsigned int i, failed;
+	bool silence;
+
+	for (i = 0; i < c->nnodes; i++)
+		if (c->nodes[i]->self)
+			self = c->nodes[i];
+	silence = self && (ipto->fence || self->addr_owner != self->id);
+	if (silence == ipto->silenced)
+		return;
+	ipto->silenced = silence;
+	if (!silence) {
+		ipto_addr_unsilence(ipto);
+		return;
+	}
+	failed = ipto_addr_silence(ipto, self->addrs, self->naddrs);
+	if (failed)
+		netdev_err(ipto->dev, "out of memory: %u of this node's addresses not silenced\n",
+			   failed);
+}
+
+/*
+ * The device is fenced: everything adopted goes, the engine's and the
+ * operators' adoptions alike, each with its RELEASED event.
+ */
+void ipto_cluster_release_all(struct ipto_dev *ipto)
+{
+	struct ipto_cluster *c = &ipto->cluster;
+	unsigned int i;
+
+	ASSERT_RTNL();
+	ipto_addr_release_all(ipto, true);
+	for (i = 0; i < c->nnodes; i++)
+		c->nodes[i]->held = false;
 }
 
 void ipto_cluster_run(struct ipto_dev *ipto)
@@ -358,6 +410,7 @@ void ipto_cluster_run(struct ipto_dev *ipto)
 	if (ipto_eval_alloc(&e, c->nnodes, nunits, set ? set->count : 0)) {
 		netdev_err(ipto->dev, "out of memory: takeover decision not applied\n");
 		kfree(set);
+		ipto_cluster_silence(ipto);
 		return;
 	}
 	ipto_eval_fill(&e, ipto, set);
@@ -387,6 +440,7 @@ void ipto_cluster_run(struct ipto_dev *ipto)
 replace:
 	if (set)
 		ipto_services_replace(ipto, set);
+	ipto_cluster_silence(ipto);
 }
 
 void ipto_cluster_free(struct ipto_dev *ipto)

@@ -28,6 +28,8 @@ struct netlink_ext_ack;
  * @addrs: home addresses, sorted
  * @decision: the last decision for the node's own unit
  * @addr_owner: the node that holds its addresses, per the last decision
+ * @held: the takeover engine adopted its addresses on this node (the
+ *	decision gives them to this node, and the device is not fenced)
  */
 struct ipto_node {
 	u32 id;
@@ -41,6 +43,7 @@ struct ipto_node {
 	struct ipto_addr_key *addrs;
 	struct ipto_decision decision;
 	u32 addr_owner;
+	bool held;
 };
 
 /**
@@ -66,6 +69,7 @@ int ipto_cluster_check_standby(struct ipto_dev *ipto, u32 home, const u32 *stand
 void ipto_cluster_set_state(struct ipto_dev *ipto, struct ipto_node *node, bool up);
 void ipto_cluster_forget(struct ipto_dev *ipto, u32 from_node);
 void ipto_cluster_run(struct ipto_dev *ipto);
+void ipto_cluster_release_all(struct ipto_dev *ipto);
 void ipto_cluster_free(struct ipto_dev *ipto);
 
 #endif /* _IPTO_CLUSTER_H */

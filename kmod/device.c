@@ -21,6 +21,7 @@
 #include "addr.h"
 #include "compat.h"
 #include "device.h"
+#include "fence.h"
 #include "pernet.h"
 #include "service.h"
 #include "sysfs.h"
@@ -71,7 +72,9 @@ static void ipto_uninit(struct net_device *dev)
 {
 	struct ipto_dev *ipto = netdev_priv(dev);
 
-	ipto_addr_release_all(ipto);
+	ipto_lease_stop(ipto);
+	ipto_addr_release_all(ipto, false);
+	ipto_addr_unsilence(ipto);
 	ipto_services_free(ipto);
 	ipto_cluster_free(ipto);
 	list_del(&ipto->list);
@@ -151,6 +154,8 @@ static int ipto_newlink(struct net *src_net, struct net_device *dev,
 	ipto->lower = lower;
 	ipto_settings_load_defaults(&ipto->settings);
 	INIT_LIST_HEAD(&ipto->addrs);
+	INIT_LIST_HEAD(&ipto->silenced_addrs);
+	ipto_lease_dev_init(ipto);
 	RCU_INIT_POINTER(ipto->services, NULL);
 	ipto_ratelimit_init(&ipto->ratelimit);
 	ipto_sysfs_attach(dev);
@@ -159,6 +164,8 @@ static int ipto_newlink(struct net *src_net, struct net_device *dev,
 	if (ret)
 		return ret;
 	netif_stacked_transfer_operstate(lower, dev);
+	/* A lease from the module parameter starts with the device. */
+	ipto_lease_start(ipto);
 	netdev_dbg(dev, "created on %s\n", lower->name);
 	return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <linux/list.h>
 #include <linux/netdevice.h>
+#include <linux/workqueue.h>
 
 #include "cluster.h"
 #include "ratelimit.h"
@@ -27,6 +28,16 @@ struct ipto_services;
  *	protected by RTNL
  * @ratelimit: bounds the error replies sent for this device's addresses
  * @cluster: the cluster table; protected by RTNL
+ * @fence: enum ipto_fence: whether, and why, the device is fenced; RTNL
+ * @silenced: the self node's home addresses are entered in the address
+ *	table as silenced (struct ipto_addr.silenced, on @silenced_addrs):
+ *	the device is fenced or the table gives them to another node; RTNL
+ * @silenced_addrs: those entries (struct ipto_addr.dev_list); protected by
+ *	ipto_net.lock
+ * @lease_expires: jiffies when the lease runs out, while
+ *	settings.lease_ms is not 0; RTNL
+ * @lease_work: runs when the lease may have run out (fence.c); holds a
+ *	reference to @dev while queued
  */
 struct ipto_dev {
 	struct net_device *dev;
@@ -39,6 +50,11 @@ struct ipto_dev {
 	unsigned int services_gen;
 	struct ipto_ratelimit ratelimit;
 	struct ipto_cluster cluster;
+	u8 fence;
+	bool silenced;
+	struct list_head silenced_addrs;
+	unsigned long lease_expires;
+	struct delayed_work lease_work;
 };
 
 bool ipto_dev_is_ipto(const struct net_device *dev);

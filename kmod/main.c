@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * main.c - module entry and exit: registers per-namespace state, the link
- * type and the generic netlink family, in that order, so that userspace
- * never reaches a half-initialised module.
+ * main.c - module entry and exit: registers per-namespace state, the lease
+ * workqueue, the link type and the generic netlink family, in that order,
+ * so that userspace never reaches a half-initialised module.
  */
 #include <linux/module.h>
 #include <linux/ipto.h>
@@ -10,6 +10,7 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "fence.h"
 #include "netlink.h"
 #include "pernet.h"
 
@@ -20,6 +21,9 @@ static int __init ipto_module_init(void)
 	ret = ipto_pernet_init();
 	if (ret)
 		goto err_pernet;
+	ret = ipto_fence_init();
+	if (ret)
+		goto err_fence;
 	ret = ipto_device_init();
 	if (ret)
 		goto err_device;
@@ -32,6 +36,8 @@ static int __init ipto_module_init(void)
 err_genl:
 	ipto_device_uninit();
 err_device:
+	ipto_fence_uninit();
+err_fence:
 	ipto_pernet_uninit();
 err_pernet:
 	pr_err("cannot load: %d\n", ret);
@@ -42,6 +48,7 @@ static void __exit ipto_module_exit(void)
 {
 	ipto_genl_uninit();
 	ipto_device_uninit();
+	ipto_fence_uninit();
 	ipto_pernet_uninit();
 	rcu_barrier();
 }

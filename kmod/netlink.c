@@ -19,6 +19,7 @@
 #include "cluster.h"
 #include "compat.h"
 #include "device.h"
+#include "fence.h"
 #include "netlink.h"
 #include "pernet.h"
 #include "service.h"
@@ -45,6 +46,7 @@ IPTO_RANGE(svc_node, 1, IPTO_NODE_ID_MAX);
 	[IPTO_DEV_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),		\
 	[IPTO_DEV_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }
 
+/* DEV_GET, and IPTO_CMD_LEASE: the device, nothing else. */
 static const struct nla_policy ipto_dev_get_policy[IPTO_DEV_A_MAX + 1] = {
 	IPTO_POLICY_DEV,
 };
@@ -60,6 +62,8 @@ static const struct nla_policy ipto_dev_set_policy[IPTO_DEV_A_MAX + 1] = {
 	[IPTO_DEV_A_ECHO_REPLY] = NLA_POLICY_MAX(NLA_U8, 1),
 	[IPTO_DEV_A_DEFAULT_ACTION] = NLA_POLICY_MAX(NLA_U8, IPTO_ACTION_MAX),
 	[IPTO_DEV_A_FAILBACK] = NLA_POLICY_MAX(NLA_U8, IPTO_FAILBACK_MANUAL),
+	/* Only a request fences; the lease's reason is the kernel's to give. */
+	[IPTO_DEV_A_FENCED] = NLA_POLICY_MAX(NLA_U8, IPTO_FENCE_REQUEST),
 };
 
 static const struct nla_policy ipto_addr_policy[IPTO_ADDR_A_MAX + 1] = {
@@ -208,7 +212,9 @@ static int ipto_dev_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
 	    nla_put_string(skb, IPTO_DEV_A_IFNAME, ipto->dev->name) ||
 	    nla_put_u32(skb, IPTO_DEV_A_LINK_IFINDEX, ipto->lower->ifindex) ||
 	    nla_put_u64_64bit(skb, IPTO_DEV_A_ALERTS, ipto->cluster.alerts, IPTO_DEV_A_PAD) ||
-	    ipto_settings_fill(skb, &ipto->settings)) {
+	    ipto_settings_fill(skb, &ipto->settings) ||
+	    nla_put_u8(skb, IPTO_DEV_A_FENCED, ipto->fence) ||
+	    nla_put_u32(skb, IPTO_DEV_A_LEASE_LEFT_MS, ipto_lease_left_ms(ipto))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -273,6 +279,7 @@ static int ipto_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 static int ipto_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *lease = info->attrs[IPTO_DEV_A_LEASE_MS];
+	struct nlattr *fenced = info->attrs[IPTO_DEV_A_FENCED];
 	const struct ipto_setting *d;
 	struct ipto_dev *ipto;
 	int ret = 0;
@@ -296,8 +303,24 @@ static int ipto_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 					 d->nla_type == NLA_U8 ? nla_get_u8(attr) :
 					 nla_get_u32(attr));
 	}
+	if (lease)
+		ipto_lease_start(ipto);
+	if (fenced)
+		ipto_fence_set(ipto, nla_get_u8(fenced) ? IPTO_FENCE_REQUEST : IPTO_FENCE_NONE);
 	ipto_cluster_run(ipto);
 out:
+	rtnl_unlock();
+	return ret;
+}
+
+static int ipto_lease_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ipto_dev *ipto;
+	int ret;
+
+	rtnl_lock();
+	ipto = ipto_lookup_dev(genl_info_net(info), info->attrs, info->extack);
+	ret = IS_ERR(ipto) ? PTR_ERR(ipto) : ipto_lease_renew(ipto, info->extack);
 	rtnl_unlock();
 	return ret;
 }
@@ -997,8 +1020,10 @@ static const struct genl_multicast_group ipto_genl_mcgrps[] = {
 	},
 };
 
-void ipto_nl_event(struct ipto_dev *ipto, enum ipto_event type, u32 node,
-		   const struct ipto_addr_key *key, const char *service, u32 owner)
+/* One event; @reason is an enum ipto_fence, or negative for none. */
+static void ipto_nl_event_send(struct ipto_dev *ipto, enum ipto_event type, u32 node,
+			       const struct ipto_addr_key *key, const char *service, u32 owner,
+			       int reason)
 {
 	struct net *net = dev_net(ipto->dev);
 	struct sk_buff *msg;
@@ -1018,12 +1043,28 @@ void ipto_nl_event(struct ipto_dev *ipto, enum ipto_event type, u32 node,
 	    (key && key->family == AF_INET6 &&
 	     nla_put_in6_addr(msg, IPTO_EVENT_A_IPV6, &key->ip6)) ||
 	    (service && nla_put_string(msg, IPTO_EVENT_A_SERVICE, service)) ||
-	    (owner && nla_put_u32(msg, IPTO_EVENT_A_OWNER, owner))) {
+	    (owner && nla_put_u32(msg, IPTO_EVENT_A_OWNER, owner)) ||
+	    (reason >= 0 && nla_put_u8(msg, IPTO_EVENT_A_REASON, reason))) {
 		nlmsg_free(msg);
 		return;
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&ipto_genl_family, net, msg, 0, 0, GFP_KERNEL);
+}
+
+void ipto_nl_event(struct ipto_dev *ipto, enum ipto_event type, u32 node,
+		   const struct ipto_addr_key *key, const char *service, u32 owner)
+{
+	ipto_nl_event_send(ipto, type, node, key, service, owner, -1);
+}
+
+/* FENCED with its reason, or UNFENCED for IPTO_FENCE_NONE. */
+void ipto_nl_fence_event(struct ipto_dev *ipto, enum ipto_fence reason)
+{
+	if (reason == IPTO_FENCE_NONE)
+		ipto_nl_event_send(ipto, IPTO_EVENT_UNFENCED, 0, NULL, NULL, 0, -1);
+	else
+		ipto_nl_event_send(ipto, IPTO_EVENT_FENCED, 0, NULL, NULL, 0, reason);
 }
 
 /*
@@ -1118,6 +1159,13 @@ static const struct genl_ops ipto_genl_ops[] = {
 		.dumpit = ipto_node_get_dumpit,
 		.policy = ipto_node_policy,
 		.maxattr = IPTO_NODE_A_MAX,
+	},
+	{
+		.cmd = IPTO_CMD_LEASE,
+		.doit = ipto_lease_doit,
+		.policy = ipto_dev_get_policy,
+		.maxattr = IPTO_DEV_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nf.c - the packet path.  Three hooks, registered in a namespace only
- * while an address is adopted in it:
+ * while its address table has an entry (adopted or silenced):
  *
  *   IPv4 and IPv6 PRE_ROUTING, after defragmentation and before raw and
  *   conntrack: a packet whose destination is adopted, arriving on the
@@ -11,6 +11,11 @@
  *   Neighbour solicitations for an adopted address are answered here too.
  *
  *   ARP IN: requests for an adopted address are answered.
+ *
+ * Packets, ARP requests and neighbour solicitations for a silenced address
+ * (a home address of the self node the node must not answer now, see
+ * addr.c) arriving on the lower device are dropped, and counted as
+ * rx_dropped of the ipto device.
  *
  * Any other packet costs one RCU hash lookup.
  */
@@ -72,6 +77,13 @@ static struct ipto_addr *ipto_nf_lookup(const struct nf_hook_state *state,
 	struct ipto_addr *a = ipto_addr_lookup(ipto_net(state->net), key);
 
 	return a && a->ipto->lower == state->in ? a : NULL;
+}
+
+/* A packet for a silenced address: the node stays silent. */
+static unsigned int ipto_silenced_drop(const struct ipto_addr *a)
+{
+	DEV_STATS_INC(a->ipto->dev, rx_dropped);
+	return NF_DROP;
 }
 
 static enum ipto_verdict ipto_action_verdict(int action, enum ipto_verdict reject)
@@ -226,6 +238,8 @@ static unsigned int ipto_nf_ipv4(void *priv, struct sk_buff *skb,
 	a = ipto_nf_lookup(state, &key);
 	if (!a)
 		return NF_ACCEPT;
+	if (a->silenced)
+		return ipto_silenced_drop(a);
 	return ipto_act(a, ipto_classify(a, skb, iph->protocol, ip_hdrlen(skb),
 					 !!(iph->frag_off & htons(IP_OFFSET))),
 			skb, ip_hdrlen(skb), state);
@@ -233,13 +247,14 @@ static unsigned int ipto_nf_ipv4(void *priv, struct sk_buff *skb,
 
 /*
  * A neighbour solicitation for an adopted address: answer it and consume
- * it.  Returns false for anything else.
+ * it; for a silenced address: consume it.  Returns false for anything else.
  */
 static bool ipto_nf_ndisc(struct sk_buff *skb, const struct nf_hook_state *state)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	struct ipto_addr_key key;
 	const struct nd_msg *ns;
+	struct ipto_addr *a;
 	struct nd_msg _ns;
 	u8 dest_hw[MAX_ADDR_LEN];
 	const u8 *hw;
@@ -249,8 +264,13 @@ static bool ipto_nf_ndisc(struct sk_buff *skb, const struct nf_hook_state *state
 	    ns->icmph.icmp6_code || ip6h->hop_limit != 255 || ipv6_addr_is_multicast(&ns->target))
 		return false;
 	ipto_key_set6(&key, &ns->target);
-	if (!ipto_nf_lookup(state, &key))
+	a = ipto_nf_lookup(state, &key);
+	if (!a)
 		return false;
+	if (a->silenced) {
+		ipto_silenced_drop(a);
+		return true;
+	}
 
 	if (ipv6_addr_any(&ip6h->saddr)) {
 		/* Duplicate address detection by someone else: defend. */
@@ -284,6 +304,8 @@ static unsigned int ipto_nf_ipv6(void *priv, struct sk_buff *skb,
 	a = ipto_nf_lookup(state, &key);
 	if (!a)
 		return NF_ACCEPT;
+	if (a->silenced)
+		return ipto_silenced_drop(a);
 	proto = ip6h->nexthdr;
 	thoff = ipv6_skip_exthdr(skb, sizeof(*ip6h), &proto, &frag_off);
 	if (thoff < 0)
@@ -298,6 +320,7 @@ static unsigned int ipto_nf_arp(void *priv, struct sk_buff *skb,
 	struct net_device *dev = state->in;
 	const struct arphdr *arp;
 	struct ipto_addr_key key;
+	struct ipto_addr *a;
 	const u8 *sha, *p;
 	__be32 sip, tip;
 
@@ -314,11 +337,14 @@ static unsigned int ipto_nf_arp(void *priv, struct sk_buff *skb,
 	p += 4 + dev->addr_len;
 	memcpy(&tip, p, 4);
 
+	ipto_key_set4(&key, tip);
+	a = ipto_nf_lookup(state, &key);
+	if (!a)
+		return NF_ACCEPT;
+	if (a->silenced)
+		return ipto_silenced_drop(a);
 	/* Someone announcing the address itself (its owner back): let it be. */
 	if (sip == tip)
-		return NF_ACCEPT;
-	ipto_key_set4(&key, tip);
-	if (!ipto_nf_lookup(state, &key))
 		return NF_ACCEPT;
 	ipto_arp_reply(dev, sip, sha, tip);
 	return NF_DROP;

@@ -12,6 +12,7 @@
 #include <linux/sysfs.h>
 
 #include "device.h"
+#include "fence.h"
 #include "sysfs.h"
 
 struct ipto_dev_attribute {
@@ -49,10 +50,13 @@ static ssize_t ipto_setting_store(struct device *d, struct device_attribute *att
 		return ret;
 	if (!rtnl_trylock())
 		return restart_syscall();
-	if (dev->reg_state == NETREG_REGISTERED)
+	if (dev->reg_state == NETREG_REGISTERED) {
 		ipto_setting_set(&ipto->settings, setting, val);
-	else
+		if (setting->attr == IPTO_DEV_A_LEASE_MS)
+			ipto_lease_start(ipto);
+	} else {
 		ret = -ENODEV;
+	}
 	rtnl_unlock();
 	return ret ?: len;
 }

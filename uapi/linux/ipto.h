@@ -42,6 +42,10 @@
  *                                           by the default action
  *     IPTO_DEV_A_DEFAULT_ACTION        u8   enum ipto_action for traffic that
  *                                           matches no service
+ *     IPTO_DEV_A_FENCED                u8   enum ipto_fence: whether, and why,
+ *                                           the node is fenced (see Lease)
+ *     IPTO_DEV_A_LEASE_LEFT_MS         u32  time until the lease runs out;
+ *                                           0 without a lease or once expired
  *
  *   The same settings are visible and writable, one file each, under
  *   /sys/class/net/<dev>/ipto/; a new device takes its initial settings
@@ -51,8 +55,15 @@
  * IPTO_CMD_DEV_SET
  * ----------------
  *   Changes settings of one device (ifindex or ifname): any subset of the
- *   settings attributes above, each within its range.  Nothing changes
- *   unless every given value is valid.
+ *   settings attributes above, each within its range, and
+ *   IPTO_DEV_A_FENCED (0 or 1 only; see Lease and fencing).  Nothing
+ *   changes unless every given value is valid.  IPTO_DEV_A_ALERTS and
+ *   IPTO_DEV_A_LEASE_LEFT_MS are reported only, never set.
+ *
+ * IPTO_CMD_LEASE
+ * --------------
+ *   Renews the lease of one device (ifindex or ifname, nothing else): it
+ *   runs IPTO_DEV_A_LEASE_MS from now.  See Lease and fencing.
  *
  * Adopted addresses
  * =================
@@ -93,7 +104,9 @@
  *                          1..IPTO_NODE_ID_MAX; 0 or absent: none
  *   Refused: an address already adopted in the namespace (EEXIST), a
  *   multicast, broadcast, unspecified, loopback or IPv6 link-local
- *   address, an address of this node other than one on an ipto device.
+ *   address, an address of this node other than one on an ipto device,
+ *   a home address of the self node while it is dropped (EEXIST; see
+ *   Lease and fencing), any address while the device is fenced (EBUSY).
  *
  * IPTO_CMD_ADDR_DEL (release)
  *   the device and the address as above; ENOENT if it is not adopted there.
@@ -203,6 +216,50 @@
  *   ALERT                   IPTO_EVENT_A_NODE (the unit's home),
  *                           IPTO_EVENT_A_SERVICE (absent for a node's own
  *                           unit), IPTO_EVENT_A_OWNER (this node)
+ *   FENCED                  IPTO_EVENT_A_REASON (u8 enum ipto_fence)
+ *   UNFENCED                nothing more
+ *
+ * Lease and fencing
+ * =================
+ *
+ * A node must never answer an address another node answers.  Two things
+ * keep it so when the daemon that reports membership cannot:
+ *
+ * Lease.  With IPTO_DEV_A_LEASE_MS set (non-zero) the daemon must renew the
+ * lease with IPTO_CMD_LEASE (the device, nothing else) more often than
+ * that; setting a non-zero IPTO_DEV_A_LEASE_MS (by IPTO_CMD_DEV_SET, the
+ * sysfs file lease_ms, or the module parameter for a new device) starts
+ * the lease, running lease_ms from then, also when the value is the one
+ * set before; setting 0 ends it.  IPTO_CMD_LEASE on a device without a
+ * lease is refused (EINVAL).  When the lease runs out the device is fenced
+ * with reason IPTO_FENCE_LEASE.  The daemon chooses the lease shorter than
+ * the time its peers take to declare it dead, so the node falls silent
+ * before another adopts its addresses.  IPTO_DEV_A_LEASE_LEFT_MS says how
+ * long the lease has left.
+ *
+ * Fence.  IPTO_CMD_DEV_SET with IPTO_DEV_A_FENCED 1 (IPTO_FENCE_REQUEST)
+ * fences the device, e.g. when the daemon loses quorum; 0 lifts a fence of
+ * either reason; other values are refused.  Renewing the lease, or ending
+ * it, does not lift a fence: the daemon lifts it once it knows no other
+ * node holds its addresses.  Lifting a fence while a lease is set that has
+ * run out starts the lease again: whoever lifts the fence without renewing
+ * the lease has the addresses answered for one lease at most.  A fence
+ * keeps the reason it was raised for until it is lifted: a request to
+ * fence a fenced device, or the lease running out on one, changes nothing.
+ * While fenced:
+ *   - every adopted address is released (RELEASED events), the engine
+ *     adopts nothing and IPTO_CMD_ADDR_ADD is refused (EBUSY, "device is
+ *     fenced");
+ *   - packets for the home addresses of the self node that arrive on the
+ *     lower device are dropped, ARP requests and neighbour solicitations
+ *     for them included: the node stops answering its own addresses.
+ * The home addresses of the self node are dropped so as well, fenced or
+ * not, whenever the table gives them to another node (or to none): the
+ * self node is down, or its addresses are held by a standby (manual
+ * failback).  Such drops are counted in the rx_dropped counter of the ipto
+ * device ("ip -s link show").  Lifting the fence lets the engine adopt
+ * again what the table gives this node.  FENCED is raised when the device
+ * becomes fenced, UNFENCED when the fence is lifted.
  */
 #ifndef _UAPI_LINUX_IPTO_H
 #define _UAPI_LINUX_IPTO_H
@@ -229,6 +286,7 @@ enum ipto_cmd {
 	IPTO_CMD_NODE_DEL,
 	IPTO_CMD_NODE_GET,
 	IPTO_CMD_EVENT,
+	IPTO_CMD_LEASE,
 
 	__IPTO_CMD_MAX
 };
@@ -248,6 +306,18 @@ enum ipto_failback {
 };
 
 /**
+ * enum ipto_fence - whether and why a device is fenced
+ * @IPTO_FENCE_NONE: not fenced
+ * @IPTO_FENCE_REQUEST: fenced by IPTO_CMD_DEV_SET (the daemon, an operator)
+ * @IPTO_FENCE_LEASE: fenced because the lease ran out
+ */
+enum ipto_fence {
+	IPTO_FENCE_NONE,
+	IPTO_FENCE_REQUEST,
+	IPTO_FENCE_LEASE,
+};
+
+/**
  * enum ipto_event - what an IPTO_CMD_EVENT message reports
  * @IPTO_EVENT_NODE_UP: a node's state was set up
  * @IPTO_EVENT_NODE_DOWN: a node's state was set down
@@ -259,6 +329,8 @@ enum ipto_failback {
  * @IPTO_EVENT_GUARD_LIFT: redundancy returned, the mark was lifted
  * @IPTO_EVENT_ALERT: a unit this node provides lost its last fallback;
  *	the operator should act
+ * @IPTO_EVENT_FENCED: the device was fenced (IPTO_EVENT_A_REASON says why)
+ * @IPTO_EVENT_UNFENCED: the fence was lifted
  */
 enum ipto_event {
 	IPTO_EVENT_NODE_UP = 1,
@@ -268,6 +340,8 @@ enum ipto_event {
 	IPTO_EVENT_GUARD_MARK,
 	IPTO_EVENT_GUARD_LIFT,
 	IPTO_EVENT_ALERT,
+	IPTO_EVENT_FENCED,
+	IPTO_EVENT_UNFENCED,
 };
 
 /**
@@ -302,6 +376,8 @@ enum ipto_dev_attr {
 	IPTO_DEV_A_FAILBACK,
 	IPTO_DEV_A_ALERTS,
 	IPTO_DEV_A_PAD,
+	IPTO_DEV_A_FENCED,
+	IPTO_DEV_A_LEASE_LEFT_MS,
 
 	__IPTO_DEV_A_MAX
 };
@@ -401,6 +477,7 @@ enum ipto_event_attr {
 	IPTO_EVENT_A_IPV6,
 	IPTO_EVENT_A_SERVICE,
 	IPTO_EVENT_A_OWNER,
+	IPTO_EVENT_A_REASON,
 
 	__IPTO_EVENT_A_MAX
 };

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fence.c - the daemon's lease and the fence (uapi/linux/ipto.h, "Lease
+ * and fencing").
+ *
+ * The lease of a device is a delayed work queued for the moment the lease
+ * runs out and moved on by every renewal.  The work takes RTNL, so nothing
+ * that holds RTNL may wait for it: instead it holds a reference to the
+ * device while queued, and gives up when it finds the device unregistering.
+ * The module's own workqueue is drained before the module's code goes.
+ *
+ * Fencing releases every adopted address and keeps the takeover engine
+ * from adopting (cluster.c), which silences the self node's home addresses
+ * while the fence holds; lifting it lets the engine adopt again what the
+ * table gives this node.
+ */
+#include <linux/jiffies.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/workqueue.h>
+#include <net/netlink.h>
+
+#include "cluster.h"
+#include "device.h"
+#include "fence.h"
+#include "netlink.h"
+
+static struct workqueue_struct *ipto_wq;
+
+/* Queues the lease work, or moves it; a newly queued work holds the device. */
+static void ipto_lease_arm(struct ipto_dev *ipto, unsigned long delay)
+{
+	dev_hold(ipto->dev);
+	if (mod_delayed_work(ipto_wq, &ipto->lease_work, delay))
+		dev_put(ipto->dev);	/* it was queued and holds one already */
+}
+
+/* Caller holds RTNL. */
+static bool ipto_lease_expired(const struct ipto_dev *ipto, unsigned long now)
+{
+	return !time_before(now, ipto->lease_expires);
+}
+
+static void ipto_lease_work(struct work_struct *work)
+{
+	struct ipto_dev *ipto = container_of(to_delayed_work(work), struct ipto_dev, lease_work);
+	struct net_device *dev = ipto->dev;
+	unsigned long now;
+
+	rtnl_lock();
+	if (dev->reg_state != NETREG_REGISTERED || !READ_ONCE(ipto->settings.lease_ms))
+		goto out;
+	now = jiffies;
+	if (!ipto_lease_expired(ipto, now)) {
+		/* Renewed since it was queued: wait for the new end. */
+		ipto_lease_arm(ipto, ipto->lease_expires - now);
+		goto out;
+	}
+	if (ipto_fence_set(ipto, IPTO_FENCE_LEASE))
+		ipto_cluster_run(ipto);
+out:
+	rtnl_unlock();
+	dev_put(dev);
+}
+
+void ipto_lease_dev_init(struct ipto_dev *ipto)
+{
+	INIT_DELAYED_WORK(&ipto->lease_work, ipto_lease_work);
+}
+
+/*
+ * The lease setting was written: a lease of that length starts now, or,
+ * for 0, there is no lease any more.  Caller holds RTNL.
+ */
+void ipto_lease_start(struct ipto_dev *ipto)
+{
+	u32 ms = READ_ONCE(ipto->settings.lease_ms);
+	unsigned long len = msecs_to_jiffies(ms);
+
+	ASSERT_RTNL();
+	if (!ms) {
+		ipto_lease_stop(ipto);
+		return;
+	}
+	ipto->lease_expires = jiffies + len;
+	ipto_lease_arm(ipto, len);
+}
+
+/*
+ * No lease any more, or the device is going away.  Never waits: a work
+ * already running waits for RTNL, then finds nothing to do.
+ */
+void ipto_lease_stop(struct ipto_dev *ipto)
+{
+	if (cancel_delayed_work(&ipto->lease_work))
+		dev_put(ipto->dev);
+}
+
+/* IPTO_CMD_LEASE: the lease runs lease_ms from now.  Caller holds RTNL. */
+int ipto_lease_renew(struct ipto_dev *ipto, struct netlink_ext_ack *extack)
+{
+	if (!READ_ONCE(ipto->settings.lease_ms)) {
+		NL_SET_ERR_MSG_MOD(extack, "the device has no lease (lease_ms is 0)");
+		return -EINVAL;
+	}
+	ipto_lease_start(ipto);
+	return 0;
+}
+
+/* Time until the lease runs out; 0 without one.  Caller holds RTNL. */
+u32 ipto_lease_left_ms(const struct ipto_dev *ipto)
+{
+	unsigned long now = jiffies;
+
+	if (!READ_ONCE(ipto->settings.lease_ms) || ipto_lease_expired(ipto, now))
+		return 0;
+	return jiffies_to_msecs(ipto->lease_expires - now);
+}
+
+/*
+ * Fences the device for @reason, or lifts the fence (IPTO_FENCE_NONE).  A
+ * fence keeps its first reason until lifted.  Returns whether the state
+ * changed; the caller then runs the engine (ipto_cluster_run()), which
+ * silences or unsilences the self node's addresses and, after a lift,
+ * adopts again.  Caller holds RTNL.
+ */
+bool ipto_fence_set(struct ipto_dev *ipto, enum ipto_fence reason)
+{
+	ASSERT_RTNL();
+	if (reason == ipto->fence || (reason != IPTO_FENCE_NONE && ipto->fence))
+		return false;
+	ipto->fence = reason;
+	if (reason != IPTO_FENCE_NONE) {
+		if (reason == IPTO_FENCE_LEASE)
+			netdev_warn(ipto->dev, "fenced: the lease ran out\n");
+		else
+			netdev_info(ipto->dev, "fenced on request\n");
+		ipto_nl_fence_event(ipto, reason);
+		ipto_cluster_release_all(ipto);
+		return true;
+	}
+	netdev_info(ipto->dev, "fence lifted\n");
+	ipto_nl_fence_event(ipto, IPTO_FENCE_NONE);
+	/* A fence lifted without the lease renewed lasts one lease. */
+	if (READ_ONCE(ipto->settings.lease_ms) && ipto_lease_expired(ipto, jiffies))
+		ipto_lease_start(ipto);
+	return true;
+}
+
+int ipto_fence_init(void)
+{
+	ipto_wq = alloc_workqueue(KBUILD_MODNAME, 0, 0);
+	return ipto_wq ? 0 : -ENOMEM;
+}
+
+/* After every device is gone: waits for lease works still finishing. */
+void ipto_fence_uninit(void)
+{
+	destroy_workqueue(ipto_wq);
+}
