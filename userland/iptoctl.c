@@ -59,6 +59,10 @@ static const struct command commands[] = {
 	  "                [echo_reply on|off] [default_action reject|drop|serve]\n"
 	  "                [failback auto|manual]",
 	  "change settings of a device" },
+	{ "fence", NULL, cmd_fence, "dev DEV on|off",
+	  "fence a device (it falls silent on its addresses) or lift the fence" },
+	{ "lease", NULL, cmd_lease, "dev DEV",
+	  "renew the lease of a device (lease_ms from now)" },
 	{ "monitor", NULL, cmd_monitor, "[dev DEV]",
 	  "print events as they happen, until interrupted" },
 	{ "help", NULL, cmd_help, "", "show this help" },

@@ -48,6 +48,8 @@ struct event {
 	const char *service;		/* NULL: the node's own unit */
 	bool has_owner;
 	uint32_t owner;
+	bool has_reason;
+	uint8_t reason;			/* FENCED: enum ipto_fence */
 };
 
 static const enum mnl_attr_data_type event_types[IPTO_EVENT_A_MAX + 1] = {
@@ -58,6 +60,7 @@ static const enum mnl_attr_data_type event_types[IPTO_EVENT_A_MAX + 1] = {
 	[IPTO_EVENT_A_IPV6] = MNL_TYPE_BINARY,
 	[IPTO_EVENT_A_SERVICE] = MNL_TYPE_NUL_STRING,
 	[IPTO_EVENT_A_OWNER] = MNL_TYPE_U32,
+	[IPTO_EVENT_A_REASON] = MNL_TYPE_U8,
 };
 
 /* The attributes of an event, each checked against event_types. */
@@ -111,6 +114,9 @@ static bool parse_event(const struct nlmsghdr *nlh, struct event *ev)
 	ev->has_owner = tb[IPTO_EVENT_A_OWNER] != NULL;
 	if (ev->has_owner)
 		ev->owner = mnl_attr_get_u32(tb[IPTO_EVENT_A_OWNER]);
+	ev->has_reason = tb[IPTO_EVENT_A_REASON] != NULL;
+	if (ev->has_reason)
+		ev->reason = mnl_attr_get_u8(tb[IPTO_EVENT_A_REASON]);
 	return true;
 }
 
@@ -138,6 +144,19 @@ static void print_provider(const struct event *ev)
 {
 	if (ev->has_owner)
 		printf(" (provided by %" PRIu32 ")", ev->owner);
+}
+
+/* " (lease)": why the device was fenced, as a word when there is one. */
+static void print_reason(const struct event *ev)
+{
+	const char *word = fence_name(ev->reason);
+
+	if (!ev->has_reason)
+		return;
+	if (word)
+		printf(" (%s)", word);
+	else
+		printf(" (reason %u)", ev->reason);
 }
 
 static void print_event_text(const struct event *ev, const char *ifname)
@@ -179,6 +198,13 @@ static void print_event_text(const struct event *ev, const char *ifname)
 		printf(" has no fallback left");
 		print_provider(ev);
 		break;
+	case IPTO_EVENT_FENCED:
+		printf(" fenced");
+		print_reason(ev);
+		break;
+	case IPTO_EVENT_UNFENCED:
+		printf(" unfenced");
+		break;
 	default:	/* newer than this version: what it carries */
 		printf(" event %u", ev->type);
 		if (ev->has_node)
@@ -188,6 +214,8 @@ static void print_event_text(const struct event *ev, const char *ifname)
 			printf(" service %s", ev->service);
 		if (ev->has_owner)
 			printf(" owner %" PRIu32, ev->owner);
+		if (ev->has_reason)
+			printf(" reason %u", ev->reason);
 		break;
 	}
 	putchar('\n');
@@ -216,6 +244,13 @@ static json_object *event_to_json(const struct event *ev, const char *ifname)
 				       json_object_new_string(ev->service));
 	if (ev->has_owner)
 		json_object_object_add(obj, "owner", json_object_new_int64(ev->owner));
+	if (ev->has_reason) {
+		const char *reason = fence_name(ev->reason);
+
+		json_object_object_add(obj, "reason",
+				       reason ? json_object_new_string(reason) :
+				       json_object_new_int(ev->reason));
+	}
 	return obj;
 }
 

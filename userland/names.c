@@ -36,6 +36,12 @@ static const char *const failback_names[] = {
 	[IPTO_FAILBACK_MANUAL] = "manual",
 };
 
+static const char *const fence_names[] = {
+	[IPTO_FENCE_NONE] = "none",
+	[IPTO_FENCE_REQUEST] = "request",
+	[IPTO_FENCE_LEASE] = "lease",
+};
+
 /* Indexed by enum ipto_event, which starts at 1. */
 static const char *const event_names[] = {
 	[IPTO_EVENT_NODE_UP] = "node-up",
@@ -45,6 +51,8 @@ static const char *const event_names[] = {
 	[IPTO_EVENT_GUARD_MARK] = "guard-mark",
 	[IPTO_EVENT_GUARD_LIFT] = "guard-lift",
 	[IPTO_EVENT_ALERT] = "alert",
+	[IPTO_EVENT_FENCED] = "fenced",
+	[IPTO_EVENT_UNFENCED] = "unfenced",
 };
 
 /* names[value], or NULL when value has no entry. */
@@ -122,6 +130,11 @@ bool failback_from_name(const char *word, uint8_t *failback)
 {
 	return index_of(failback_names, MNL_ARRAY_SIZE(failback_names), word,
 			failback);
+}
+
+const char *fence_name(uint8_t fence)
+{
+	return name_at(fence_names, MNL_ARRAY_SIZE(fence_names), fence);
 }
 
 const char *event_name(uint8_t event)

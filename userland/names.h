@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * names: the words iptoctl reads and prints for protocol values: actions
- * (enum ipto_action), service protocols, node states, failback modes and
- * event types.
+ * (enum ipto_action), service protocols, node states, failback modes,
+ * fence states and event types.
  */
 #ifndef IPTOCTL_NAMES_H
 #define IPTOCTL_NAMES_H
@@ -36,6 +36,9 @@ bool node_state_from_name(const char *word, uint8_t *state);
 /* "auto" or "manual" (enum ipto_failback). */
 const char *failback_name(uint8_t failback);
 bool failback_from_name(const char *word, uint8_t *failback);
+
+/* "none", "request" or "lease" (enum ipto_fence). */
+const char *fence_name(uint8_t fence);
 
 /* "node-up", "node-down", "adopted", ... (enum ipto_event). */
 const char *event_name(uint8_t event);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * set: "iptoctl set": changes settings of an ipto device (IPTO_CMD_DEV_SET).
+ * set: the commands on an ipto device as a whole: "iptoctl set" changes its
+ * settings and "iptoctl fence" fences it or lifts the fence (both
+ * IPTO_CMD_DEV_SET), "iptoctl lease" renews its lease (IPTO_CMD_LEASE).
  * The values are only parsed here; their ranges are the kernel's to check.
  */
 #include <linux/ipto.h>
@@ -127,4 +129,63 @@ int cmd_set(const struct options *opts, int argc, char **argv)
 	ret = ret < 0 ? report_failure(nl, ret, "") : EXIT_OK;
 	ipto_nl_close(nl);
 	return ret;
+}
+
+/* Sends a request on the device named ifname, with nothing or a u8 more. */
+static int send_dev_cmd(uint8_t cmd, const char *ifname, uint16_t attr,
+			uint8_t value)
+{
+	struct nlmsghdr *nlh;
+	struct ipto_nl *nl;
+	int ret;
+
+	nl = open_ipto();
+	if (!nl)
+		return EXIT_FAILED;
+	nlh = ipto_nl_msg(nl, cmd, 0);
+	mnl_attr_put_strz(nlh, IPTO_DEV_A_IFNAME, ifname);
+	if (attr)
+		mnl_attr_put_u8(nlh, attr, value);
+	ret = ipto_nl_request(nl, nlh, NULL, NULL);
+	ret = ret < 0 ? report_failure(nl, ret, "") : EXIT_OK;
+	ipto_nl_close(nl);
+	return ret;
+}
+
+int cmd_fence(const struct options *opts, int argc, char **argv)
+{
+	enum { KW_DEV, KW_ON, KW_OFF };
+	struct keyword kws[] = {
+		[KW_DEV] = { .name = "dev", .needs = "a device name", .required = true },
+		[KW_ON] = { .name = "on", .flag = true },
+		[KW_OFF] = { .name = "off", .flag = true },
+	};
+	int ret;
+
+	(void)opts;
+	ret = parse_keywords("fence", argc, argv, kws, MNL_ARRAY_SIZE(kws));
+	if (ret == EXIT_OK)
+		ret = parse_ifname("fence", kws[KW_DEV].value);
+	if (ret != EXIT_OK)
+		return ret;
+	if (!kws[KW_ON].value == !kws[KW_OFF].value)
+		return usage_error("fence: give one of 'on' and 'off'");
+	return send_dev_cmd(IPTO_CMD_DEV_SET, kws[KW_DEV].value, IPTO_DEV_A_FENCED,
+			    kws[KW_ON].value ? IPTO_FENCE_REQUEST : IPTO_FENCE_NONE);
+}
+
+int cmd_lease(const struct options *opts, int argc, char **argv)
+{
+	struct keyword kws[] = {
+		{ .name = "dev", .needs = "a device name", .required = true },
+	};
+	int ret;
+
+	(void)opts;
+	ret = parse_keywords("lease", argc, argv, kws, MNL_ARRAY_SIZE(kws));
+	if (ret == EXIT_OK)
+		ret = parse_ifname("lease", kws[0].value);
+	if (ret != EXIT_OK)
+		return ret;
+	return send_dev_cmd(IPTO_CMD_LEASE, kws[0].value, 0, 0);
 }

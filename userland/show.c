@@ -58,10 +58,15 @@ static void print_dev_text(const struct ipto_dev *dev)
 	else
 		printf("  announce: off\n");
 	printf("  replies: %u/s, burst %u\n", dev->reply_rate, dev->reply_burst);
-	if (dev->lease_ms)
-		printf("  lease: %u ms\n", dev->lease_ms);
+	if (dev->lease_ms && dev->lease_left_ms)
+		printf("  lease: %u ms, %u ms left\n", dev->lease_ms,
+		       dev->lease_left_ms);
+	else if (dev->lease_ms)
+		printf("  lease: %u ms, run out\n", dev->lease_ms);
 	else
 		printf("  lease: off\n");
+	printf("  fenced: %s\n",
+	       word_or_number(fence_name(dev->fenced), NULL, dev->fenced, num));
 	printf("  echo reply: %s\n", dev->echo_reply ? "on" : "off");
 	printf("  default action: %s\n",
 	       word_or_number(action_name(dev->default_action), NULL,
@@ -206,6 +211,10 @@ static json_object *dev_to_json(const struct ipto_dev *dev)
 			       json_object_new_int64(dev->reply_burst));
 	json_object_object_add(obj, "lease_ms",
 			       json_object_new_int64(dev->lease_ms));
+	json_object_object_add(obj, "lease_left_ms",
+			       json_object_new_int64(dev->lease_left_ms));
+	json_object_object_add(obj, "fenced",
+			       json_word(fence_name(dev->fenced), dev->fenced));
 	json_object_object_add(obj, "echo_reply",
 			       json_object_new_boolean(dev->echo_reply));
 	json_object_object_add(obj, "default_action",

@@ -29,6 +29,8 @@ static const enum mnl_attr_data_type dev_types[IPTO_DEV_A_MAX + 1] = {
 	[IPTO_DEV_A_DEFAULT_ACTION] = MNL_TYPE_U8,
 	[IPTO_DEV_A_FAILBACK] = MNL_TYPE_U8,
 	[IPTO_DEV_A_ALERTS] = MNL_TYPE_U64,
+	[IPTO_DEV_A_FENCED] = MNL_TYPE_U8,
+	[IPTO_DEV_A_LEASE_LEFT_MS] = MNL_TYPE_U32,
 };
 
 static const enum mnl_attr_data_type addr_types[IPTO_ADDR_A_MAX + 1] = {
@@ -198,6 +200,7 @@ static bool parse_dev(const struct nlmsghdr *nlh, struct ipto_dev *dev,
 		IPTO_DEV_A_REPLY_RATE, IPTO_DEV_A_REPLY_BURST,
 		IPTO_DEV_A_LEASE_MS, IPTO_DEV_A_ECHO_REPLY,
 		IPTO_DEV_A_DEFAULT_ACTION, IPTO_DEV_A_FAILBACK, IPTO_DEV_A_ALERTS,
+		IPTO_DEV_A_FENCED, IPTO_DEV_A_LEASE_LEFT_MS,
 	};
 	const struct nlattr *tb[IPTO_DEV_A_MAX + 1] = { NULL };
 	struct attrs a = { .types = dev_types, .max = IPTO_DEV_A_MAX, .tb = tb };
@@ -221,6 +224,8 @@ static bool parse_dev(const struct nlmsghdr *nlh, struct ipto_dev *dev,
 	dev->default_action = mnl_attr_get_u8(tb[IPTO_DEV_A_DEFAULT_ACTION]);
 	dev->failback = mnl_attr_get_u8(tb[IPTO_DEV_A_FAILBACK]);
 	dev->alerts = mnl_attr_get_u64(tb[IPTO_DEV_A_ALERTS]);
+	dev->fenced = mnl_attr_get_u8(tb[IPTO_DEV_A_FENCED]);
+	dev->lease_left_ms = mnl_attr_get_u32(tb[IPTO_DEV_A_LEASE_LEFT_MS]);
 	return true;
 }
 

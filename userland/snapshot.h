@@ -29,6 +29,8 @@ struct ipto_dev {
 	uint8_t default_action;
 	uint8_t failback;		/* enum ipto_failback */
 	uint64_t alerts;
+	uint8_t fenced;			/* enum ipto_fence */
+	uint32_t lease_left_ms;
 };
 
 /* A standby list: node ids in order. */
