@@ -48,10 +48,33 @@ run 2 node add dev ipto0 id 3
 run 2 adopt dev ipto0 addr 300.1.1.1
 run 2 bogus
 run 0 help
+run 0 set dev ipto0 lease_ms 60000
+run 0 lease dev ipto0
+run 0 fence dev ipto0 on
+run 1 adopt dev ipto0 addr 10.0.0.51
+run 0 -j show dev ipto0
+run 0 show dev ipto0
+run 0 fence dev ipto0 off
+run 0 set dev ipto0 lease_ms 0
+run 1 lease dev ipto0
+run 2 fence dev ipto0
+run 2 fence dev ipto0 on off
+run 2 lease
 in_ns n1 python3 "$IPTO_SRC/selftests/helpers/bulk_adopt.py" ipto0 10.128.0.1 3000 >/dev/null
 run 0 -j show dev ipto0
 in_ns n1 timeout --preserve-status -s INT 2 "$ASAN_CTL" -j monitor >>"$log" 2>&1
 check_eq "monitor ends cleanly on SIGINT" 0 $?
+# The monitor again, as text, while events come.
+in_ns n1 timeout --preserve-status -s INT 10 "$ASAN_CTL" monitor >"$TEST_TMP/mon" 2>&1 &
+mon=$!
+wait_for 5 grep -q listening "$TEST_TMP/mon"
+in_ns n1 iptoctl fence dev ipto0 on
+in_ns n1 iptoctl fence dev ipto0 off
+wait_for 5 grep -q unfenced "$TEST_TMP/mon"
+kill -INT "$mon"
+wait "$mon"
+check_eq "monitor with fence events ends cleanly on SIGINT" 0 $?
+cat "$TEST_TMP/mon" >>"$log"
 if grep -qE 'ERROR: AddressSanitizer|runtime error|LeakSanitizer' "$log"; then
 	fail "sanitizer report"
 	grep -m5 -E 'ERROR: AddressSanitizer|runtime error|LeakSanitizer' "$log" | sed 's/^/#   | /'
