@@ -1,0 +1,1514 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * config.c - iptod's configuration file.  inih splits it into sections and
+ * KEY = VALUE pairs; it is fed by a reader of our own that counts lines,
+ * refuses the ones too long for inih's buffer, and reads the section
+ * headers itself (inih reports neither line numbers nor empty or repeated
+ * sections).  Each value is checked as it comes, then the whole as the
+ * kernel would check the table: names resolved, ids and addresses unique,
+ * the lease within its bounds.  Every message is "FILE:LINE: REASON".
+ * iptod.conf(5) is the reference of the format.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#define INTERVAL_MS_MIN		10
+#define INTERVAL_MS_MAX		10000
+#define INTERVAL_MS_DEFAULT	100
+#define MISSES_MIN		2
+#define MISSES_MAX		100
+#define MISSES_DEFAULT		3
+#define CHECK_INTERVAL_MS_MIN	100
+#define CHECK_INTERVAL_MS_MAX	3600000
+#define CHECK_INTERVAL_MS_DEFAULT 1000
+#define CHECK_TIMEOUT_MS_MIN	10
+#define CHECK_TIMEOUT_MS_DEFAULT 1000	/* at most; and half the interval */
+#define FALL_RISE_MAX		100
+#define FALL_DEFAULT		3
+#define RISE_DEFAULT		2
+
+enum section_kind { SEC_NONE, SEC_CLUSTER, SEC_NODE, SEC_SERVICE };
+
+enum cluster_key {
+	CK_DEVICE, CK_LINK, CK_NODE, CK_PORT, CK_INTERVAL, CK_MISSES, CK_LEASE,
+	CK_KEY_FILE, CK_FAILBACK, CK_NOTIFY, CK_WITNESS, CK_N
+};
+
+static const char *const cluster_keys[CK_N] = {
+	[CK_DEVICE] = "device", [CK_LINK] = "link", [CK_NODE] = "node",
+	[CK_PORT] = "port", [CK_INTERVAL] = "interval_ms", [CK_MISSES] = "misses",
+	[CK_LEASE] = "lease_ms", [CK_KEY_FILE] = "key_file",
+	[CK_FAILBACK] = "failback", [CK_NOTIFY] = "notify", [CK_WITNESS] = "witness",
+};
+
+enum node_key { NK_ID, NK_HEARTBEAT, NK_ADDRESSES, NK_STANDBY, NK_FAILOVER, NK_N };
+
+static const char *const node_keys[NK_N] = {
+	[NK_ID] = "id", [NK_HEARTBEAT] = "heartbeat", [NK_ADDRESSES] = "addresses",
+	[NK_STANDBY] = "standby", [NK_FAILOVER] = "failover",
+};
+
+enum service_key {
+	SK_NODE, SK_PROTO, SK_PORT, SK_ACTION, SK_STANDBY, SK_FAILOVER, SK_CHECK,
+	SK_CHECK_INTERVAL, SK_CHECK_TIMEOUT, SK_FALL, SK_RISE, SK_N
+};
+
+static const char *const service_keys[SK_N] = {
+	[SK_NODE] = "node", [SK_PROTO] = "proto", [SK_PORT] = "port",
+	[SK_ACTION] = "action", [SK_STANDBY] = "standby", [SK_FAILOVER] = "failover",
+	[SK_CHECK] = "check", [SK_CHECK_INTERVAL] = "check_interval_ms",
+	[SK_CHECK_TIMEOUT] = "check_timeout_ms", [SK_FALL] = "fall", [SK_RISE] = "rise",
+};
+
+/* A standby list as written: names, resolved to ids once all is read. */
+struct name_list {
+	char name[IPTO_STANDBY_MAX][IPTO_NODE_NAME_LEN];
+	int line[IPTO_STANDBY_MAX];
+	unsigned int n;
+	bool none;			/* "none" given */
+};
+
+/* What the parser keeps beside a node: where each thing was written. */
+struct node_src {
+	int key_line[NK_N];
+	int *addr_line;			/* parallel to iptod_node.addrs */
+	unsigned int addr_cap;
+	struct name_list standby;
+};
+
+struct service_src {
+	int key_line[SK_N];
+	char node[IPTO_NODE_NAME_LEN];
+	struct name_list standby;
+	unsigned int nargs;		/* exec check: argv entries so far */
+};
+
+struct parser {
+	const char *path;
+	FILE *file;
+	char *buf;			/* the current line, as read */
+	size_t bufsize;
+	int line;
+	bool continuation;		/* the current line continues a value */
+	bool key_seen;			/* a key line since the section header */
+	char *err;
+	size_t errlen;
+	bool failed;
+
+	enum section_kind section;
+	int key;			/* the key of the last key line */
+	bool cluster_seen;
+	int cluster_line;
+	int cluster_key_line[CK_N];
+	char self[IPTO_NODE_NAME_LEN];
+
+	struct iptod_config *cfg;
+	struct node_src *nodes;		/* parallel to cfg->nodes */
+	struct service_src *services;	/* parallel to cfg->services */
+	unsigned int services_cap;
+};
+
+static int fail(struct parser *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct parser *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (p->failed)
+		return -1;
+	p->failed = true;
+	n = snprintf(p->err, p->errlen, "%s:%d: ", p->path, line);
+	if (n >= 0 && (size_t)n < p->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+static char *skip_space(char *s)
+{
+	while (is_space(*s))
+		s++;
+	return s;
+}
+
+static void trim_end(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && is_space(s[n - 1]))
+		s[--n] = '\0';
+}
+
+/* Cuts an inline comment: ';' or '#' after white space. */
+static void cut_comment(char *s)
+{
+	char *c;
+
+	for (c = s; *c; c++) {
+		if ((*c == ';' || *c == '#') && c > s && is_space(c[-1])) {
+			*c = '\0';
+			break;
+		}
+	}
+	trim_end(s);
+}
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+static bool valid_name(const char *s, size_t size)
+{
+	size_t n = strlen(s), i;
+
+	if (!n || n >= size)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!name_char(s[i]))
+			return false;
+	}
+	return true;
+}
+
+static int bad_name(struct parser *p, const char *key, const char *kind, const char *v,
+		    size_t size)
+{
+	return fail(p, p->line, "%s: \"%s\" is not a %s name (1 to %zu letters, digits, "
+		    "'_', '.' or '-')", key, v, kind, size - 1);
+}
+
+/* Strict decimal: digits only, no sign, no space, no overflow. */
+static bool parse_decimal(const char *s, unsigned long *out)
+{
+	unsigned long long v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		if (v > 0xffffffffULL)
+			return false;
+		v = v * 10 + (unsigned long long)(*s - '0');
+	}
+	if (v > 0xffffffffULL)
+		return false;
+	*out = (unsigned long)v;
+	return true;
+}
+
+static int parse_uint(struct parser *p, const char *key, const char *v,
+		      unsigned long min, unsigned long max, const char *what,
+		      unsigned int *out)
+{
+	unsigned long n;
+
+	if (!parse_decimal(v, &n))
+		return fail(p, p->line, "%s: \"%s\" is not %s (%lu..%lu)", key, v, what, min, max);
+	if (n < min || n > max)
+		return fail(p, p->line, "%s: %s is out of range (%s, %lu..%lu)", key, v, what,
+			    min, max);
+	*out = (unsigned int)n;
+	return 0;
+}
+
+static int parse_bool(struct parser *p, const char *key, const char *v, bool *out)
+{
+	static const char *const yes[] = { "yes", "on", "true", "1" };
+	static const char *const no[] = { "no", "off", "false", "0" };
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcasecmp(v, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcasecmp(v, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return fail(p, p->line, "%s: \"%s\" is not yes or no (yes, on, true, 1, no, off, "
+		    "false, 0)", key, v);
+}
+
+/* An interface name as the kernel takes it (dev_valid_name). */
+static int parse_ifname(struct parser *p, const char *key, const char *v, char *out)
+{
+	size_t n = strlen(v), i;
+	bool ok = n && n < IF_NAMESIZE && strcmp(v, ".") && strcmp(v, "..");
+
+	for (i = 0; ok && i < n; i++) {
+		if (v[i] == '/' || v[i] == ':' || is_space(v[i]) ||
+		    (unsigned char)v[i] < 0x21 || (unsigned char)v[i] > 0x7e)
+			ok = false;
+	}
+	if (!ok)
+		return fail(p, p->line, "%s: \"%s\" is not an interface name (1 to %d printable "
+			    "characters, no '/', ':' or space)", key, v, IF_NAMESIZE - 1);
+	memcpy(out, v, n + 1);
+	return 0;
+}
+
+static int parse_path(struct parser *p, const char *key, const char *v, char *out)
+{
+	size_t n = strlen(v);
+
+	if (v[0] != '/')
+		return fail(p, p->line, "%s: \"%s\" is not an absolute path", key, v);
+	if (n >= IPTOD_PATH_MAX)
+		return fail(p, p->line, "%s: the path is %zu characters long, at most %d are "
+			    "allowed", key, n, IPTOD_PATH_MAX - 1);
+	memcpy(out, v, n + 1);
+	return 0;
+}
+
+static bool addr_parse(const char *s, struct iptod_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, &a->v4) == 1) {
+		a->family = AF_INET;
+		return true;
+	}
+	if (inet_pton(AF_INET6, s, &a->v6) == 1) {
+		a->family = AF_INET6;
+		return true;
+	}
+	return false;
+}
+
+static bool addr_is_loopback(const struct iptod_addr *a)
+{
+	if (a->family == AF_INET)
+		return (ntohl(a->v4.s_addr) >> 24) == 127;
+	return IN6_IS_ADDR_LOOPBACK(&a->v6);
+}
+
+/* Why no node can own (or be reached at) the address, or NULL: the kernel's rule. */
+static const char *addr_unusable(const struct iptod_addr *a)
+{
+	if (a->family == AF_INET) {
+		uint32_t h = ntohl(a->v4.s_addr);
+
+		if (h >> 24 == 0)
+			return "unspecified (0.0.0.0/8)";
+		if (h >> 24 == 127)
+			return "a loopback address";
+		if (h >> 28 == 14)
+			return "a multicast address";
+		if (h == 0xffffffff)
+			return "the broadcast address";
+		return NULL;
+	}
+	if (IN6_IS_ADDR_UNSPECIFIED(&a->v6))
+		return "the unspecified address";
+	if (IN6_IS_ADDR_LOOPBACK(&a->v6))
+		return "the loopback address";
+	if (IN6_IS_ADDR_MULTICAST(&a->v6))
+		return "a multicast address";
+	if (IN6_IS_ADDR_LINKLOCAL(&a->v6))
+		return "a link-local address";
+	if (IN6_IS_ADDR_V4MAPPED(&a->v6))
+		return "an IPv4-mapped address";
+	return NULL;
+}
+
+static int bad_addr(struct parser *p, const char *key, const char *v)
+{
+	if (strchr(v, '/'))
+		return fail(p, p->line, "%s: \"%s\" is not an IPv4 or IPv6 address (write it "
+			    "without a prefix length)", key, v);
+	return fail(p, p->line, "%s: \"%s\" is not an IPv4 or IPv6 address", key, v);
+}
+
+/* A unicast address: a home, heartbeat or witness address. */
+static int parse_unicast(struct parser *p, const char *key, const char *v,
+			 const char *use, struct iptod_addr *a)
+{
+	const char *why;
+
+	if (!addr_parse(v, a))
+		return bad_addr(p, key, v);
+	why = addr_unusable(a);
+	if (why)
+		return fail(p, p->line, "%s: %s is %s, not usable as %s", key, v, why, use);
+	return 0;
+}
+
+static bool addr_equal(const struct iptod_addr *a, const struct iptod_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET)
+		return a->v4.s_addr == b->v4.s_addr;
+	if (a->family == AF_INET6)
+		return !memcmp(&a->v6, &b->v6, sizeof(a->v6));
+	return true;
+}
+
+const char *iptod_addr_str(const struct iptod_addr *a, char *buf, size_t len)
+{
+	if ((a->family != AF_INET && a->family != AF_INET6) ||
+	    !inet_ntop(a->family, a->family == AF_INET ? (const void *)&a->v4 :
+		       (const void *)&a->v6, buf, (socklen_t)len))
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+/*
+ * The next entry of a list (commas, white space or both between entries;
+ * a comma may end the list, as at the end of a line that continues), or
+ * NULL at the end; *empty when a comma has no entry before it.
+ */
+static char *list_next(char **cursor, bool *empty)
+{
+	char *s = skip_space(*cursor), *item, *end;
+
+	*empty = false;
+	if (*s == ',') {
+		*empty = true;
+		return NULL;
+	}
+	if (!*s)
+		return NULL;
+	item = s;
+	while (*s && *s != ',' && !is_space(*s))
+		s++;
+	end = s;
+	s = skip_space(s);
+	if (*s == ',')
+		s++;
+	*end = '\0';
+	*cursor = s;
+	return item;
+}
+
+static int list_empty_entry(struct parser *p, const char *key)
+{
+	return fail(p, p->line, "%s: empty entry (a comma with nothing before it)", key);
+}
+
+static int parse_names(struct parser *p, const char *key, char *v, bool first,
+		       struct name_list *l)
+{
+	bool empty;
+	char *item;
+	unsigned int i, count = 0;
+
+	if (first && !strcasecmp(v, "none")) {
+		l->none = true;
+		return 0;
+	}
+	while ((item = list_next(&v, &empty))) {
+		if (!strcasecmp(item, "none") || l->none)
+			return fail(p, p->line, "%s: none (no standby node) cannot be combined "
+				    "with node names", key);
+		if (!valid_name(item, IPTO_NODE_NAME_LEN))
+			return bad_name(p, key, "node", item, IPTO_NODE_NAME_LEN);
+		for (i = 0; i < l->n; i++) {
+			if (!strcmp(l->name[i], item))
+				return fail(p, p->line, "%s: %s is listed twice", key, item);
+		}
+		if (l->n == IPTO_STANDBY_MAX)
+			return fail(p, p->line, "%s: more than %d standby nodes", key,
+				    IPTO_STANDBY_MAX);
+		strcpy(l->name[l->n], item);
+		l->line[l->n++] = p->line;
+		count++;
+	}
+	if (empty)
+		return list_empty_entry(p, key);
+	if (!count)
+		return fail(p, p->line, "%s: no node given (write none for no standby node)", key);
+	return 0;
+}
+
+static int parse_addresses(struct parser *p, const char *key, char *v)
+{
+	struct iptod_node *node = &p->cfg->nodes[p->cfg->nnodes - 1];
+	struct node_src *src = &p->nodes[p->cfg->nnodes - 1];
+	unsigned int count = 0;
+	bool empty;
+	char *item;
+
+	while ((item = list_next(&v, &empty))) {
+		struct iptod_addr a;
+
+		if (parse_unicast(p, key, item, "a home address", &a))
+			return -1;
+		if (node->naddrs == IPTO_NODE_ADDRS_MAX)
+			return fail(p, p->line, "%s: more than %d addresses", key,
+				    IPTO_NODE_ADDRS_MAX);
+		if (node->naddrs == src->addr_cap) {
+			unsigned int cap = src->addr_cap ? src->addr_cap * 2 : 8;
+			struct iptod_addr *addrs;
+			int *lines;
+
+			addrs = realloc(node->addrs, cap * sizeof(*addrs));
+			if (!addrs)
+				return fail(p, p->line, "out of memory");
+			node->addrs = addrs;
+			lines = realloc(src->addr_line, cap * sizeof(*lines));
+			if (!lines)
+				return fail(p, p->line, "out of memory");
+			src->addr_line = lines;
+			src->addr_cap = cap;
+		}
+		node->addrs[node->naddrs] = a;
+		src->addr_line[node->naddrs++] = p->line;
+		count++;
+	}
+	if (empty)
+		return list_empty_entry(p, key);
+	if (!count)
+		return fail(p, p->line, "%s: no address given", key);
+	return 0;
+}
+
+static int parse_port_range(struct parser *p, const char *key, char *v,
+			    uint16_t *min, uint16_t *max)
+{
+	char *dash = strchr(v, '-');
+	unsigned long lo, hi;
+	bool ok;
+
+	if (dash) {
+		*dash = '\0';
+		ok = parse_decimal(v, &lo) && parse_decimal(dash + 1, &hi);
+		*dash = '-';
+	} else {
+		ok = parse_decimal(v, &lo);
+		hi = lo;
+	}
+	if (!ok)
+		return fail(p, p->line, "%s: \"%s\" is not a port or a port range (P or P-Q, "
+			    "1..65535)", key, v);
+	if (lo < 1 || lo > 65535 || hi < 1 || hi > 65535)
+		return fail(p, p->line, "%s: %s is out of range (ports are 1..65535)", key, v);
+	if (lo > hi)
+		return fail(p, p->line, "%s: %s is an empty range (the first port must not "
+			    "exceed the second)", key, v);
+	*min = (uint16_t)lo;
+	*max = (uint16_t)hi;
+	return 0;
+}
+
+/* check = tcp [ADDRESS:]PORT, the address 127.0.0.1 by default. */
+static int parse_tcp_check(struct parser *p, const char *key, char *v, struct iptod_check *c)
+{
+	char *port = v, *colon;
+	struct iptod_addr a;
+	const char *why;
+	unsigned long n;
+
+	if (!*v)
+		return fail(p, p->line, "%s: tcp needs [ADDRESS:]PORT", key);
+	if (strpbrk(v, " \t"))
+		return fail(p, p->line, "%s: \"tcp %s\": a TCP check takes one [ADDRESS:]PORT",
+			    key, v);
+	memset(&a, 0, sizeof(a));
+	a.family = AF_INET;
+	a.v4.s_addr = htonl(INADDR_LOOPBACK);
+	colon = strchr(v, ':');
+	if (v[0] == '[') {
+		char *close = strchr(v, ']');
+
+		if (!close || close[1] != ':')
+			return fail(p, p->line, "%s: \"%s\" is not [IPV6-ADDRESS]:PORT", key, v);
+		*close = '\0';
+		if (inet_pton(AF_INET6, v + 1, &a.v6) != 1) {
+			*close = ']';
+			return fail(p, p->line, "%s: \"%s\": \"%.*s\" is not an IPv6 address", key,
+				    v, (int)(close - v - 1), v + 1);
+		}
+		*close = ']';
+		a.family = AF_INET6;
+		port = close + 2;
+	} else if (colon) {
+		if (strchr(colon + 1, ':'))
+			return fail(p, p->line, "%s: \"%s\": write an IPv6 address and port as "
+				    "[ADDRESS]:PORT", key, v);
+		*colon = '\0';
+		if (inet_pton(AF_INET, v, &a.v4) != 1) {
+			*colon = ':';
+			return fail(p, p->line, "%s: \"%s\": \"%.*s\" is not an IPv4 address", key,
+				    v, (int)(colon - v), v);
+		}
+		*colon = ':';
+		port = colon + 1;
+	}
+	why = addr_unusable(&a);
+	if (why && !addr_is_loopback(&a))
+		return fail(p, p->line, "%s: \"%s\": the address is %s, not usable for a check",
+			    key, v, why);
+	if (!parse_decimal(port, &n) || n < 1 || n > 65535)
+		return fail(p, p->line, "%s: \"%s\": \"%s\" is not a port number (1..65535)",
+			    key, v, port);
+	c->port = (uint16_t)n;
+	c->addr = a;
+	c->kind = IPTOD_CHECK_TCP;
+	return 0;
+}
+
+/* The words of an exec check, more of them on each continuation line. */
+static int parse_exec_words(struct parser *p, const char *key, char *v,
+			    struct iptod_check *c, unsigned int *nargs)
+{
+	char *word;
+
+	while (*(v = skip_space(v))) {
+		word = v;
+		while (*v && !is_space(*v))
+			v++;
+		if (*v)
+			*v++ = '\0';
+		if (*nargs == IPTOD_ARGS_MAX)
+			return fail(p, p->line, "%s: more than %d words (the path and %d "
+				    "arguments)", key, IPTOD_ARGS_MAX, IPTOD_ARGS_MAX - 1);
+		if (*nargs == 0) {
+			if (word[0] != '/')
+				return fail(p, p->line, "%s: \"%s\" is not an absolute path (exec "
+					    "runs PATH with no search)", key, word);
+			if (strlen(word) >= IPTOD_PATH_MAX)
+				return fail(p, p->line, "%s: the path is longer than %d characters",
+					    key, IPTOD_PATH_MAX - 1);
+		}
+		c->argv[*nargs] = strdup(word);
+		if (!c->argv[*nargs])
+			return fail(p, p->line, "out of memory");
+		(*nargs)++;
+	}
+	return 0;
+}
+
+static int parse_check(struct parser *p, const char *key, char *v, struct service_src *src,
+		       struct iptod_check *c)
+{
+	char *rest = v;
+
+	while (*rest && !is_space(*rest))
+		rest++;
+	if (*rest)
+		*rest++ = '\0';
+	rest = skip_space(rest);
+	if (!strcasecmp(v, "tcp"))
+		return parse_tcp_check(p, key, rest, c);
+	if (!strcasecmp(v, "exec")) {
+		if (!*rest)
+			return fail(p, p->line, "%s: exec needs the absolute path of a program",
+				    key);
+		c->kind = IPTOD_CHECK_EXEC;
+		return parse_exec_words(p, key, rest, c, &src->nargs);
+	}
+	return fail(p, p->line, "%s: \"%s\" is not a check (tcp [ADDRESS:]PORT or exec PATH "
+		    "[ARGUMENT...])", key, v);
+}
+
+static int cluster_value(struct parser *p, int k, char *v)
+{
+	struct iptod_config *c = p->cfg;
+	const char *key = cluster_keys[k];
+	unsigned int n;
+
+	switch (k) {
+	case CK_DEVICE:
+		return parse_ifname(p, key, v, c->device);
+	case CK_LINK:
+		return parse_ifname(p, key, v, c->link);
+	case CK_NODE:
+		if (!valid_name(v, IPTO_NODE_NAME_LEN))
+			return bad_name(p, key, "node", v, IPTO_NODE_NAME_LEN);
+		strcpy(p->self, v);
+		return 0;
+	case CK_PORT:
+		if (parse_uint(p, key, v, 1, 65535, "a port number", &n))
+			return -1;
+		c->port = (uint16_t)n;
+		return 0;
+	case CK_INTERVAL:
+		return parse_uint(p, key, v, INTERVAL_MS_MIN, INTERVAL_MS_MAX,
+				  "a number of milliseconds", &c->interval_ms);
+	case CK_MISSES:
+		return parse_uint(p, key, v, MISSES_MIN, MISSES_MAX, "a number", &c->misses);
+	case CK_LEASE:
+		return parse_uint(p, key, v, IPTO_LEASE_MS_MIN, IPTO_LEASE_MS_MAX,
+				  "a number of milliseconds", &c->lease_ms);
+	case CK_KEY_FILE:
+		return parse_path(p, key, v, c->key_file);
+	case CK_FAILBACK:
+		if (!strcasecmp(v, "auto"))
+			c->failback = IPTO_FAILBACK_AUTO;
+		else if (!strcasecmp(v, "manual"))
+			c->failback = IPTO_FAILBACK_MANUAL;
+		else
+			return fail(p, p->line, "%s: \"%s\" is not auto or manual", key, v);
+		return 0;
+	case CK_NOTIFY:
+		return parse_path(p, key, v, c->notify);
+	case CK_WITNESS:
+		c->has_witness = true;
+		return parse_unicast(p, key, v, "a witness", &c->witness);
+	}
+	return 0;
+}
+
+static int node_value(struct parser *p, int k, char *v, bool first)
+{
+	struct iptod_node *node = &p->cfg->nodes[p->cfg->nnodes - 1];
+	struct node_src *src = &p->nodes[p->cfg->nnodes - 1];
+	const char *key = node_keys[k];
+
+	switch (k) {
+	case NK_ID:
+		return parse_uint(p, key, v, 1, IPTO_NODE_ID_MAX, "a node id", &node->id);
+	case NK_HEARTBEAT:
+		return parse_unicast(p, key, v, "a heartbeat address", &node->heartbeat);
+	case NK_ADDRESSES:
+		return parse_addresses(p, key, v);
+	case NK_STANDBY:
+		return parse_names(p, key, v, first, &src->standby);
+	case NK_FAILOVER:
+		return parse_bool(p, key, v, &node->failover);
+	}
+	return 0;
+}
+
+static int service_value(struct parser *p, int k, char *v, bool first)
+{
+	struct iptod_service *svc = &p->cfg->services[p->cfg->nservices - 1];
+	struct service_src *src = &p->services[p->cfg->nservices - 1];
+	const char *key = service_keys[k];
+	unsigned int n;
+
+	switch (k) {
+	case SK_NODE:
+		if (!valid_name(v, IPTO_NODE_NAME_LEN))
+			return bad_name(p, key, "node", v, IPTO_NODE_NAME_LEN);
+		strcpy(src->node, v);
+		return 0;
+	case SK_PROTO:
+		if (!strcasecmp(v, "tcp"))
+			svc->proto = IPPROTO_TCP;
+		else if (!strcasecmp(v, "udp"))
+			svc->proto = IPPROTO_UDP;
+		else
+			return fail(p, p->line, "%s: \"%s\" is not tcp or udp", key, v);
+		return 0;
+	case SK_PORT:
+		return parse_port_range(p, key, v, &svc->port_min, &svc->port_max);
+	case SK_ACTION:
+		if (!strcasecmp(v, "reject"))
+			svc->action = IPTO_ACTION_REJECT;
+		else if (!strcasecmp(v, "drop"))
+			svc->action = IPTO_ACTION_DROP;
+		else if (!strcasecmp(v, "serve"))
+			svc->action = IPTO_ACTION_SERVE;
+		else
+			return fail(p, p->line, "%s: \"%s\" is not reject, drop or serve", key, v);
+		return 0;
+	case SK_STANDBY:
+		svc->has_standby = true;
+		return parse_names(p, key, v, first, &src->standby);
+	case SK_FAILOVER:
+		svc->has_failover = true;
+		return parse_bool(p, key, v, &svc->failover);
+	case SK_CHECK:
+		if (!first)
+			return parse_exec_words(p, key, v, &svc->check, &src->nargs);
+		return parse_check(p, key, v, src, &svc->check);
+	case SK_CHECK_INTERVAL:
+		return parse_uint(p, key, v, CHECK_INTERVAL_MS_MIN, CHECK_INTERVAL_MS_MAX,
+				  "a number of milliseconds", &svc->check.interval_ms);
+	case SK_CHECK_TIMEOUT:
+		return parse_uint(p, key, v, CHECK_TIMEOUT_MS_MIN, CHECK_INTERVAL_MS_MAX - 1,
+				  "a number of milliseconds", &svc->check.timeout_ms);
+	case SK_FALL:
+	case SK_RISE:
+		if (parse_uint(p, key, v, 1, FALL_RISE_MAX, "a number of checks", &n))
+			return -1;
+		if (k == SK_FALL)
+			svc->check.fall = n;
+		else
+			svc->check.rise = n;
+		return 0;
+	}
+	return 0;
+}
+
+static const char *section_label(const struct parser *p, char *buf, size_t len)
+{
+	switch (p->section) {
+	case SEC_CLUSTER:
+		return "[cluster]";
+	case SEC_NODE:
+		snprintf(buf, len, "[node %s]", p->cfg->nodes[p->cfg->nnodes - 1].name);
+		return buf;
+	case SEC_SERVICE:
+		snprintf(buf, len, "[service %s]", p->cfg->services[p->cfg->nservices - 1].name);
+		return buf;
+	default:
+		return "";
+	}
+}
+
+static int find_key(const char *const *keys, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(keys[i], name))
+			return i;
+	}
+	return -1;
+}
+
+/* The list keys, whose values may go on over indented lines. */
+static bool continues(enum section_kind s, int k, const struct parser *p)
+{
+	if (s == SEC_NODE)
+		return k == NK_ADDRESSES || k == NK_STANDBY;
+	if (s == SEC_SERVICE)
+		return k == SK_STANDBY || (k == SK_CHECK &&
+			p->cfg->services[p->cfg->nservices - 1].check.kind == IPTOD_CHECK_EXEC);
+	return false;
+}
+
+static int handle(struct parser *p, const char *name, char *v)
+{
+	const char *const *keys;
+	int *key_line, nkeys, k;
+	char label[IPTO_SERVICE_NAME_LEN + 16];
+
+	switch (p->section) {
+	case SEC_CLUSTER:
+		keys = cluster_keys;
+		nkeys = CK_N;
+		key_line = p->cluster_key_line;
+		break;
+	case SEC_NODE:
+		keys = node_keys;
+		nkeys = NK_N;
+		key_line = p->nodes[p->cfg->nnodes - 1].key_line;
+		break;
+	case SEC_SERVICE:
+		keys = service_keys;
+		nkeys = SK_N;
+		key_line = p->services[p->cfg->nservices - 1].key_line;
+		break;
+	default:
+		return fail(p, p->line, "%s = ... before any section ([cluster], [node NAME] or "
+			    "[service NAME])", name);
+	}
+	if (p->continuation) {
+		k = p->key;
+		cut_comment(v);
+		if (strchr(v, '='))
+			return fail(p, p->line, "an indented line continues the value of %s: write "
+				    "\"%s\" at the start of the line", keys[k], v);
+		if (!continues(p->section, k, p))
+			return fail(p, p->line, "an indented line continues the value of %s, which "
+				    "takes one value (remove the indentation)", keys[k]);
+		if (p->section == SEC_NODE)
+			return node_value(p, k, v, false);
+		return service_value(p, k, v, false);
+	}
+	k = find_key(keys, nkeys, name);
+	if (k < 0)
+		return fail(p, p->line, "unknown key \"%s\" in %s", name,
+			    section_label(p, label, sizeof(label)));
+	if (key_line[k])
+		return fail(p, p->line, "%s given twice in %s (first on line %d)", name,
+			    section_label(p, label, sizeof(label)), key_line[k]);
+	key_line[k] = p->line;
+	p->key = k;
+	cut_comment(v);
+	if (!*v)
+		return fail(p, p->line, "%s: no value", name);
+	switch (p->section) {
+	case SEC_CLUSTER:
+		return cluster_value(p, k, v);
+	case SEC_NODE:
+		return node_value(p, k, v, true);
+	default:
+		return service_value(p, k, v, true);
+	}
+}
+
+static int on_pair(void *user, const char *section, const char *name, const char *value)
+{
+	struct parser *p = user;
+	char *v;
+	int ret;
+
+	(void)section;		/* ours, read by the reader, is not truncated */
+	if (p->failed)
+		return 0;
+	v = strdup(value ? value : "");
+	if (!v) {
+		fail(p, p->line, "out of memory");
+		return 0;
+	}
+	ret = handle(p, name, v);
+	free(v);
+	return ret == 0;
+}
+
+static int new_node(struct parser *p, const char *name)
+{
+	struct iptod_config *c = p->cfg;
+	unsigned int i;
+
+	for (i = 0; i < c->nnodes; i++) {
+		if (!strcmp(c->nodes[i].name, name))
+			return fail(p, p->line, "[node %s] given twice (first on line %d)", name,
+				    c->nodes[i].line);
+	}
+	if (c->nnodes == IPTO_NODES_MAX)
+		return fail(p, p->line, "[node %s]: more than %d nodes", name, IPTO_NODES_MAX);
+	if (!strcasecmp(name, "none"))
+		return fail(p, p->line, "[node %s]: the name none is reserved (standby = none "
+			    "lists no node)", name);
+	i = c->nnodes++;
+	strcpy(c->nodes[i].name, name);
+	c->nodes[i].line = p->line;
+	c->nodes[i].failover = true;
+	return 0;
+}
+
+static int new_service(struct parser *p, const char *name)
+{
+	struct iptod_config *c = p->cfg;
+	struct iptod_service *svc;
+	unsigned int i;
+
+	for (i = 0; i < c->nservices; i++) {
+		if (!strcmp(c->services[i].name, name))
+			return fail(p, p->line, "[service %s] given twice (first on line %d)", name,
+				    c->services[i].line);
+	}
+	if (c->nservices == IPTO_SERVICES_MAX)
+		return fail(p, p->line, "[service %s]: more than %d services", name,
+			    IPTO_SERVICES_MAX);
+	if (c->nservices == p->services_cap) {
+		unsigned int cap = p->services_cap ? p->services_cap * 2 : 8;
+		struct iptod_service *s;
+		struct service_src *src;
+
+		s = realloc(c->services, cap * sizeof(*s));
+		if (!s)
+			return fail(p, p->line, "out of memory");
+		c->services = s;
+		src = realloc(p->services, cap * sizeof(*src));
+		if (!src)
+			return fail(p, p->line, "out of memory");
+		p->services = src;
+		p->services_cap = cap;
+	}
+	i = c->nservices++;
+	svc = &c->services[i];
+	memset(svc, 0, sizeof(*svc));
+	memset(&p->services[i], 0, sizeof(p->services[i]));
+	strcpy(svc->name, name);
+	svc->line = p->line;
+	svc->action = IPTO_ACTION_REJECT;
+	svc->check.kind = IPTOD_CHECK_NONE;
+	return 0;
+}
+
+/* A section header: "[cluster]", "[node NAME]" or "[service NAME]". */
+static int section_header(struct parser *p, char *s)
+{
+	char *close = strchr(s, ']'), *after, *kind, *name, *end;
+
+	if (!close)
+		return fail(p, p->line, "section header without a closing ]");
+	after = skip_space(close + 1);
+	if (*after && *after != ';' && *after != '#')
+		return fail(p, p->line, "text after the section header: \"%s\"", after);
+	*close = '\0';
+	kind = skip_space(s + 1);
+	trim_end(kind);
+	for (end = kind; *end && !is_space(*end); end++)
+		;
+	name = skip_space(end);
+	*end = '\0';
+	if (!strcmp(kind, "cluster")) {
+		if (*name)
+			return fail(p, p->line, "[cluster %s]: the cluster section takes no name",
+				    name);
+		if (p->cluster_seen)
+			return fail(p, p->line, "[cluster] given twice (first on line %d)",
+				    p->cluster_line);
+		p->cluster_seen = true;
+		p->cluster_line = p->line;
+		p->section = SEC_CLUSTER;
+		return 0;
+	}
+	if (!strcmp(kind, "node") || !strcmp(kind, "service")) {
+		bool node = kind[0] == 'n';
+		size_t size = node ? IPTO_NODE_NAME_LEN : IPTO_SERVICE_NAME_LEN;
+
+		if (!*name)
+			return fail(p, p->line, "[%s]: the section needs a name: [%s NAME]", kind,
+				    kind);
+		if (!valid_name(name, size))
+			return fail(p, p->line, "[%s %s]: \"%s\" is not a %s name (1 to %zu "
+				    "letters, digits, '_', '.' or '-')", kind, name, name, kind,
+				    size - 1);
+		p->section = node ? SEC_NODE : SEC_SERVICE;
+		return node ? new_node(p, name) : new_service(p, name);
+	}
+	return fail(p, p->line, "unknown section [%s%s%s] (the sections are [cluster], "
+		    "[node NAME] and [service NAME])", kind, *name ? " " : "", name);
+}
+
+/*
+ * Whether a key line has its '=' (or ':'), found as inih finds it: before
+ * an inline comment.
+ */
+static bool has_separator(const char *s)
+{
+	bool was_space = false;
+
+	for (; *s; s++) {
+		if (*s == '=' || *s == ':')
+			return true;
+#if INI_ALLOW_INLINE_COMMENTS
+		if (was_space && strchr(INI_INLINE_COMMENT_PREFIXES, *s))
+			return false;
+#endif
+		was_space = is_space(*s);
+	}
+	return false;
+}
+
+/*
+ * inih's reader: one line per call, counted; refuses a line longer than
+ * inih's buffer (which would split it silently), and reads section headers
+ * and which lines continue a value, as inih will see them.  Returning NULL
+ * ends the parse, at the end of the file or at the first error.
+ */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct parser *p = stream;
+	char *line, *start;
+	ssize_t len;
+	size_t content;
+
+	if (p->failed)
+		return NULL;
+	errno = 0;
+	len = getline(&p->buf, &p->bufsize, p->file);
+	if (len < 0) {
+		if (ferror(p->file))
+			fail(p, 0, "cannot read: %s", strerror(errno ? errno : EIO));
+		return NULL;
+	}
+	p->line++;
+	line = p->buf;
+	if (memchr(line, '\0', (size_t)len)) {
+		fail(p, p->line, "the line holds a NUL byte");
+		return NULL;
+	}
+	content = (size_t)len;
+	while (content && (line[content - 1] == '\n' || line[content - 1] == '\r'))
+		content--;
+	if (num < 3 || content > (size_t)num - 3) {
+		fail(p, p->line, "the line is %zu characters long, at most %d fit (a list may go "
+		     "on over indented lines)", content, num > 3 ? num - 3 : 0);
+		return NULL;
+	}
+	memcpy(str, line, (size_t)len + 1);
+
+	p->continuation = false;
+	if (p->line == 1 && !strncmp(line, "\xef\xbb\xbf", 3))
+		line += 3;
+	start = skip_space(line);
+	trim_end(start);
+	if (!*start || strchr(INI_START_COMMENT_PREFIXES, *start))
+		return str;
+#if INI_ALLOW_MULTILINE
+	if (p->key_seen && start > p->buf) {
+		p->continuation = true;
+		return str;
+	}
+#endif
+	if (*start == '[') {
+		p->key_seen = false;
+		if (section_header(p, start))
+			return NULL;
+		return str;
+	}
+	if (!has_separator(start)) {
+		fail(p, p->line, "\"%s\" is not KEY = VALUE, a [section] or a comment", start);
+		return NULL;
+	}
+	p->key_seen = true;
+	return str;
+}
+
+static int require(struct parser *p, const int *key_line, const char *const *keys, int k,
+		   const char *section, int line, const char *what)
+{
+	if (key_line[k])
+		return 0;
+	return fail(p, 0, "%s (line %d) has no %s (%s)", section, line, keys[k], what);
+}
+
+static int find_node(const struct iptod_config *c, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nnodes; i++) {
+		if (!strcmp(c->nodes[i].name, name))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Resolves a standby list of names to ids; home: the node whose units it is for. */
+static int resolve_standby(struct parser *p, const struct name_list *l, int home,
+			   bool service, uint32_t *ids, unsigned int *n)
+{
+	const struct iptod_config *c = p->cfg;
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++) {
+		int at = find_node(c, l->name[i]);
+
+		if (at < 0)
+			return fail(p, l->line[i], "standby: %s names no [node NAME] section",
+				    l->name[i]);
+		if (at == home)
+			return fail(p, l->line[i], service ?
+				    "standby: %s is the service's own node, which cannot be its "
+				    "standby" : "standby: node %s cannot be its own standby",
+				    l->name[i]);
+		ids[i] = c->nodes[at].id;
+	}
+	*n = l->n;
+	return 0;
+}
+
+struct addr_ref {
+	struct iptod_addr addr;
+	int line;
+	unsigned int node;
+};
+
+static int addr_cmp(const struct iptod_addr *a, const struct iptod_addr *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if (a->family == AF_INET)
+		return memcmp(&a->v4, &b->v4, sizeof(a->v4));
+	return memcmp(&a->v6, &b->v6, sizeof(a->v6));
+}
+
+static int addr_ref_cmp(const void *x, const void *y)
+{
+	const struct addr_ref *a = x, *b = y;
+	int d = addr_cmp(&a->addr, &b->addr);
+
+	if (d)
+		return d;
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+static int addr_only_cmp(const void *x, const void *y)
+{
+	return addr_cmp(&((const struct addr_ref *)x)->addr, &((const struct addr_ref *)y)->addr);
+}
+
+/*
+ * Every home address belongs to one node and is listed once; heartbeat
+ * and witness addresses are nobody's home address (they must reach the
+ * node itself while its home addresses are elsewhere).
+ */
+static int check_addresses(struct parser *p)
+{
+	const struct iptod_config *c = p->cfg;
+	const struct addr_ref *dup = NULL, *first = NULL;
+	struct addr_ref *refs, key, *hit;
+	char buf[INET6_ADDRSTRLEN];
+	size_t n = 0, i, j;
+
+	for (i = 0; i < c->nnodes; i++)
+		n += c->nodes[i].naddrs;
+	refs = calloc(n ? n : 1, sizeof(*refs));
+	if (!refs)
+		return fail(p, 0, "out of memory");
+	n = 0;
+	for (i = 0; i < c->nnodes; i++) {
+		for (j = 0; j < c->nodes[i].naddrs; j++) {
+			refs[n].addr = c->nodes[i].addrs[j];
+			refs[n].line = p->nodes[i].addr_line[j];
+			refs[n++].node = (unsigned int)i;
+		}
+	}
+	qsort(refs, n, sizeof(*refs), addr_ref_cmp);
+	/* Of the addresses written twice, the one whose second time comes first. */
+	for (i = 1; i < n; i++) {
+		if (!addr_cmp(&refs[i - 1].addr, &refs[i].addr) &&
+		    (!dup || refs[i].line < dup->line)) {
+			dup = &refs[i];
+			first = &refs[i - 1];
+		}
+	}
+	if (dup) {
+		iptod_addr_str(&dup->addr, buf, sizeof(buf));
+		if (dup->node == first->node)
+			fail(p, dup->line, "addresses: %s is listed twice (first on line %d)", buf,
+			     first->line);
+		else
+			fail(p, dup->line, "addresses: %s is also an address of node %s (line %d): "
+			     "no address may belong to two nodes", buf,
+			     c->nodes[first->node].name, first->line);
+		goto out;
+	}
+	for (i = 0; i <= c->nnodes; i++) {
+		const struct iptod_addr *a = i < c->nnodes ? &c->nodes[i].heartbeat : &c->witness;
+		int line = i < c->nnodes ? p->nodes[i].key_line[NK_HEARTBEAT] :
+					   p->cluster_key_line[CK_WITNESS];
+
+		if (i == c->nnodes && !c->has_witness)
+			break;
+		key.addr = *a;
+		hit = bsearch(&key, refs, n, sizeof(*refs), addr_only_cmp);
+		if (hit) {
+			fail(p, line, "%s: %s is a home address of node %s (line %d), which "
+			     "another node takes over when %s is down", i < c->nnodes ?
+			     "heartbeat" : "witness", iptod_addr_str(a, buf, sizeof(buf)),
+			     c->nodes[hit->node].name, hit->line, c->nodes[hit->node].name);
+			goto out;
+		}
+	}
+out:
+	free(refs);
+	return p->failed ? -1 : 0;
+}
+
+static int check_nodes(struct parser *p)
+{
+	struct iptod_config *c = p->cfg;
+	char buf[INET6_ADDRSTRLEN];
+	unsigned int i, j;
+	int self;
+
+	self = find_node(c, p->self);
+	if (self < 0)
+		return fail(p, p->cluster_key_line[CK_NODE], "node: %s names no [node NAME] "
+			    "section (this node's own section)", p->self);
+	c->self = c->nodes[self].id;
+	for (j = 1; j < c->nnodes; j++) {
+		const struct iptod_node *b = &c->nodes[j];
+		const int *bl = p->nodes[j].key_line;
+
+		for (i = 0; i < j; i++) {
+			const struct iptod_node *a = &c->nodes[i];
+			const int *al = p->nodes[i].key_line;
+
+			if (a->id == b->id)
+				return fail(p, bl[NK_ID], "id: %u is also the id of node %s "
+					    "(line %d)", b->id, a->name, al[NK_ID]);
+			if (addr_equal(&a->heartbeat, &b->heartbeat))
+				return fail(p, bl[NK_HEARTBEAT], "heartbeat: %s is also the "
+					    "heartbeat address of node %s (line %d)",
+					    iptod_addr_str(&b->heartbeat, buf, sizeof(buf)),
+					    a->name, al[NK_HEARTBEAT]);
+		}
+	}
+	for (i = 0; c->has_witness && i < c->nnodes; i++) {
+		if (addr_equal(&c->witness, &c->nodes[i].heartbeat))
+			return fail(p, p->cluster_key_line[CK_WITNESS], "witness: %s is the "
+				    "heartbeat address of node %s (line %d): the witness must "
+				    "be another host",
+				    iptod_addr_str(&c->witness, buf, sizeof(buf)),
+				    c->nodes[i].name, p->nodes[i].key_line[NK_HEARTBEAT]);
+	}
+	if (check_addresses(p))
+		return -1;
+	for (i = 0; i < c->nnodes; i++) {
+		if (resolve_standby(p, &p->nodes[i].standby, (int)i, false, c->nodes[i].standby,
+				    &c->nodes[i].nstandby))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_services(struct parser *p)
+{
+	struct iptod_config *c = p->cfg;
+	unsigned int i;
+
+	for (i = 0; i < c->nservices; i++) {
+		struct iptod_service *s = &c->services[i];
+		struct service_src *src = &p->services[i];
+		struct iptod_check *chk = &s->check;
+		int home = find_node(c, src->node), k;
+
+		if (home < 0)
+			return fail(p, src->key_line[SK_NODE], "node: %s names no [node NAME] "
+				    "section", src->node);
+		s->node = c->nodes[home].id;
+		if (s->has_standby &&
+		    resolve_standby(p, &src->standby, home, true, s->standby, &s->nstandby))
+			return -1;
+		if (chk->kind == IPTOD_CHECK_NONE) {
+			for (k = SK_CHECK_INTERVAL; k <= SK_RISE; k++) {
+				if (src->key_line[k])
+					return fail(p, src->key_line[k], "%s: service %s has no "
+						    "check (check = ...)", service_keys[k],
+						    s->name);
+			}
+		}
+		if (!src->key_line[SK_CHECK_INTERVAL])
+			chk->interval_ms = CHECK_INTERVAL_MS_DEFAULT;
+		if (!src->key_line[SK_CHECK_TIMEOUT]) {
+			chk->timeout_ms = chk->interval_ms / 2;
+			if (chk->timeout_ms > CHECK_TIMEOUT_MS_DEFAULT)
+				chk->timeout_ms = CHECK_TIMEOUT_MS_DEFAULT;
+		} else if (chk->timeout_ms >= chk->interval_ms) {
+			return fail(p, src->key_line[SK_CHECK_TIMEOUT], "check_timeout_ms: %u must "
+				    "be below check_interval_ms (%u)", chk->timeout_ms,
+				    chk->interval_ms);
+		}
+		if (!src->key_line[SK_FALL])
+			chk->fall = FALL_DEFAULT;
+		if (!src->key_line[SK_RISE])
+			chk->rise = RISE_DEFAULT;
+	}
+	return 0;
+}
+
+/*
+ * The lease runs out before the peers declare this node dead (interval_ms
+ * * misses) and outlasts one renewal (interval_ms); by default two thirds
+ * of the former, within the kernel's bounds.
+ */
+static int check_lease(struct parser *p)
+{
+	struct iptod_config *c = p->cfg;
+	unsigned int dead = c->interval_ms * c->misses;
+	int line = p->cluster_key_line[CK_LEASE];
+
+	if (line) {
+		if (c->lease_ms <= c->interval_ms)
+			return fail(p, line, "lease_ms: %u must be above interval_ms (%u): iptod "
+				    "renews the lease once an interval", c->lease_ms,
+				    c->interval_ms);
+		if (c->lease_ms >= dead)
+			return fail(p, line, "lease_ms: %u must be below interval_ms * misses "
+				    "(%u * %u = %u), when the peers declare this node dead",
+				    c->lease_ms, c->interval_ms, c->misses, dead);
+		return 0;
+	}
+	c->lease_ms = dead * 2 / 3;
+	if (c->lease_ms < IPTO_LEASE_MS_MIN)
+		c->lease_ms = IPTO_LEASE_MS_MIN;
+	if (c->lease_ms > IPTO_LEASE_MS_MAX)
+		c->lease_ms = IPTO_LEASE_MS_MAX;
+	if (c->lease_ms > c->interval_ms && c->lease_ms < dead)
+		return 0;
+	line = p->cluster_key_line[CK_MISSES] ? p->cluster_key_line[CK_MISSES] :
+						p->cluster_key_line[CK_INTERVAL];
+	return fail(p, line, "%s: interval_ms * misses = %u * %u = %u ms leaves no room for "
+		    "the lease, which must be above interval_ms, below that and at least %d ms",
+		    p->cluster_key_line[CK_MISSES] ? "misses" : "interval_ms", c->interval_ms,
+		    c->misses, dead, IPTO_LEASE_MS_MIN);
+}
+
+static int check_all(struct parser *p, bool allow_no_key)
+{
+	struct iptod_config *c = p->cfg;
+	const int *ck = p->cluster_key_line;
+	char label[IPTO_SERVICE_NAME_LEN + 16];
+	unsigned int i;
+
+	if (!p->cluster_seen)
+		return fail(p, 0, "no [cluster] section");
+	if (require(p, ck, cluster_keys, CK_DEVICE, "[cluster]", p->cluster_line,
+		    "the ipto device, e.g. device = ipto0") ||
+	    require(p, ck, cluster_keys, CK_LINK, "[cluster]", p->cluster_line,
+		    "the LAN device under it, e.g. link = eth0") ||
+	    require(p, ck, cluster_keys, CK_NODE, "[cluster]", p->cluster_line,
+		    "the name of this node's [node NAME] section"))
+		return -1;
+	if (!allow_no_key &&
+	    require(p, ck, cluster_keys, CK_KEY_FILE, "[cluster]", p->cluster_line,
+		    "the file of the heartbeat key; iptod --insecure runs without one"))
+		return -1;
+	if (!c->nnodes)
+		return fail(p, 0, "no [node NAME] section");
+	for (i = 0; i < c->nnodes; i++) {
+		const int *kl = p->nodes[i].key_line;
+
+		snprintf(label, sizeof(label), "[node %s]", c->nodes[i].name);
+		if (require(p, kl, node_keys, NK_ID, label, c->nodes[i].line,
+			    "its number, 1..65535") ||
+		    require(p, kl, node_keys, NK_HEARTBEAT, label, c->nodes[i].line,
+			    "the address its heartbeats are sent to") ||
+		    require(p, kl, node_keys, NK_ADDRESSES, label, c->nodes[i].line,
+			    "its home addresses"))
+			return -1;
+	}
+	for (i = 0; i < c->nservices; i++) {
+		const int *kl = p->services[i].key_line;
+
+		snprintf(label, sizeof(label), "[service %s]", c->services[i].name);
+		if (require(p, kl, service_keys, SK_NODE, label, c->services[i].line,
+			    "the node providing it") ||
+		    require(p, kl, service_keys, SK_PROTO, label, c->services[i].line,
+			    "tcp or udp") ||
+		    require(p, kl, service_keys, SK_PORT, label, c->services[i].line,
+			    "a port or a port range"))
+			return -1;
+	}
+	if (!strcmp(c->device, c->link))
+		return fail(p, ck[CK_LINK], "link: %s is the ipto device itself; link is the LAN "
+			    "device under it", c->link);
+	if (check_lease(p) || check_nodes(p) || check_services(p))
+		return -1;
+	return 0;
+}
+
+static void parser_free(struct parser *p)
+{
+	unsigned int i;
+
+	if (p->nodes) {
+		for (i = 0; i < IPTO_NODES_MAX; i++)
+			free(p->nodes[i].addr_line);
+	}
+	free(p->nodes);
+	free(p->services);
+	free(p->buf);
+}
+
+int iptod_config_load(const char *path, bool allow_no_key, struct iptod_config *cfg,
+		      char *err, size_t errlen)
+{
+	struct parser p = {
+		.path = path, .err = err, .errlen = errlen, .cfg = cfg,
+	};
+	int ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (errlen)
+		err[0] = '\0';
+	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
+	cfg->port = IPTOD_PORT_DEFAULT;
+	cfg->interval_ms = INTERVAL_MS_DEFAULT;
+	cfg->misses = MISSES_DEFAULT;
+	cfg->failback = IPTO_FAILBACK_AUTO;
+
+	cfg->nodes = calloc(IPTO_NODES_MAX, sizeof(*cfg->nodes));
+	p.nodes = calloc(IPTO_NODES_MAX, sizeof(*p.nodes));
+	if (!cfg->nodes || !p.nodes) {
+		fail(&p, 0, "out of memory");
+		goto out;
+	}
+	p.file = fopen(path, "r");
+	if (!p.file) {
+		fail(&p, 0, "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	ret = ini_parse_stream(read_line, &p, on_pair, &p);
+	fclose(p.file);
+	if (!p.failed && ret > 0)
+		fail(&p, ret, "syntax error");
+	else if (!p.failed && ret < 0)
+		fail(&p, 0, "out of memory");
+	if (!p.failed)
+		check_all(&p, allow_no_key);
+out:
+	parser_free(&p);
+	if (p.failed) {
+		iptod_config_free(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+void iptod_config_free(struct iptod_config *cfg)
+{
+	unsigned int i, j;
+
+	if (cfg->nodes) {
+		for (i = 0; i < cfg->nnodes; i++)
+			free(cfg->nodes[i].addrs);
+	}
+	if (cfg->services) {
+		for (i = 0; i < cfg->nservices; i++) {
+			for (j = 0; j < IPTOD_ARGS_MAX; j++)
+				free(cfg->services[i].check.argv[j]);
+		}
+	}
+	free(cfg->nodes);
+	free(cfg->services);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+const struct iptod_node *iptod_config_node(const struct iptod_config *cfg, uint32_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nnodes; i++) {
+		if (cfg->nodes[i].id == id)
+			return &cfg->nodes[i];
+	}
+	return NULL;
+}
+
+static bool ids_equal(const uint32_t *a, unsigned int na, const uint32_t *b, unsigned int nb)
+{
+	return na == nb && (!na || !memcmp(a, b, na * sizeof(*a)));
+}
+
+bool iptod_node_equal(const struct iptod_node *a, const struct iptod_node *b)
+{
+	unsigned int i;
+
+	if (a->id != b->id || strcmp(a->name, b->name) || a->failover != b->failover ||
+	    a->naddrs != b->naddrs || !ids_equal(a->standby, a->nstandby, b->standby, b->nstandby))
+		return false;
+	for (i = 0; i < a->naddrs; i++) {
+		if (!addr_equal(&a->addrs[i], &b->addrs[i]))
+			return false;
+	}
+	return true;
+}
+
+bool iptod_service_equal(const struct iptod_service *a, const struct iptod_service *b)
+{
+	if (strcmp(a->name, b->name) || a->node != b->node || a->proto != b->proto ||
+	    a->port_min != b->port_min || a->port_max != b->port_max ||
+	    a->action != b->action || a->has_standby != b->has_standby ||
+	    a->has_failover != b->has_failover)
+		return false;
+	if (a->has_standby && !ids_equal(a->standby, a->nstandby, b->standby, b->nstandby))
+		return false;
+	if (a->has_failover && a->failover != b->failover)
+		return false;
+	return true;
+}
