@@ -10,7 +10,15 @@
 # 2: 3,1  3: 1,2; the client is 10.0.0.100.  Files are under $TEST_TMP:
 # key, nodeI.conf, nodeI.log (iptod's stderr), nodeI.status.
 
-IPTOD=$IPTO_SRC/userland/iptod/iptod
+# IPTOD_ASAN=1 before sourcing: the AddressSanitizer + UBSan build, whose
+# reports no_sanitizer_reports finds in the logs.
+if [ "${IPTOD_ASAN:-0}" = 1 ]; then
+	IPTOD=$IPTO_SRC/userland/build-asan/iptod/iptod
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
+else
+	IPTOD=$IPTO_SRC/userland/iptod/iptod
+fi
 declare -A IPTOD_PID=()
 
 # iptod_key: a fresh shared key, root-only.
@@ -33,7 +41,9 @@ iptod_conf() {
 	key_file = $TEST_TMP/key
 	failback = auto
 	CONF
-	[ -n "${IPTOD_NOTIFY:-}" ] && echo "notify = $IPTOD_NOTIFY"
+	if [ -n "${IPTOD_NOTIFY:-}" ]; then
+		echo "notify = $IPTOD_NOTIFY"
+	fi
 	for j in 1 2 3; do
 		cat <<-CONF
 
@@ -49,7 +59,9 @@ iptod_conf() {
 		port = $CLUSTER_PORT
 		action = $action
 		CONF
-		[ "$j" = "$self" ] && [ -n "$extra" ] && printf '%s\n' "$extra"
+		if [ "$j" = "$self" ] && [ -n "$extra" ]; then
+			printf '%s\n' "$extra"
+		fi
 	done
 }
 
@@ -123,4 +135,9 @@ owners_on() {
 fence_of() {
 	ip netns exec "node$1" iptoctl -j show dev ipto0 |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["fenced"])'
+}
+
+# no_sanitizer_reports: no AddressSanitizer / UBSan report in any iptod log.
+no_sanitizer_reports() {
+	! grep -l -E 'AddressSanitizer|LeakSanitizer|runtime error:' "$TEST_TMP"/*.log 2>/dev/null
 }

@@ -489,7 +489,7 @@ static int parse_port_range(struct parser *p, const char *key, char *v,
 			    uint16_t *min, uint16_t *max)
 {
 	char *dash = strchr(v, '-');
-	unsigned long lo, hi;
+	unsigned long lo = 0, hi = 0;
 	bool ok;
 
 	if (dash) {

@@ -36,7 +36,8 @@
  *   failover = yes|no         override of the node's (optional)
  *   check = tcp [ADDRESS:]PORT | exec PATH [ARGS...]   health check (optional;
  *                             only the node providing the service runs it)
- *   check_interval_ms = 1000  check_timeout_ms = 1000 (< interval)
+ *   check_interval_ms = 1000  check_timeout_ms = 500 (half the interval, at
+ *                             most 1000 by default; always < interval)
  *   fall = 3                  consecutive failures before stepping down
  *   rise = 2                  consecutive successes before rejoining
  */
