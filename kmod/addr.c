@@ -313,14 +313,21 @@ unsigned int ipto_addr_silence(struct ipto_dev *ipto, const struct ipto_addr_key
 	return failed;
 }
 
-/* Removes every silenced address of @ipto: they are answered again. */
-void ipto_addr_unsilence(struct ipto_dev *ipto)
+/*
+ * Removes every silenced address of @ipto: they are answered again.  With
+ * @announce each is announced once (gratuitous ARP, unsolicited NA), so that
+ * neighbours that learnt another node's hardware address for it while it was
+ * silenced come back at once; without, e.g. when the node or the device goes.
+ */
+void ipto_addr_unsilence(struct ipto_dev *ipto, bool announce)
 {
 	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
 	struct ipto_addr *a, *tmp;
 
 	mutex_lock(&in->lock);
 	list_for_each_entry_safe(a, tmp, &ipto->silenced_addrs, dev_list) {
+		if (announce && READ_ONCE(ipto->settings.announce_count))
+			ipto_announce(a);
 		rhashtable_remove_fast(&in->addrs, &a->node, ipto_addr_params);
 		list_del(&a->dev_list);
 		in->nsilenced--;

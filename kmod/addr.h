@@ -85,6 +85,6 @@ void ipto_addr_release_all(struct ipto_dev *ipto, bool events);
 unsigned int ipto_addr_release_engine(struct ipto_dev *ipto, u32 from_node);
 unsigned int ipto_addr_silence(struct ipto_dev *ipto, const struct ipto_addr_key *keys,
 			       unsigned int n);
-void ipto_addr_unsilence(struct ipto_dev *ipto);
+void ipto_addr_unsilence(struct ipto_dev *ipto, bool announce);
 
 #endif /* _IPTO_ADDR_H */

@@ -164,7 +164,7 @@ int ipto_cluster_node_del(struct ipto_dev *ipto, u32 id, struct netlink_ext_ack 
 	}
 	ipto_addr_release_engine(ipto, id);
 	if (node->self && ipto->silenced) {
-		ipto_addr_unsilence(ipto);
+		ipto_addr_unsilence(ipto, false);
 		ipto->silenced = false;
 	}
 	memmove(&c->nodes[at], &c->nodes[at + 1], (c->nnodes - at - 1) * sizeof(c->nodes[0]));
@@ -366,7 +366,7 @@ static void ipto_cluster_silence(struct ipto_dev *ipto)
 		return;
 	ipto->silenced = silence;
 	if (!silence) {
-		ipto_addr_unsilence(ipto);
+		ipto_addr_unsilence(ipto, true);
 		return;
 	}
 	failed = ipto_addr_silence(ipto, self->addrs, self->naddrs);

@@ -74,7 +74,7 @@ static void ipto_uninit(struct net_device *dev)
 
 	ipto_lease_stop(ipto);
 	ipto_addr_release_all(ipto, false);
-	ipto_addr_unsilence(ipto);
+	ipto_addr_unsilence(ipto, false);
 	ipto_services_free(ipto);
 	ipto_cluster_free(ipto);
 	list_del(&ipto->list);

@@ -257,7 +257,11 @@
  * not, whenever the table gives them to another node (or to none): the
  * self node is down, or its addresses are held by a standby (manual
  * failback).  Such drops are counted in the rx_dropped counter of the ipto
- * device ("ip -s link show").  Lifting the fence lets the engine adopt
+ * device ("ip -s link show").  When they stop being dropped (the fence is
+ * lifted, the self node is up and holds them again) each is announced once,
+ * gratuitous ARP or unsolicited neighbour advertisement, so that neighbours
+ * that learnt the standby's hardware address for it come back at once.
+ * Lifting the fence lets the engine adopt
  * again what the table gives this node.  FENCED is raised when the device
  * becomes fenced, UNFENCED when the fence is lifted.
  */
