@@ -186,12 +186,14 @@ client_says() {
 }
 
 # table_of NS: everything iptoctl shows of the namespace's ipto devices,
-# as one line of JSON, without the adoption ages (the clock moves).
+# as one line of JSON, without the adoption ages and the lease left (the
+# clock moves).
 table_of() {
 	ip netns exec "$1" iptoctl -j show | python3 -c '
 import json, sys
 devs = json.load(sys.stdin)
 for d in devs:
+    d.pop("lease_left_ms", None)
     for a in d["addresses"]:
         del a["age_ms"]
 print(json.dumps(devs, sort_keys=True))'

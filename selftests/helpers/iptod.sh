@@ -65,25 +65,26 @@ iptod_conf() {
 	done
 }
 
-# echo_start I: node I's echo service (its pid in ECHO_PID[I]).
+# echo_start I: node I's echo service (its pid in ECHO_PID[I]; "ip netns
+# exec" becomes the program, a shell function in between would not).
 declare -A ECHO_PID=()
 echo_start() {
-	in_ns "node$1" python3 "$IPTO_SRC/selftests/helpers/echo_server.py" \
+	ip netns exec "node$1" python3 "$IPTO_SRC/selftests/helpers/echo_server.py" \
 		$CLUSTER_PORT "node$1" >/dev/null 2>&1 &
 	ECHO_PID[$1]=$!
 }
 
 # iptod_start I: starts iptod in node I's namespace.
 iptod_start() {
-	in_ns "node$1" "$IPTOD" -c "$TEST_TMP/node$1.conf" --log stderr \
+	ip netns exec "node$1" "$IPTOD" -c "$TEST_TMP/node$1.conf" --log stderr \
 		--status "$TEST_TMP/node$1.status" >>"$TEST_TMP/node$1.log" 2>&1 &
 	IPTOD_PID[$1]=$!
 }
 
 # iptod_cluster ACTION: the LAN, the nodes with their addresses and echo
 # services, a config each (iptod_conf I ACTION "${IPTOD_EXTRA[I]}"), iptod
-# started on each; returns once every node sees quorum, is not fenced and
-# sees both peers up.
+# started on each.  Not from check (a subshell: the pids would be lost);
+# "wait_for 30 iptod_settled" tells when the cluster is up.
 declare -A IPTOD_EXTRA=()
 iptod_cluster() {
 	local i
@@ -99,7 +100,6 @@ iptod_cluster() {
 		iptod_conf $i "$1" "${IPTOD_EXTRA[$i]:-}" >"$TEST_TMP/node$i.conf"
 		iptod_start $i
 	done
-	wait_for 30 iptod_settled
 }
 
 # status_of I KEY: a value from node I's status file.
