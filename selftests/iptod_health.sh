@@ -7,10 +7,11 @@
 # adopts its addresses and serves the service there (action serve); when
 # the check passes "rise" times the node rejoins and takes its addresses
 # back (failback auto).  The node that stepped down never answers its
-# addresses while the standby does.
+# addresses while the standby does.  Heartbeats go over IPv6 here.
 . "$(dirname "$0")/lib.sh"
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
+IPTOD_HB_FAMILY=6
 IPTOD_EXTRA[1]="check = tcp 127.0.0.1:$CLUSTER_PORT
 check_interval_ms = 200
 check_timeout_ms = 150

@@ -7,11 +7,24 @@
 # dead and node 2 adopts its addresses.  When the LAN heals, node 1 waits
 # until node 2 has given its addresses back before it answers them again:
 # one owner per address, automatically.  Then node 3 is cut while node 1
-# holds nothing, and the roles move as the standby orders say.
+# holds nothing, and the roles move as the standby orders say.  Node 1
+# notices its lower device's lost carrier.  Every event reaches the notify
+# hook, which fails on purpose: iptod logs that and goes on.
 # iptod runs as its AddressSanitizer + UBSan build here.
 . "$(dirname "$0")/lib.sh"
 IPTOD_ASAN=1
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
+
+# The hook records "EVENT DEVICE NODE ADDRESS", one file per run, and fails.
+cat >"$TEST_TMP/hook" <<HOOK
+#!/bin/sh
+echo "\$IPTO_EVENT \$IPTO_DEVICE \${IPTO_NODE:-} \${IPTO_ADDRESS:-}" >"$TEST_TMP/hook.\$\$"
+exit 3
+HOOK
+chmod 755 "$TEST_TMP/hook"
+IPTOD_NOTIFY=$TEST_TMP/hook
+# hook_saw LINE: a hook run recorded this line.
+hook_saw() { cat "$TEST_TMP"/hook.* 2>/dev/null | grep -qxF -- "$1"; }
 
 check "modprobe ipto" modprobe ipto
 iptod_cluster serve || fail "setting up three nodes running iptod"
@@ -27,6 +40,11 @@ check_eq "node 2 adopted VIP1" "10.0.0.11 fd00::11" "$(adopted_on node2)"
 check_eq "node 3 adopted nothing" "" "$(adopted_on node3)"
 check_eq "nodes 2 and 3 keep quorum" "1 1" "$(status_of 2 quorum) $(status_of 3 quorum)"
 check_eq "client served on VIP1 by node 2" "ok node2" "$(client_says 10.0.0.11)"
+check "node 1 noticed its lost carrier" grep -q 'lower device eth0 lost carrier' "$TEST_TMP/node1.log"
+check_eq "node 1 is not fit while without carrier" 0 "$(status_of 1 fit)"
+check "the hook saw the adoption of 10.0.0.11" wait_for 10 hook_saw "adopted ipto0 1 10.0.0.11"
+check "the hook saw node 1's death" wait_for 10 hook_saw "peer_dead ipto0 1 "
+check "the hook's failure was logged" grep -q 'notify hook failed for event .*: exit status 3' "$TEST_TMP/node2.log"
 
 heal 1
 check "the cluster settles after the heal" wait_for 30 iptod_settled

@@ -5,7 +5,8 @@
 # a three-node cluster on one LAN where every node runs iptod with its own
 # configuration file, and ways to read what each daemon says.
 #
-# Node i has 10.0.0.i (heartbeats), home addresses 10.0.0.1i and fd00::1i,
+# Node i has 10.0.0.i and fd00::i (heartbeats: IPv4, or IPv6 with
+# IPTOD_HB_FAMILY=6), home addresses 10.0.0.1i and fd00::1i,
 # and the echo service on port 7000 ("nodei"); standby orders 1: 2,3
 # 2: 3,1  3: 1,2; the client is 10.0.0.100.  Files are under $TEST_TMP:
 # key, nodeI.conf, nodeI.log (iptod's stderr), nodeI.status.
@@ -26,6 +27,20 @@ iptod_key() {
 	(umask 077 && head -c 32 /dev/urandom >"$TEST_TMP/key")
 }
 
+# The nodes of the cluster: 1 2 3, or 1 2 for a two-node cluster.
+IPTOD_NODES=${IPTOD_NODES:-1 2 3}
+
+# standby_of J: node J's standby list: the other nodes, from J's successor on.
+standby_of() {
+	local n list="" after="" before=""
+	for n in $IPTOD_NODES; do
+		if [ "$n" -lt "$1" ]; then before+="${before:+, }n$n"
+		elif [ "$n" -gt "$1" ]; then after+="${after:+, }n$n"; fi
+	done
+	list=$after${after:+${before:+, }}$before
+	echo "$list"
+}
+
 # iptod_conf I ACTION [SERVICE_EXTRA]: node I's configuration on stdout;
 # ACTION is the echo services' action; SERVICE_EXTRA is added to node I's
 # own service section (e.g. a health check).
@@ -44,14 +59,17 @@ iptod_conf() {
 	if [ -n "${IPTOD_NOTIFY:-}" ]; then
 		echo "notify = $IPTOD_NOTIFY"
 	fi
-	for j in 1 2 3; do
+	if [ -n "${IPTOD_WITNESS:-}" ]; then
+		echo "witness = $IPTOD_WITNESS"
+	fi
+	for j in $IPTOD_NODES; do
 		cat <<-CONF
 
 		[node n$j]
 		id = $j
-		heartbeat = 10.0.0.$j
+		heartbeat = $([ "${IPTOD_HB_FAMILY:-4}" = 6 ] && echo "fd00::$j" || echo "10.0.0.$j")
 		addresses = 10.0.0.1$j, fd00::1$j
-		standby = $(case $j in 1) echo n2, n3 ;; 2) echo n3, n1 ;; 3) echo n1, n2 ;; esac)
+		standby = $(standby_of $j)
 
 		[service echo$j]
 		node = n$j
@@ -88,11 +106,13 @@ iptod_start() {
 declare -A IPTOD_EXTRA=()
 iptod_cluster() {
 	local i
-	lan_new node1 node2 node3 client || return 1
-	lan_hosts 1 node1 node2 node3
+	lan_new $(printf 'node%s ' $IPTOD_NODES) client || return 1
+	for i in $IPTOD_NODES; do
+		lan_hosts $i node$i
+	done
 	lan_hosts 100 client
 	iptod_key || return 1
-	for i in 1 2 3; do
+	for i in $IPTOD_NODES; do
 		ip -n node$i addr add 10.0.0.1$i/24 dev eth0
 		ip -n node$i addr add fd00::1$i/64 dev eth0
 		in_ns node$i sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
@@ -112,14 +132,19 @@ status_of() {
 node_settled() {
 	local i=$1 j
 	[ "$(status_of $i quorum)" = 1 ] && [ "$(status_of $i fenced)" = 0 ] || return 1
-	for j in 1 2 3; do
+	for j in $IPTOD_NODES; do
 		[ $j = $i ] && continue
 		case " ${IPTOD_ABSENT:-} " in *" $j "*) continue ;; esac
 		status_of $i "peer.$j" | grep -q ' up' || return 1
 	done
 }
 
-iptod_settled() { node_settled 1 && node_settled 2 && node_settled 3; }
+iptod_settled() {
+	local i
+	for i in $IPTOD_NODES; do
+		node_settled $i || return 1
+	done
+}
 
 # holds I: the node ids whose addresses node I holds, as its status says.
 holds() { status_of "$1" held; }
