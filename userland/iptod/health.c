@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * health.c - the service health checks: non-blocking TCP connects watched
- * by the main loop's poll(), executables started with posix_spawn and
+ * by the main loop's poll(), executables started in the background and
  * reaped from its SIGCHLD, both bounded by their timeout, and the
  * fall/rise counting that turns results into good or bad.
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +17,7 @@
 
 #include "health.h"
 #include "log.h"
+#include "spawn.h"
 
 struct check_run {
 	const struct iptod_service *svc;
@@ -149,15 +148,10 @@ static void start_tcp(struct check_run *r, uint64_t now_ms)
 static void start_exec(struct check_run *r, uint64_t now_ms)
 {
 	const struct iptod_check *c = &r->svc->check;
-	posix_spawn_file_actions_t actions;
-	char *envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-			 NULL };
+	char *envp[] = { IPTOD_CHILD_PATH, NULL };
 	int err;
 
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-	err = posix_spawn(&r->pid, c->argv[0], &actions, NULL, c->argv, envp);
-	posix_spawn_file_actions_destroy(&actions);
+	err = iptod_spawn(c->argv, envp, &r->pid);
 	if (err) {
 		char why[96];
 

@@ -352,18 +352,33 @@ static void read_events(struct iptod *d)
 	}
 }
 
-static void tick(struct iptod *d, uint64_t now_ms)
+/*
+ * Renews the kernel lease when half an interval has passed since the last
+ * renewal: at every tick, and whenever the loop wakes up between ticks, so
+ * that a slow tick (a takeover's work) does not let the lease run out while
+ * iptod is alive.
+ */
+static void renew_lease(struct iptod *d, uint64_t now_ms)
 {
 	int ret;
 
+	if (now_ms - d->lease_renewed_ms < d->cfg.interval_ms / 2)
+		return;
+	ret = iptod_kernel_renew_lease(d->kernel);
+	if (ret < 0)
+		kernel_failed(d, "renewing the lease", ret);
+	else
+		d->lease_renewed_ms = now_ms;
+}
+
+static void tick(struct iptod *d, uint64_t now_ms)
+{
+	renew_lease(d, now_ms);
 	iptod_health_tick(d->health, now_ms);
 	iptod_notify_expire(now_ms);
 	update_fitness(d);
 	iptod_membership_update(d, now_ms);
 	apply_membership(d, now_ms);
-	ret = iptod_kernel_renew_lease(d->kernel);
-	if (ret < 0)
-		kernel_failed(d, "renewing the lease", ret);
 	read_events(d);
 	refresh_held(d);
 	iptod_membership_send(d);
@@ -377,8 +392,7 @@ static void heartbeats_in(struct iptod *d, uint64_t now_ms)
 {
 	if (!iptod_membership_receive(d, now_ms))
 		return;
-	if (!iptod_membership_update(d, now_ms) && !d->fenced)
-		return;
+	iptod_membership_update(d, now_ms);
 	apply_membership(d, now_ms);
 	read_events(d);
 	refresh_held(d);
@@ -423,12 +437,24 @@ fail:
 	return -1;
 }
 
+/* The heartbeat interval timer: first expiry at once, then every interval. */
+static void arm_timer(struct iptod *d)
+{
+	struct itimerspec its = { 0 };
+
+	its.it_interval.tv_sec = d->cfg.interval_ms / 1000;
+	its.it_interval.tv_nsec = (long)(d->cfg.interval_ms % 1000) * 1000000;
+	its.it_value.tv_nsec = 1;
+	timerfd_settime(d->timer_fd, 0, &its, NULL);
+}
+
 static void reload(struct iptod *d)
 {
 	struct iptod_config cfg;
 	struct iptod_key key;
 	struct iptod_health *health;
 	const struct iptod_node *os, *ns;
+	bool interval_changed;
 	char err[512];
 	int ret;
 
@@ -482,8 +508,11 @@ static void reload(struct iptod *d)
 	}
 	iptod_health_free(d->health);
 	d->health = health;
+	interval_changed = cfg.interval_ms != d->cfg.interval_ms;
 	iptod_config_free(&d->cfg);
 	d->cfg = cfg;
+	if (interval_changed)
+		arm_timer(d);
 	d->key = key;
 	{
 		struct iptod_peer *old = d->peers;
@@ -530,7 +559,6 @@ static void shut_down(struct iptod *d)
 
 static int run(struct iptod *d)
 {
-	struct itimerspec its = { 0 };
 	struct pollfd fds[POLL_MAX];
 	sigset_t sigs;
 	int sig_fd, timer_fd, ret;
@@ -593,10 +621,8 @@ static int run(struct iptod *d)
 			   "from a broken link, so a partition makes both nodes answer the same "
 			   "addresses (no split-brain protection); set witness = ADDRESS in [cluster]");
 	d->start_ms = iptod_now_ms();
-	its.it_interval.tv_sec = d->cfg.interval_ms / 1000;
-	its.it_interval.tv_nsec = (long)(d->cfg.interval_ms % 1000) * 1000000;
-	its.it_value.tv_nsec = 1;
-	timerfd_settime(timer_fd, 0, &its, NULL);
+	d->timer_fd = timer_fd;
+	arm_timer(d);
 	iptod_event(d, LOG_NOTICE, (const char *[]){ "EVENT=started", NULL },
 		    "started: node %u of %u on %s (%s), heartbeat every %u ms, dead after %u, "
 		    "lease %u ms", d->cfg.self, d->cfg.nnodes, d->cfg.device, d->cfg.link,
@@ -621,6 +647,7 @@ static int run(struct iptod *d)
 			return 1;
 		}
 		now = iptod_now_ms();
+		renew_lease(d, now);
 		if (fds[0].revents) {
 			struct signalfd_siginfo si;
 

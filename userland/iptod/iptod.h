@@ -45,9 +45,11 @@ struct iptod {
 	struct iptod_peer *peers;	/* every node but self */
 	unsigned int npeers;
 	int hb_fd;			/* heartbeat socket */
+	int timer_fd;			/* heartbeat interval */
 	uint64_t boot;			/* our boot id (start time, us) */
 	uint64_t seq;
 	uint64_t start_ms;
+	uint64_t lease_renewed_ms;
 	unsigned long rx[IPTOD_HB_NVERDICTS];
 	unsigned long tx, tx_errors;
 	uint64_t rx_logged_ms[IPTOD_HB_NVERDICTS];

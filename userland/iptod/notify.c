@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * notify.c - the notify hook: started with posix_spawn, tracked while it
+ * notify.c - the notify hook: started in the background, tracked while it
  * runs, reaped from the main loop's SIGCHLD, killed after a timeout.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "log.h"
 #include "notify.h"
+#include "spawn.h"
 
 #define HOOK_ENV_MAX	20
 #define HOOK_ENV_LEN	256
@@ -31,7 +30,6 @@ void iptod_notify(const char *hook, const char *const *fields, uint64_t now_ms)
 	char env[HOOK_ENV_MAX][HOOK_ENV_LEN];
 	char *envp[HOOK_ENV_MAX + 2];
 	char *argv[] = { (char *)hook, NULL };
-	posix_spawn_file_actions_t actions;
 	struct hook_run *slot = NULL;
 	const char *event = "";
 	int n = 0, err;
@@ -50,17 +48,14 @@ void iptod_notify(const char *hook, const char *const *fields, uint64_t now_ms)
 		if (!strncmp(fields[i], "EVENT=", 6))
 			event = fields[i] + 6;
 	}
-	envp[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	envp[n++] = IPTOD_CHILD_PATH;
 	envp[n] = NULL;
 	if (!slot) {
 		iptod_warn("notify hook not run for event %s: %d hooks still running",
 			   event, IPTOD_HOOKS_MAX);
 		return;
 	}
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-	err = posix_spawn(&slot->pid, hook, &actions, NULL, argv, envp);
-	posix_spawn_file_actions_destroy(&actions);
+	err = iptod_spawn(argv, envp, &slot->pid);
 	if (err) {
 		slot->pid = 0;
 		hooks_failed++;
