@@ -35,6 +35,17 @@ first_ok_after() {
 		"$TEST_TMP/client"
 }
 
+# diagnose: what the client, its neighbour table and node 2 saw last.
+diagnose() {
+	info "cut at $t_cut; the client's last attempts:"
+	tail -n 8 "$TEST_TMP/client" | while read -r line; do info "  $line"; done
+	info "client neighbours: $(ip -n client neigh show dev eth0 | tr '\n' ';')"
+	info "node 2 status: $(tr '\n' ' ' <"$TEST_TMP/node2.status")"
+	ip netns exec client ss -tnoi | while read -r line; do info "  client ss: $line"; done
+	ip netns exec node2 iptoctl show dev ipto0 | while read -r line; do info "  node2: $line"; done
+	tail -n 15 "$TEST_TMP/node2.log" | while read -r line; do info "  node2: $line"; done
+}
+
 times=()
 bad=0
 for i in $(seq "$CUTS"); do
@@ -47,6 +58,7 @@ for i in $(seq "$CUTS"); do
 	cut 1
 	if ! wait_for 10 sh -c "awk -v t=$t_cut '\$1 > t && \$2 == \"ok\" && \$4 != \"node1\" { f = 1 } END { exit !f }' $TEST_TMP/client"; then
 		fail "cut $i: the client is not served within 10 s"
+		diagnose
 		break
 	fi
 	read -r t_ok addr who <<<"$(first_ok_after "$t_cut")"
