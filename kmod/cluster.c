@@ -242,6 +242,26 @@ static u32 ipto_cluster_self(const struct ipto_cluster *c)
 	return 0;
 }
 
+/*
+ * An operator released @key, a home address of the self node, on this node
+ * while the table gives the node's addresses to another (a standby kept them
+ * under manual failback): this node takes them back, as a standby gives
+ * them back when the release is done there.  Returns whether @key was such
+ * an address; the engine has then run.
+ */
+bool ipto_cluster_take_back(struct ipto_dev *ipto, const struct ipto_addr_key *key)
+{
+	u32 self = ipto_cluster_self(&ipto->cluster);
+	struct ipto_node *node = self ? ipto_cluster_node(ipto, self) : NULL;
+
+	ASSERT_RTNL();
+	if (!node || !node->up || node->addr_owner == self || !ipto_node_has_addr(node, key))
+		return false;
+	ipto_cluster_forget(ipto, self);
+	ipto_cluster_run(ipto);
+	return true;
+}
+
 /* The arrays one evaluation needs, sized for the table. */
 struct ipto_eval {
 	struct ipto_decide_input in;

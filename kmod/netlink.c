@@ -475,6 +475,11 @@ static int ipto_addr_del_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(ipto);
 		goto out;
 	}
+	/* One of this node's own addresses, kept by a standby: take them back. */
+	if (ipto_cluster_take_back(ipto, &key)) {
+		ret = 0;
+		goto out;
+	}
 	ret = ipto_addr_release(ipto, &key, &engine_node, info->extack);
 	/* An operator's release of what the engine adopted: manual failback. */
 	if (!ret && engine_node) {

@@ -110,6 +110,10 @@
  *
  * IPTO_CMD_ADDR_DEL (release)
  *   the device and the address as above; ENOENT if it is not adopted there.
+ *   On the home node, with manual failback: releasing one of the self
+ *   node's own addresses while the table gives them to a standby (which
+ *   kept them) takes them all back, as releasing them on the standby gives
+ *   them back there (see "Cluster table and takeover").
  *
  * IPTO_CMD_ADDR_GET (dump only)
  *   the device; one message per adopted address, each with the device's
