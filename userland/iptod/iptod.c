@@ -97,6 +97,41 @@ static bool carrier_of(const char *link)
 	return ok;
 }
 
+/*
+ * Start-up: this node listens for its peers before it acts: until it has
+ * heard every one of them, or for five dead times (interval * misses) at
+ * most.  Meanwhile it is fenced and reports no peer down.
+ */
+static bool starting(const struct iptod *d, uint64_t now_ms)
+{
+	uint64_t dead_ms = (uint64_t)d->cfg.interval_ms * d->cfg.misses;
+
+	if (now_ms - d->start_ms >= 5 * dead_ms)
+		return false;
+	for (unsigned int i = 0; i < d->npeers; i++)
+		if (!d->peers[i].heard)
+			return true;
+	return now_ms - d->start_ms < dead_ms;
+}
+
+/*
+ * The state the kernel gets for a peer: what membership says, except that a
+ * peer's death counts only while this node has quorum and is past its
+ * start-up grace; until then the kernel keeps what it was told last (up,
+ * if nothing yet).  A node without quorum acts on nothing, and under manual
+ * failback a decision taken on a peer that is merely not heard yet, or not
+ * heard from this side of a partition, would keep its addresses away from
+ * it for good.
+ */
+static bool peer_up(const struct iptod *d, const struct iptod_peer *p)
+{
+	if (p->up)
+		return true;
+	if (!d->quorum || starting(d, iptod_now_ms()))
+		return p->pushed != 0;
+	return false;
+}
+
 static bool node_up_for_kernel(void *ctx, uint32_t id)
 {
 	struct iptod *d = ctx;
@@ -105,7 +140,7 @@ static bool node_up_for_kernel(void *ctx, uint32_t id)
 		return d->fit;
 	for (unsigned int i = 0; i < d->npeers; i++)
 		if (d->peers[i].id == id)
-			return d->peers[i].up;
+			return peer_up(d, &d->peers[i]);
 	return false;
 }
 
@@ -131,13 +166,41 @@ static void set_fence(struct iptod *d, bool on, const char *why)
 }
 
 /*
+ * Manual failback: an operator released this node's addresses on the node
+ * that held them, so no live peer holds them any more, but this node's own
+ * table still gives them to that node (its decision was kept).  This node
+ * takes them back: its own release of them.
+ */
+static void take_back(struct iptod *d)
+{
+	const struct iptod_node *self = iptod_config_node(&d->cfg, d->cfg.self);
+	int ret;
+
+	uint64_t now_ms = iptod_now_ms();
+
+	if (d->cfg.failback != IPTO_FAILBACK_MANUAL || !d->fit || d->held_dirty ||
+	    !d->self_owner || d->self_owner == d->cfg.self ||
+	    now_ms - d->take_back_ms < 1000)	/* a refusal is retried each second */
+		return;
+	d->take_back_ms = now_ms;
+	ret = iptod_kernel_take_back(d->kernel, &self->addrs[0]);
+	if (ret < 0) {
+		kernel_failed(d, "taking this node's addresses back", ret);
+		return;
+	}
+	iptod_event(d, LOG_NOTICE, (const char *[]){ "EVENT=taken_back", NULL },
+		    "no other node holds this node's addresses any more: taken back "
+		    "(manual failback)");
+	d->held_dirty = true;
+}
+
+/*
  * Tells the kernel what membership now says: node states, and the fence:
  * on without quorum, during the start-up grace, and while a live peer still
  * holds this node's addresses (it has not seen this node back yet).
  */
 static void apply_membership(struct iptod *d, uint64_t now_ms)
 {
-	uint64_t grace_ms = (uint64_t)d->cfg.interval_ms * d->cfg.misses;
 	const char *holder = NULL;
 	char why[96];
 	bool fence;
@@ -145,7 +208,7 @@ static void apply_membership(struct iptod *d, uint64_t now_ms)
 
 	if (!d->quorum)
 		snprintf(why, sizeof(why), "no quorum");
-	else if (now_ms - d->start_ms < grace_ms)
+	else if (starting(d, now_ms))
 		snprintf(why, sizeof(why), "starting: listening for peers");
 	else if (iptod_held_by_peer(d, &holder))
 		snprintf(why, sizeof(why), "node %s still holds this node's addresses", holder);
@@ -157,15 +220,16 @@ static void apply_membership(struct iptod *d, uint64_t now_ms)
 		set_fence(d, true, why);
 	for (unsigned int i = 0; i < d->npeers; i++) {
 		struct iptod_peer *p = &d->peers[i];
+		bool up = peer_up(d, p);
 
-		if (p->pushed == p->up)
+		if (p->pushed == up)
 			continue;
-		ret = iptod_kernel_node_state(d->kernel, p->id, p->up);
+		ret = iptod_kernel_node_state(d->kernel, p->id, up);
 		if (ret < 0) {
 			kernel_failed(d, "setting a node's state", ret);
 			continue;
 		}
-		p->pushed = p->up;
+		p->pushed = up;
 		d->held_dirty = true;
 	}
 	if (d->self_pushed != d->fit) {
@@ -179,6 +243,8 @@ static void apply_membership(struct iptod *d, uint64_t now_ms)
 	}
 	if (!fence && d->fenced)
 		set_fence(d, false, "quorum, and no other node holds this node's addresses");
+	if (!fence)
+		take_back(d);
 }
 
 static void refresh_held(struct iptod *d)
@@ -187,7 +253,7 @@ static void refresh_held(struct iptod *d)
 
 	if (!d->held_dirty)
 		return;
-	n = iptod_kernel_held(d->kernel, d->cfg.self, d->held);
+	n = iptod_kernel_held(d->kernel, d->cfg.self, d->held, &d->self_owner);
 	if (n < 0) {
 		iptod_err("reading which nodes' addresses this node holds: %s", strerror(-n));
 		return;	/* stays dirty: tried again next time */
@@ -591,7 +657,7 @@ static int run(struct iptod *d)
 	d->fenced = true;
 	d->carrier = carrier_of(d->cfg.link);
 	d->fit = d->carrier;
-	d->self_pushed = d->fit;
+	d->self_pushed = -1;	/* pushed by the first apply_membership() */
 	if (iptod_membership_open(d, err, sizeof(err)) < 0 ||
 	    iptod_membership_peers(d, NULL, 0) < 0) {
 		iptod_err("%s", err);
@@ -602,6 +668,7 @@ static int run(struct iptod *d)
 		iptod_err("out of memory");
 		return 1;
 	}
+	d->start_ms = iptod_now_ms();	/* the start-up grace begins */
 	ret = iptod_kernel_apply(d->kernel, NULL, &d->cfg, node_up_for_kernel, d, err,
 				 sizeof(err));
 	if (ret < 0) {
@@ -620,7 +687,6 @@ static int run(struct iptod *d)
 		iptod_warn("two-node cluster without a witness: a node cannot tell a dead peer "
 			   "from a broken link, so a partition makes both nodes answer the same "
 			   "addresses (no split-brain protection); set witness = ADDRESS in [cluster]");
-	d->start_ms = iptod_now_ms();
 	d->timer_fd = timer_fd;
 	arm_timer(d);
 	iptod_event(d, LOG_NOTICE, (const char *[]){ "EVENT=started", NULL },

@@ -25,9 +25,12 @@ struct iptod_peer {
 	struct iptod_hb_window window;
 	bool heard;			/* a heartbeat was accepted, ever */
 	uint64_t last_rx_ms;
+	uint64_t alive_since_ms;	/* when it was last heard again */
 	uint8_t flags;			/* of its last heartbeat */
 	unsigned int nheld;
 	uint32_t held[IPTO_NODES_MAX];
+	uint32_t self_owner;		/* the kernel's holder of our addresses */
+	uint64_t take_back_ms;		/* last attempt to take them back */
 	bool alive;			/* heard within interval * misses */
 	bool up;			/* alive, fit and with quorum */
 	int pushed;			/* state set in the kernel: -1 none, 0, 1 */
@@ -68,6 +71,8 @@ struct iptod {
 	bool held_dirty;		/* adoptions changed: re-read held */
 	unsigned int nheld;
 	uint32_t held[IPTO_NODES_MAX];
+	uint32_t self_owner;		/* the kernel's holder of our addresses */
+	uint64_t take_back_ms;		/* last attempt to take them back */
 	uint8_t sent_flags;
 	unsigned long reloads, reload_failures;
 };

@@ -289,11 +289,57 @@ static int service_del(struct iptod_kernel *k, uint32_t node, const char *name)
 	return request(k, nlh);
 }
 
-/* Empties the table: standby lists, services, nodes. */
-static int flush(struct iptod_kernel *k, char *err, size_t errlen)
+/* An address as 17 bytes that sort: family, then the address. */
+struct addr_key {
+	uint8_t b[17];
+};
+
+static int addr_key_cmp(const void *a, const void *b)
 {
+	return memcmp(a, b, sizeof(struct addr_key));
+}
+
+/* Whether the kernel's node has exactly the configured node's addresses. */
+static bool same_addrs(const struct ipto_node *kn, const struct iptod_node *cn)
+{
+	struct addr_key *a, *b;
+	bool same = false;
+
+	if (kn->n_addrs != cn->naddrs)
+		return false;
+	a = calloc(cn->naddrs, sizeof(*a));
+	b = calloc(cn->naddrs, sizeof(*b));
+	if (a && b) {
+		for (unsigned int i = 0; i < cn->naddrs; i++) {
+			a[i].b[0] = (uint8_t)kn->addrs[i].family;
+			memcpy(a[i].b + 1, kn->addrs[i].addr,
+			       kn->addrs[i].family == AF_INET ? 4 : 16);
+			b[i].b[0] = (uint8_t)cn->addrs[i].family;
+			memcpy(b[i].b + 1, &cn->addrs[i].v6, cn->addrs[i].family == AF_INET ? 4 : 16);
+		}
+		qsort(a, cn->naddrs, sizeof(*a), addr_key_cmp);
+		qsort(b, cn->naddrs, sizeof(*b), addr_key_cmp);
+		same = !memcmp(a, b, cn->naddrs * sizeof(*a));
+	}
+	free(a);
+	free(b);
+	return same;
+}
+
+/*
+ * Empties the table: standby lists, services, nodes; except the self node
+ * when it is already the configured one (same id, name and addresses):
+ * removing it would let this node answer its own addresses, for a moment,
+ * while a standby may hold them (a restarted iptod).  Returns 1 when the
+ * self node was kept, 0, or a negative errno.
+ */
+static int flush(struct iptod_kernel *k, const struct iptod_config *cfg, char *err,
+		 size_t errlen)
+{
+	const struct iptod_node *self = iptod_config_node(cfg, cfg->self);
 	struct snapshot snap = { 0 };
 	struct dev_snapshot *d;
+	uint32_t keep = 0;
 	int ret;
 
 	ret = snapshot_read(k->nl, k->device, &snap);
@@ -302,6 +348,10 @@ static int flush(struct iptod_kernel *k, char *err, size_t errlen)
 		goto out;
 	}
 	d = &snap.devs[0];
+	for (size_t i = 0; i < d->n_nodes; i++)
+		if (d->nodes[i].self && d->nodes[i].id == self->id &&
+		    !strcmp(d->nodes[i].name, self->name) && same_addrs(&d->nodes[i], self))
+			keep = self->id;
 	for (size_t i = 0; i < d->n_svcs; i++) {
 		ret = service_del(k, d->svcs[i].node, d->svcs[i].name);
 		if (ret < 0) {
@@ -319,6 +369,8 @@ static int flush(struct iptod_kernel *k, char *err, size_t errlen)
 		}
 	}
 	for (size_t i = 0; i < d->n_nodes; i++) {
+		if (d->nodes[i].id == keep)
+			continue;
 		ret = node_del(k, d->nodes[i].id);
 		if (ret < 0) {
 			snprintf(err, errlen, "removing node %u: %s", d->nodes[i].id,
@@ -326,6 +378,7 @@ static int flush(struct iptod_kernel *k, char *err, size_t errlen)
 			goto out;
 		}
 	}
+	ret = keep != 0;
 out:
 	snapshot_free(&snap);
 	return ret;
@@ -395,6 +448,7 @@ int iptod_kernel_apply(struct iptod_kernel *k, const struct iptod_config *old,
 	unsigned int nold = old ? old->nnodes : 0;
 	bool *gone = calloc(nold + 1, sizeof(*gone));
 	bool *cleared = calloc(nold + 1, sizeof(*cleared));
+	bool kept_self = false;
 	int ret = -ENOMEM;
 
 	if (!gone || !cleared) {
@@ -402,9 +456,10 @@ int iptod_kernel_apply(struct iptod_kernel *k, const struct iptod_config *old,
 		goto out;
 	}
 	if (!old) {
-		ret = flush(k, err, errlen);
+		ret = flush(k, new, err, errlen);
 		if (ret < 0)
 			goto out;
+		kept_self = ret;
 	}
 	for (unsigned int i = 0; i < nold; i++)
 		gone[i] = !node_kept(old, &old->nodes[i], new);
@@ -451,7 +506,7 @@ int iptod_kernel_apply(struct iptod_kernel *k, const struct iptod_config *old,
 		const struct iptod_node *n = &new->nodes[i];
 		const struct iptod_node *o = find_node(old, n->id);
 
-		if (o && !gone[o - old->nodes])
+		if ((o && !gone[o - old->nodes]) || (kept_self && n->id == new->self))
 			continue;
 		ret = node_add(k, n, n->id == new->self, node_up(ctx, n->id));
 		if (ret < 0)
@@ -465,7 +520,7 @@ int iptod_kernel_apply(struct iptod_kernel *k, const struct iptod_config *old,
 		    o->failover == n->failover &&
 		    same_standby(o->standby, o->nstandby, n->standby, n->nstandby))
 			continue;
-		if (!o && !n->nstandby)
+		if (!o && !n->nstandby && !(kept_self && n->id == new->self))
 			continue;
 		ret = node_set_standby(k, n->id, n->standby, n->nstandby, n->failover);
 		if (ret < 0)
@@ -528,7 +583,8 @@ int iptod_kernel_fence(struct iptod_kernel *k, bool on)
 	return request(k, nlh);
 }
 
-int iptod_kernel_held(struct iptod_kernel *k, uint32_t self, uint32_t *held)
+int iptod_kernel_held(struct iptod_kernel *k, uint32_t self, uint32_t *held,
+		      uint32_t *self_owner)
 {
 	struct snapshot snap = { 0 };
 	int ret, n = 0;
@@ -537,13 +593,28 @@ int iptod_kernel_held(struct iptod_kernel *k, uint32_t self, uint32_t *held)
 	if (ret == 0) {
 		struct dev_snapshot *d = &snap.devs[0];
 
-		for (size_t i = 0; i < d->n_nodes && n < IPTO_NODES_MAX; i++)
-			if (d->nodes[i].id != self && d->nodes[i].owner == self)
+		*self_owner = 0;
+		for (size_t i = 0; i < d->n_nodes && n < IPTO_NODES_MAX; i++) {
+			if (d->nodes[i].id == self)
+				*self_owner = d->nodes[i].owner;
+			else if (d->nodes[i].owner == self)
 				held[n++] = d->nodes[i].id;
+		}
 		ret = n;
 	}
 	snapshot_free(&snap);
 	return ret;
+}
+
+int iptod_kernel_take_back(struct iptod_kernel *k, const struct iptod_addr *a)
+{
+	struct nlmsghdr *nlh = dev_msg(k, IPTO_CMD_ADDR_DEL, IPTO_ADDR_A_IFINDEX);
+
+	if (a->family == AF_INET)
+		mnl_attr_put(nlh, IPTO_ADDR_A_IPV4, sizeof(a->v4), &a->v4);
+	else
+		mnl_attr_put(nlh, IPTO_ADDR_A_IPV6, sizeof(a->v6), &a->v6);
+	return request(k, nlh);
 }
 
 int iptod_kernel_local_addr(struct iptod_kernel *k, const struct iptod_addr *a, bool add)

@@ -59,9 +59,18 @@ int iptod_kernel_fence(struct iptod_kernel *k, bool on);
 
 /*
  * The nodes other than self whose addresses this node holds now, in held
- * (room for IPTO_NODES_MAX); returns their number or a negative errno.
+ * (room for IPTO_NODES_MAX), and the holder of self's own addresses in
+ * *self_owner (0: none); returns their number or a negative errno.
  */
-int iptod_kernel_held(struct iptod_kernel *k, uint32_t self, uint32_t *held);
+int iptod_kernel_held(struct iptod_kernel *k, uint32_t self, uint32_t *held,
+		      uint32_t *self_owner);
+
+/*
+ * Releases one of this node's own addresses on this node: with manual
+ * failback, the kernel gives the node its addresses back (IPTO_CMD_ADDR_DEL
+ * of a home address of the self node).
+ */
+int iptod_kernel_take_back(struct iptod_kernel *k, const struct iptod_addr *a);
 
 /*
  * Reads the pending events (non-blocking) and calls cb for each of this

@@ -258,7 +258,16 @@ bool iptod_membership_update(struct iptod *d, uint64_t now_ms)
 	for (unsigned int i = 0; i < d->npeers; i++) {
 		struct iptod_peer *p = &d->peers[i];
 		bool alive = p->heard && now_ms - p->last_rx_ms < dead_ms;
-		bool up = alive && (p->flags & IPTOD_HB_FIT) && (p->flags & IPTOD_HB_QUORUM);
+		bool up;
+
+		/*
+		 * Up: alive, fit, and with quorum; a peer just heard again is
+		 * given its own start-up time (five dead times) to find it.
+		 */
+		if (alive && !p->alive)
+			p->alive_since_ms = now_ms;
+		up = alive && (p->flags & IPTOD_HB_FIT) &&
+		     ((p->flags & IPTOD_HB_QUORUM) || now_ms - p->alive_since_ms < 5 * dead_ms);
 
 		snprintf(id, sizeof(id), "NODE=%u", p->id);
 		snprintf(name, sizeof(name), "NODE_NAME=%s", p->name);
