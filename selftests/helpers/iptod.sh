@@ -54,7 +54,7 @@ iptod_conf() {
 	interval_ms = ${IPTOD_INTERVAL_MS:-100}
 	misses = ${IPTOD_MISSES:-3}
 	key_file = $TEST_TMP/key
-	failback = auto
+	failback = ${IPTOD_FAILBACK:-auto}
 	CONF
 	if [ -n "${IPTOD_NOTIFY:-}" ]; then
 		echo "notify = $IPTOD_NOTIFY"
@@ -165,4 +165,15 @@ fence_of() {
 # no_sanitizer_reports: no AddressSanitizer / UBSan report in any iptod log.
 no_sanitizer_reports() {
 	! grep -l -E 'AddressSanitizer|LeakSanitizer|runtime error:' "$TEST_TMP"/*.log 2>/dev/null
+}
+
+# iptod_dump: every node's status, its kernel's owners and its log's end,
+# for a failed check.
+iptod_dump() {
+	local i
+	for i in $IPTOD_NODES; do
+		info "node $i status: $(tr '\n' ' ' <"$TEST_TMP/node$i.status" 2>/dev/null)"
+		info "node $i owners: $(owners_on $i 2>&1)"
+		tail -n 12 "$TEST_TMP/node$i.log" | while read -r line; do info "  node$i: $line"; done
+	done
 }
