@@ -6,8 +6,8 @@
 # node 1 stays silent on them meanwhile.  An operator releases one of them
 # on node 2: node 2 gives them all back, and node 1 takes them back by
 # itself (its own table had kept node 2 as their holder) and serves again.
+# The cluster starts with failback auto and is reloaded (SIGHUP) to manual.
 . "$(dirname "$0")/lib.sh"
-IPTOD_FAILBACK=manual
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
 IPTOD_EXTRA[1]="check = exec /usr/bin/test ! -e $TEST_TMP/sick1
@@ -25,6 +25,16 @@ check "modprobe ipto" modprobe ipto
 iptod_cluster serve || fail "setting up three nodes running iptod"
 check "three nodes running iptod settle" wait_for 30 iptod_settled || iptod_dump
 check "client served on VIP1 by node 1" serves 10.0.0.11 node1
+for i in 1 2 3; do
+	sed -i 's/^failback = auto$/failback = manual/' "$TEST_TMP/node$i.conf"
+	kill -HUP "${IPTOD_PID[$i]}"
+done
+for i in 1 2 3; do
+	check "node $i reloads with failback manual" \
+		wait_for 10 sh -c "grep -qx reloads=1 $TEST_TMP/node$i.status"
+	check_eq "node $i's kernel has failback manual" manual \
+		"$(ip netns exec node$i iptoctl -j show dev ipto0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["failback"])')"
+done
 
 touch "$TEST_TMP/sick1"
 check "node 1 steps down" wait_for 10 sh -c "grep -qx fit=0 $TEST_TMP/node1.status"

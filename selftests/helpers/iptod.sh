@@ -118,6 +118,10 @@ iptod_cluster() {
 		in_ns node$i sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
 		echo_start $i
 		iptod_conf $i "$1" "${IPTOD_EXTRA[$i]:-}" >"$TEST_TMP/node$i.conf"
+	done
+	# All daemons at once: a node that starts long after the others is
+	# treated as dead by them (with manual failback, for good).
+	for i in $IPTOD_NODES; do
 		iptod_start $i
 	done
 }
