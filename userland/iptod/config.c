@@ -1220,6 +1220,17 @@ static int check_nodes(struct parser *p)
 		return fail(p, p->cluster_key_line[CK_NODE], "node: %s names no [node NAME] "
 			    "section (this node's own section)", p->self);
 	c->self = c->nodes[self].id;
+	/* One heartbeat socket, bound to this node's heartbeat address. */
+	for (i = 0; i < c->nnodes; i++) {
+		int family = c->nodes[self].heartbeat.family;
+
+		if (c->nodes[i].heartbeat.family != family)
+			return fail(p, p->nodes[i].key_line[NK_HEARTBEAT], "heartbeat: node %s's "
+				    "address is %s, this node's %s: every heartbeat address must "
+				    "be of one family", c->nodes[i].name,
+				    c->nodes[i].heartbeat.family == AF_INET ? "IPv4" : "IPv6",
+				    family == AF_INET ? "IPv4" : "IPv6");
+	}
 	for (j = 1; j < c->nnodes; j++) {
 		const struct iptod_node *b = &c->nodes[j];
 		const int *bl = p->nodes[j].key_line;

@@ -142,8 +142,9 @@ struct iptod_config {
  * (iptod --insecure).  Everything the kernel would refuse is refused here:
  * unknown sections or keys, bad or duplicate values, a standby list naming
  * an unknown node, the node itself or a node twice, an address of two nodes,
- * more than the kernel's limits, lease_ms outside
- * (interval_ms, interval_ms * misses), "node" naming no [node] section.
+ * heartbeat addresses of both families, more than the kernel's limits,
+ * lease_ms outside (interval_ms, interval_ms * misses), "node" naming no
+ * [node] section.
  */
 int iptod_config_load(const char *path, bool allow_no_key,
 		      struct iptod_config *cfg, char *err, size_t errlen);

@@ -467,40 +467,20 @@ static void heartbeats_in(struct iptod *d, uint64_t now_ms)
 		iptod_membership_send(d);
 }
 
-static int check_heartbeat_families(const struct iptod_config *cfg, char *err, size_t len)
-{
-	const struct iptod_node *self = iptod_config_node(cfg, cfg->self);
-
-	for (unsigned int i = 0; i < cfg->nnodes; i++) {
-		if (cfg->nodes[i].heartbeat.family != self->heartbeat.family) {
-			snprintf(err, len, "%s:%d: heartbeat: node %s's address is %s, this node's "
-				 "%s: every heartbeat address must be of one family", cfg->path,
-				 cfg->nodes[i].line, cfg->nodes[i].name,
-				 cfg->nodes[i].heartbeat.family == AF_INET ? "IPv4" : "IPv6",
-				 self->heartbeat.family == AF_INET ? "IPv4" : "IPv6");
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int load_config(const char *path, bool insecure, struct iptod_config *cfg,
 		       struct iptod_key *key, char *err, size_t len)
 {
 	if (iptod_config_load(path, insecure, cfg, err, len) < 0)
 		return -1;
-	if (check_heartbeat_families(cfg, err, len) < 0)
-		goto fail;
-	if (cfg->key_file[0]) {
-		if (iptod_key_load(cfg->key_file, key, err, len) < 0)
-			goto fail;
-	} else {
+	if (!cfg->key_file[0]) {
 		memset(key, 0, sizeof(*key));
+		return 0;
+	}
+	if (iptod_key_load(cfg->key_file, key, err, len) < 0) {
+		iptod_config_free(cfg);
+		return -1;
 	}
 	return 0;
-fail:
-	iptod_config_free(cfg);
-	return -1;
 }
 
 /* The heartbeat interval timer: first expiry at once, then every interval. */
