@@ -22,12 +22,6 @@ check_interval_ms = 200
 fall = 2
 rise = 2"
 
-# serves ADDR NODE: the client is served at ADDR by NODE.
-serves() {
-	ip netns exec client python3 "$IPTO_SRC/selftests/helpers/client.py" \
-		connect "$1" $CLUSTER_PORT 1 | grep -q "^ok .* $2\$"
-}
-
 check "modprobe ipto" modprobe ipto
 iptod_cluster serve || fail "setting up three nodes running iptod"
 check "three nodes running iptod settle" wait_for 30 iptod_settled

@@ -150,6 +150,12 @@ iptod_settled() {
 	done
 }
 
+# serves ADDR NODE: the client is served at ADDR by NODE.
+serves() {
+	ip netns exec client python3 "$IPTO_SRC/selftests/helpers/client.py" \
+		connect "$1" $CLUSTER_PORT 1 | grep -q "^ok .* $2\$"
+}
+
 # holds I: the node ids whose addresses node I holds, as its status says.
 holds() { status_of "$1" held; }
 
