@@ -66,6 +66,12 @@ vm_prepare() {
 # (names without .sh, relative to the project) in the guest; returns
 # QEMU's (or timeout's) exit status.  Results: $VM_DIR/results.txt.
 vm_boot() {
+	local lock rc
+
+	# One guest at a time on a machine: two TCG guests share the cores and
+	# slow each other's timing-sensitive tests.
+	exec {lock}>/tmp/ipto-vm.lock
+	flock "$lock"
 	printf 'SCRIPT_DIR="%s"\nTESTS="%s"\nTEST_TIMEOUT=%s\n' "$1" "$2" "$3" >"$VM_DIR/run.env"
 	: >"$VM_DIR/results.txt"
 	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
@@ -79,4 +85,7 @@ vm_boot() {
 		-fsdev local,id=ipto,path="$TOP",security_model=none,multidevs=remap \
 		-device virtio-9p-pci,fsdev=ipto,mount_tag=ipto \
 		>"$VM_DIR/qemu.log" 2>&1
+	rc=$?
+	exec {lock}>&-
+	return $rc
 }
