@@ -16,6 +16,7 @@ export HOME=/tmp LC_ALL=C.UTF-8 TERM=dumb
 
 SRC=/run/ipto/src
 RUN=$SRC/${iptorun:?iptorun= missing from the kernel command line}
+export IPTO_RUN=$RUN	# where a script may leave files for the host
 KVER=$(uname -r)
 # Taint bits allowed: O (out-of-tree module) and E (unsigned module).
 ALLOWED_TAINT=$((0x1000 | 0x2000))

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""demo_timeline.py --cut T --heal T --back T --dir DIR --nodes "a b c"
+
+The end of "make demo": merges what every party saw into one timeline,
+with t = 0 at the cut of the first node's LAN port, and says whether the
+story happened (exit 0) or what did not (exit 1).  Reads from DIR:
+  NODE.log          iptod's log of each node, lines time-stamped by stamp.py
+  NODE.mac          the MAC address of the node's LAN port
+  client-neigh.log  the client's "ip monitor neigh", time-stamped
+  probe-new.json    ipto-probe -j, a new connection per request
+  probe-open.json   ipto-probe -j -k, one connection kept open
+  probe-back.json   ipto-probe -j -c 1 against the first address, at the end
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--cut", type=float, required=True)
+ap.add_argument("--heal", type=float, required=True)
+ap.add_argument("--back", type=float, required=True)
+ap.add_argument("--dir", required=True)
+ap.add_argument("--nodes", required=True)
+args = ap.parse_args()
+nodes = args.nodes.split()
+first, second = nodes[0], nodes[1]
+events = []	# (time, who, what)
+
+
+def read(name):
+    try:
+        with open(os.path.join(args.dir, name)) as f:
+            return f.read().splitlines()
+    except OSError:
+        return []
+
+
+def probe(name):
+    out = []
+    for line in read(name):
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            pass
+    return out
+
+
+macs = {}
+for node in nodes:
+    for mac in read(node + ".mac"):
+        macs[mac.strip().lower()] = node
+
+# iptod: the membership and kernel events from just before the cut on.
+LOG = re.compile(r"^(\d+\.\d+) iptod\[(\w+)\]: (.*?)((?: [A-Z_]+=\S*)*)$")
+adopted_by = None
+for node in nodes:
+    for line in read(node + ".log"):
+        m = LOG.match(line)
+        if not m or float(m.group(1)) < args.cut - 0.2 or "EVENT=" not in m.group(4):
+            continue
+        t, text = float(m.group(1)), m.group(3)
+        events.append((t, node, "iptod: " + text))
+        if text.startswith("kernel: adopted ") and t < args.heal and adopted_by is None:
+            adopted_by = (node, text.split()[2])
+
+# The client's neighbour table: whose MAC each address resolves to.
+NEIGH = re.compile(r"^(\d+\.\d+) (\S+) dev \S+ lladdr (\S+)")
+seen = {}
+for line in read("client-neigh.log"):
+    m = NEIGH.match(line)
+    if not m:
+        continue
+    t, addr, mac = float(m.group(1)), m.group(2), m.group(3).lower()
+    if seen.get(addr) not in (None, mac) and t >= args.cut:
+        events.append((t, "client", f"ARP: {addr} is at {macs.get(mac, mac)}'s MAC now"))
+    seen[addr] = mac
+
+# The probes: the last success before the cut, then every error and the
+# first success after errors (with the outage it ended).
+story = {}
+for kind in ("new", "open"):
+    attempts = probe(f"probe-{kind}.json")
+    before = [a for a in attempts if "result" in a and a["time"] < args.cut]
+    after = [a for a in attempts if "result" in a and a["time"] >= args.cut]
+    served_before = [a for a in before if a["result"] == "served"]
+    if served_before:
+        a = served_before[-1]
+        events.append((a["time"], "client", f"'{kind}' served at {a['addr']}: "
+                       f"\"{a.get('reply', '')}\" ({len(served_before)} requests so far)"))
+    erred = False
+    errors = []
+    for a in after:
+        if a["result"] == "error":
+            erred = True
+            errors.append(a)
+            events.append((a["time"], "client",
+                           f"'{kind}' {a['addr']}: {a['error']} after {a['ms']:.0f} ms"))
+        elif erred:
+            erred = False
+            events.append((a["time"], "client",
+                           f"'{kind}' served at {a['addr']}: \"{a.get('reply', '')}\"; "
+                           f"outage {a.get('outage_ms', 0):.0f} ms"))
+            story.setdefault(kind, (errors[:], a))
+    summary = next((a["summary"] for a in attempts if "summary" in a), None)
+    if summary:
+        story.setdefault(kind + "-summary", summary)
+
+events.append((args.cut, "LAN", f"{first}'s LAN port goes dark"))
+events.append((args.heal, "LAN", f"{first}'s LAN port is back"))
+back = [a for a in probe("probe-back.json") if a.get("result") == "served"]
+if back:
+    events.append((back[0]["time"], "client",
+                   f"a new client of {back[0]['addr']}: \"{back[0].get('reply', '')}\""))
+
+print(f"{'t (ms)':>9}  {'who':<7} what")
+for t, who, what in sorted(events):
+    print(f"{(t - args.cut) * 1000:9.0f}  {who:<7} {what}")
+
+# Did the story happen?
+problems = []
+if adopted_by is None:
+    problems.append(f"no node adopted {first}'s addresses after the cut")
+for kind, want in (("new", "ECONNREFUSED"), ("open", "ECONNRESET")):
+    if kind not in story:
+        problems.append(f"the '{kind}' client was not served again after an error")
+        continue
+    errors, served = story[kind]
+    if errors[0]["error"] != want:
+        problems.append(f"the '{kind}' client saw {errors[0]['error']} first, not {want}")
+    if not served.get("reply", "").endswith(second):
+        problems.append(f"the '{kind}' client was served by \"{served.get('reply')}\", not {second}")
+if not back or not back[0].get("reply", "").endswith(first):
+    problems.append(f"{first} does not serve its own address again after coming back")
+
+print()
+if adopted_by:
+    print(f"{adopted_by[0]} adopted {adopted_by[1]} "
+          f"{(next(t for t, w, x in sorted(events) if 'adopted' in x) - args.cut) * 1000:.0f} ms after the cut.")
+for kind, what in (("new", "opens a new connection per request"),
+                   ("open", "keeps one connection open")):
+    if kind in story:
+        errors, served = story[kind]
+        print(f"The client that {what} got {errors[0]['error']} and was served by "
+              f"{second} {served.get('outage_ms', 0):.0f} ms after its last success.")
+print("Without a takeover they would have waited for their own timeout: for a new "
+      "connection the kernel gives up after 127 s, an open one after about 15 min.")
+if problems:
+    print("\nThe story did not happen:")
+    for p in problems:
+        print("  - " + p)
+    sys.exit(1)
+print("\nThe story happened.")
