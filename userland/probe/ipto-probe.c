@@ -430,8 +430,12 @@ static bool run(struct probe *p, const struct timespec *start)
 		for (tries = 0; tries < p->n_addrs; tries++) {
 			int rc = attempt(p, request, p->current);
 
-			if (rc < 0)
-				return last_served;
+			if (rc < 0) {
+				/* stopped: a request with reported errors failed */
+				if (tries)
+					timeline_request_done(&p->timeline, false);
+				return tries ? false : last_served;
+			}
 			if (rc == 0) {
 				served = true;
 				break;
