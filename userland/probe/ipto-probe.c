@@ -420,8 +420,8 @@ static bool run(struct probe *p, const struct timespec *start)
 
 		if (request > 1 && wait_for_fd(-1, 0, &next_start, &revents) < 0)
 			break;
-		if (stop_requested)
-			break;
+		if (stop_requested || ferror(p->timeline.out))
+			break;	/* asked to stop, or nobody reads (SIGPIPE ignored) */
 		{
 			struct timespec now = now_of(CLOCK_MONOTONIC);
 
@@ -582,6 +582,10 @@ int main(int argc, char **argv)
 			p.interval_ms, p.timeout_ms);
 	served = run(&p, &start);
 	timeline_summary(&p.timeline);
+	if (ferror(stdout)) {
+		fprintf(stderr, "ipto-probe: writing the output failed\n");
+		served = false;
+	}
 
 	keep_close(&p);
 	for (size_t i = 0; i < p.n_addrs; i++)
