@@ -7,7 +7,8 @@
 # answering VIP1 (ARP and TCP) before node 2 adopts it.  A client samples
 # who answers VIP1 every few milliseconds through the transition, with raw
 # frames to both nodes' MACs: no sample may be answered by both.  iptod
-# started again on node 1 takes VIP1 back, again without a dual answer.
+# started again on node 1 takes VIP1 back, again without a dual answer,
+# and so does node 1 coming back from a partition.
 . "$(dirname "$0")/lib.sh"
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
@@ -62,4 +63,23 @@ read -r _ samples _ dual _ <<<"$(grep '^samples' "$TEST_TMP/samples")"
 echo "# measure: rejoin samples=$samples dual_answers=$dual"
 check_eq "no sample answered by both nodes on rejoin" 0 "$dual"
 check_eq "node 2 holds nothing" "" "$(holds 2)"
+
+# A partition healed: node 1, cut off, lost quorum and fenced itself; back
+# on the LAN it hears one peer before the other.  It must not answer VIP1
+# again until the node holding VIP1 (which it may not have heard yet) has
+# released it.
+node2_holds_node1() { [ "$(holds 2)" = 1 ]; }
+cut 1
+check "node 2 takes over while node 1 is cut off" wait_for 20 node2_holds_node1
+rm -f "$TEST_TMP/stop"
+sampler
+check "sampling during the cut" wait_for 20 samples_at_least node2 5
+heal 1
+check "node 1 rejoins after the partition" wait_for 30 iptod_settled
+check "node 1 answers VIP1 after the partition" wait_for 20 samples_at_least node1 20
+touch "$TEST_TMP/stop"
+wait "$SAMPLER"
+read -r _ samples _ dual _ <<<"$(grep '^samples' "$TEST_TMP/samples")"
+echo "# measure: partition heal samples=$samples dual_answers=$dual"
+check_eq "no sample answered by both nodes when the partition heals" 0 "$dual"
 finish

@@ -98,9 +98,10 @@ static bool carrier_of(const char *link)
 }
 
 /*
- * Start-up: this node listens for its peers before it acts: until it has
- * heard every one of them, or for five dead times (interval * misses) at
- * most.  Meanwhile it is fenced and reports no peer down.
+ * Start-up, and rejoining with quorum after losing it: this node listens
+ * for its peers before it acts: until it has heard every one of them, or
+ * for five dead times (interval * misses) at most.  Meanwhile it is fenced
+ * and reports no peer down.
  */
 static bool starting(const struct iptod *d, uint64_t now_ms)
 {

@@ -319,6 +319,16 @@ bool iptod_membership_update(struct iptod *d, uint64_t now_ms)
 				     "quorum lost: %u of %u votes; fencing this node",
 			    votes, total);
 		changed = true;
+		/*
+		 * Rejoining after a partition is a start-up again: the peers
+		 * not heard since must be heard (their heartbeats say whether
+		 * they hold this node's addresses) before the fence lifts.
+		 */
+		if (quorum)
+			d->start_ms = now_ms;
+		for (unsigned int i = 0; i < d->npeers && !quorum; i++)
+			if (!d->peers[i].alive)
+				d->peers[i].heard = false;
 	}
 	d->quorum = quorum;
 	return changed;
