@@ -56,13 +56,18 @@ for node in nodes:
 # iptod: the membership and kernel events from just before the cut on.
 LOG = re.compile(r"^(\d+\.\d+) iptod\[(\w+)\]: (.*?)((?: [A-Z_]+=\S*)*)$")
 adopted_by = None
+unfenced_after_heal, released_after_heal = [], []
 for node in nodes:
     for line in read(node + ".log"):
         m = LOG.match(line)
         if not m or float(m.group(1)) < args.cut - 0.2 or "EVENT=" not in m.group(4):
             continue
         t, text = float(m.group(1)), m.group(3)
-        events.append((t, node, "iptod: " + text))
+        events.append((t, node, text if text.startswith("kernel: ") else "iptod: " + text))
+        if t >= args.heal and text == "kernel: unfenced" and node == first:
+            unfenced_after_heal.append(t)
+        if t >= args.heal and text.startswith("kernel: released ") and node != first:
+            released_after_heal.append(t)
         if text.startswith("kernel: adopted ") and t < args.heal and adopted_by is None:
             adopted_by = (node, text.split()[2])
 
@@ -132,6 +137,11 @@ for kind, want in (("new", "ECONNREFUSED"), ("open", "ECONNRESET")):
         problems.append(f"the '{kind}' client saw {errors[0]['error']} first, not {want}")
     if not served.get("reply", "").endswith(second):
         problems.append(f"the '{kind}' client was served by \"{served.get('reply')}\", not {second}")
+if not released_after_heal:
+    problems.append(f"no node released {first}'s addresses after it came back")
+elif any(t < min(released_after_heal) for t in unfenced_after_heal):
+    problems.append(f"{first} answered for its addresses again before they were released: "
+                    "two nodes answered at once")
 if not back or not back[0].get("reply", "").endswith(first):
     problems.append(f"{first} does not serve its own address again after coming back")
 

@@ -13,6 +13,7 @@ body = f"served by {name}\n".encode()
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    wbufsize = 65536	# a reply leaves in one write: head and body together
 
     def do_GET(self):
         self.send_response(200)

@@ -120,6 +120,7 @@ back_at=$(now)
 
 kill -INT $probe_new $probe_open
 wait $probe_new $probe_open
+disown -a	# the servers and daemons go with the namespaces, silently
 
 # Kept for a look afterwards: build/demo/<series>/files/.
 cp -r "$DEMO" "$IPTO_RUN/files" 2>/dev/null
