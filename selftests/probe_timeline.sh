@@ -100,25 +100,28 @@ cut_under_probe() {
 		fail "$name: node 1 does not serve 10.0.0.11 again after the heal"
 }
 
+# failover_checks NAME ERROR: what the probe NAME recorded across the cut:
+# ERROR on 10.0.0.11, then served by 10.0.0.12, a summary that agrees with
+# the lines, exit 0 after SIGINT, and nothing on stderr.
+failover_checks() {
+	local name=$1 error=$2 json=$TEST_TMP/$1.json
+
+	check "$name: $error on 10.0.0.11, then served by 10.0.0.12 in the same request" \
+		$PJSON failover "$json" "$error" "$VIP1" "$VIP2" $CUT_TIMEOUT_MS
+	info "$($PJSON failover "$json" "$error" "$VIP1" "$VIP2" $CUT_TIMEOUT_MS 2>&1)"
+	check "$name: the summary agrees with the lines" $PJSON consistent "$json"
+	check_eq "$name: SIGINT after a served request: exit 0" 0 "$(rc_of "$name")"
+	check "$name: no sanitizer report" no_stderr "$name"
+	[ "$FAILED" = 0 ] || show "$name"
+}
+
 # --- connect mode: refused at the adopted address, served at the next
 cut_under_probe connect -i 50 -t $CUT_TIMEOUT_MS "$VIP1" "$VIP2"
-check "connect: ECONNREFUSED on 10.0.0.11, then served by 10.0.0.12 in the same request" \
-	$PJSON failover "$TEST_TMP/connect.json" ECONNREFUSED "$VIP1" "$VIP2" $CUT_TIMEOUT_MS
-info "$($PJSON failover "$TEST_TMP/connect.json" ECONNREFUSED "$VIP1" "$VIP2" $CUT_TIMEOUT_MS 2>&1)"
-check "connect: the summary agrees with the lines" $PJSON consistent "$TEST_TMP/connect.json"
-check_eq "connect: SIGINT after a served request: exit 0" 0 "$(rc_of connect)"
-check "connect: no sanitizer report" no_stderr connect
-[ "$FAILED" = 0 ] || show connect
+failover_checks connect ECONNREFUSED
 
 # --- a kept connection: reset by the adopting node
 cut_under_probe keep -k -r 'x\n' -i 50 -t $CUT_TIMEOUT_MS "$VIP1" "$VIP2"
-check "keep: ECONNRESET on 10.0.0.11, then served by 10.0.0.12 in the same request" \
-	$PJSON failover "$TEST_TMP/keep.json" ECONNRESET "$VIP1" "$VIP2" $CUT_TIMEOUT_MS
-info "$($PJSON failover "$TEST_TMP/keep.json" ECONNRESET "$VIP1" "$VIP2" $CUT_TIMEOUT_MS 2>&1)"
-check "keep: the summary agrees with the lines" $PJSON consistent "$TEST_TMP/keep.json"
-check_eq "keep: exit 0" 0 "$(rc_of keep)"
-check "keep: no sanitizer report" no_stderr keep
-[ "$FAILED" = 0 ] || show keep
+failover_checks keep ECONNRESET
 
 # --- UDP: port unreachable from the adopting node once it holds 10.0.0.11
 cut 1
