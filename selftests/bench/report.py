@@ -277,12 +277,13 @@ def main():
     w("## Memory per adopted address")
     w("")
     if memory:
-        w("%s addresses adopted on one device (in %s ms), `/proc/meminfo` before and after: "
-          "**%s bytes of slab per address**, %s bytes counting VmallocUsed too (the hash "
-          "table's buckets); %s kB of slab not back right after releasing them all." % (
+        w("%s addresses adopted on one device (in %s ms), `/proc/meminfo` before and after "
+          "(caches dropped): **%s bytes of slab per address** (the address entries); %s bytes "
+          "per address of MemFree, which also counts the hash table's bucket array (whole "
+          "pages) and is noisier; %s kB of slab not back right after releasing them all." % (
               fmt(memory["addresses"]), fmt(memory["adopt_ms"]),
               fmt(memory["slab_bytes_per_address"]),
-              fmt(memory["slab_vmalloc_bytes_per_address"]),
+              fmt(memory["memfree_bytes_per_address"]),
               fmt(memory["slab_kb_not_returned_after_release"])))
     else:
         w("did not run")

@@ -5,7 +5,8 @@ client-observed outages of one system, from the ipto-probe JSON lines
 recorded around each cut.
 
 CUTS has a line per cut: "N CUT_EPOCH CONNECT_FILE KEEP_FILE ENDED
-NORMAL_MS".  For each probe the outage of a cut is the end ("time") of the
+NORMAL_MS CUT_BEGIN" (the cut is at CUT_EPOCH, when the command that took
+the port down had returned; it began at CUT_BEGIN).  For each probe the outage of a cut is the end ("time") of the
 first served attempt begun after the cut ("time" - "ms") minus the cut;
 the errors the probe saw in between are kept with it.  Prints the figures
 and writes OUT.json (EXTRA_JSON, an object, is merged into it)."""
@@ -57,8 +58,9 @@ def main():
     cuts = []
     with open(cuts_path) as f:
         for line in f:
-            n, epoch, conn, keep, ended, normal_ms = line.split()
-            cut = {"cut": int(n), "epoch": float(epoch), "back_to_normal_ms": int(normal_ms)}
+            n, epoch, conn, keep, _ended, normal_ms, begin = line.split()
+            cut = {"cut": int(n), "epoch": float(epoch), "back_to_normal_ms": int(normal_ms),
+                   "cut_command_ms": round((float(epoch) - float(begin)) * 1000, 1)}
             for mode, path in zip(MODES, (conn, keep)):
                 ms, errors, probe_ms = outage_of(path, float(epoch))
                 cut[mode] = {"outage_ms": ms, "errors": errors, "probe_outage_ms": probe_ms}

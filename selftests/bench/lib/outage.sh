@@ -9,7 +9,8 @@
 # two ipto-probes run from the client against [VIP1, VIP2], one opening a
 # connection per request and one keeping a connection open; node 1's LAN
 # port goes down (cut 1) and the outage of each probe is the end of its
-# first served attempt begun after the cut minus the cut.  Then node 1
+# first served attempt begun after the cut (when the port is down) minus
+# the cut.  Then node 1
 # comes back (heal 1) and the next cut waits until the system is back in
 # its normal state (node 1 serving VIP1).  The systems:
 #   ipto          iptod, interval x misses as set by IPTOD_INTERVAL_MS /
@@ -174,11 +175,11 @@ served_after() {
 }
 
 # one_cut SYSTEM N: probes, cut, wait for both outages to end, heal, wait
-# for the normal state.  Appends "N CUT_EPOCH CONNECT_FILE KEEP_FILE" to
-# $TEST_TMP/cuts.
+# for the normal state.  Appends "N CUT_EPOCH CONNECT_FILE KEEP_FILE ENDED
+# NORMAL_MS CUT_BEGIN" to $TEST_TMP/cuts.
 one_cut() {
 	local system=$1 n=$2 conn=$TEST_TMP/cut$2.connect.jsonl keep=$TEST_TMP/cut$2.keep.jsonl
-	local conn_pid keep_pid cut_epoch ended=1 normal_ms t0
+	local conn_pid keep_pid cut_begin cut_epoch ended=1 normal_ms t0
 
 	ip netns exec client "$PROBE" -j -i $PROBE_INTERVAL_MS -t $PROBE_TIMEOUT_MS \
 		$VIPS >"$conn" 2>"$conn.err" &
@@ -193,8 +194,12 @@ one_cut() {
 		wait $conn_pid $keep_pid
 		return 1
 	fi
-	cut_epoch=$(date +%s.%N)
+	# The cut's time is taken when "ip link set down" has returned: the
+	# port is down then, while an attempt begun during the command (tens
+	# of ms under TCG) may still have been served.
+	cut_begin=$(date +%s.%N)
 	cut 1
+	cut_epoch=$(date +%s.%N)
 	# Both outages end within the timeout chain of one request (both
 	# addresses) unless something is wrong; the deadline only bounds that.
 	if ! wait_for $((2 * PROBE_TIMEOUT_MS / 1000 + 20)) served_after "$conn" "$cut_epoch" ||
@@ -211,7 +216,7 @@ one_cut() {
 		return 1
 	fi
 	normal_ms=$((($(date +%s%N) - t0) / 1000000))
-	echo "$n $cut_epoch $conn $keep $ended $normal_ms" >>"$TEST_TMP/cuts"
+	echo "$n $cut_epoch $conn $keep $ended $normal_ms $cut_begin" >>"$TEST_TMP/cuts"
 }
 
 # outage_bench SYSTEM LABEL DESCRIPTION: the whole benchmark for one system
