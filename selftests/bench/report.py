@@ -85,7 +85,7 @@ def chart(results, kver, outages, timeout_ms):
                 if m is not None:
                     f.write("%.3f %.1f\n" % (si + (mi - 0.5) * 0.36, max(m, 0.1)))
             f.write("\n\n")
-    tics = ", ".join('"%s" %d' % (s.replace("_", "\\\\_"), i) for i, s in enumerate(systems))
+    tics = ", ".join('"%s" %d' % (s, i) for i, s in enumerate(systems))
     script = """
 set terminal pngcairo size 1000,600 noenhanced
 set output '{out}'
@@ -180,6 +180,15 @@ def main():
                          for m in MODES) if first else ""
         w("| %s | %s | %d | %s | %s | %s |" % (s, o["description"], len(o["cuts"]), cells[0],
                                               cells[1], errs))
+    w("")
+    w("What bounds the figures: VRRP's backup takes over after its master-down interval, "
+      "3 x advert_int + (256 - priority) / 256 x advert_int (3.61 s for advert_int 1, "
+      "0.36 s for 0.1, backup priority 100), iptod after interval x misses. A connect probe's "
+      "attempt in flight at the cut has its SYN lost and the kernel sends it again only 1 s "
+      "later (then 3 s), so, whatever the system, that attempt ends no earlier than its "
+      "retransmission once the address answers again (refused by ipto, served by the VRRP "
+      "backup); a keep probe's data is retransmitted after the RTO (200 ms at least, "
+      "doubling), which lets the detection time show.")
     w("")
     if outages["none"]:
         w("*none*: nothing moves VIP1, so the outage is the client's own timeout (%d ms here) "
