@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # outage.sh - the client-observed outage benchmark, sourced by the
 # selftests/bench/outage_*.sh scripts after lib.sh and helpers/iptod.sh.
