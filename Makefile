@@ -6,7 +6,8 @@
 #   make check      deps + build + every test in QEMU, on each kernel
 #   make demo       deps + build + a takeover, told step by step in a guest
 #   make bench      deps + build + benchmarks in a guest (figures, never fail)
-# Variables: KDIR, KERNELS ("6.1 6.12"), T (one test), TEST_TIMEOUT, VM_TIMEOUT.
+# Variables: KDIR, KERNELS ("6.1 6.12"), T (one test), BENCH (some benchmarks),
+# TEST_TIMEOUT, VM_TIMEOUT.
 
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
@@ -38,6 +39,7 @@ demo: deps
 
 bench: deps
 	$(MAKE) userland
+	$(MAKE) -C selftests/tools
 	selftests/vm/bench.sh
 
 clean:
