@@ -33,7 +33,7 @@ ask() {
 	local timeout=$1 addrs out
 	shift
 	addrs=$(IFS=,; echo "$*")
-	out=$(ip netns exec client curl -sS -v --connect-timeout "$timeout" \
+	out=$(ip netns exec client curl -sS -v --trace-time --connect-timeout "$timeout" \
 		--resolve "svc:$HTTP_PORT:$addrs" -w '\nremote %{remote_ip}\n' \
 		"http://svc:$HTTP_PORT/") || return 1
 	awk '$1 == "served" && $2 == "by" { who = $3 } $1 == "remote" { ip = $2 }
@@ -54,7 +54,9 @@ explain_ask() {
 		check "curl ($1): connect timeout on VIP1, moved on" test -n "$timeout"
 		;;
 	esac
-	[ -z "$refused$timeout" ] || info "curl ($1): ${refused#\* }${timeout#\* }"
+	# curl's own timeline of the connection attempts.
+	grep -E "Trying |failed: |move on|Connected to " "$err" |
+		while read -r line; do info "curl ($1): $line"; done
 }
 
 t_setup=$(date +%s%N)
