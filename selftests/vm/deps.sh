@@ -18,7 +18,7 @@ PKGS=(
 	iproute2 iputils-ping arping ndisc6 procps psmisc python3
 	libmnl-dev libjson-c-dev libcmocka-dev libinih-dev libsodium-dev libsystemd-dev
 	sparse systemd
-	keepalived iperf3 gnuplot-nox
+	keepalived iperf3 gnuplot-nox postgresql curl
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/ipto-bookworm-backports.sources
 
