@@ -134,7 +134,10 @@ client_failover_run() {
 	timed_ask adopted "$ASK_TIMEOUT" $vips
 	check_answer "after the adoption, node 2 answers at VIP2" "10.0.0.12 node2"
 	info "after the adoption: ${ASK_MS} ms, $ASK_SYN_RETRANS SYN retransmission(s)"
-	check "after the adoption, answered in under 1 s (${ASK_MS} ms)" test "$ASK_MS" -lt 1000
+	# Under 2 s: starting the client alone takes 0.3-0.5 s on a TCG guest,
+	# and curl adds its own event-loop delays; the retransmission count
+	# below is the exact form of "one round trip".
+	check "after the adoption, answered in under 2 s (${ASK_MS} ms)" test "$ASK_MS" -lt 2000
 	check_eq "after the adoption, no SYN retransmitted: one round trip to the RST" \
 		0 "$ASK_SYN_RETRANS"
 	check "node 2 sent one more RST on VIP1" \

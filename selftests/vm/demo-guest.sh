@@ -94,8 +94,8 @@ wait_for 20 sh -c "[ \$(wc -l <$DEMO/probe-new.json) -ge 10 ] && [ \$(wc -l <$DE
 echo "   both are served by alpha"
 
 step "t = 0: alpha's LAN port goes dark (nobody is told)"
-cut_at=$(now)
 run ip -n lan link set lan-alpha down
+cut_at=$(now)	# t = 0: the port is down once the command has returned
 for probe in new open; do
 	if wait_for 20 served_after "$DEMO/probe-$probe.json" "$cut_at"; then
 		echo "   '$probe' is served by beta at $VIP2"
@@ -108,8 +108,8 @@ done
 wait_for 10 sh -c "[ \$(wc -l <$DEMO/probe-new.json) -ge $(($(lines_of "$DEMO/probe-new.json") + 10)) ]"
 
 step "alpha's LAN port is back"
-heal_at=$(now)
 run ip -n lan link set lan-alpha up
+heal_at=$(now)
 if wait_for 30 sh -c "[ -z \"\$(sed -n 's/^held=//p' $DEMO/beta.status)\" ] && [ \"\$(sed -n 's/^fenced=//p' $DEMO/alpha.status)\" = 0 ]"; then
 	echo "   beta released alpha's addresses; alpha answers for them again"
 fi

@@ -17,13 +17,13 @@ fi
 echo "demo: booting $VM_KVER under QEMU (TCG), about 10 s"
 log=$VM_DIR/logs/demo-guest.log
 : >"$log"
-tail -n +1 -F "$log" 2>/dev/null &
-tailer=$!
-vm_boot selftests/vm demo-guest 300
+vm_boot selftests/vm demo-guest 300 &
+boot=$!
+# The story as the guest writes it; tail reads the file to its end once
+# more when the guest is gone, then exits.
+tail -n +1 -F -s 0.2 --pid="$boot" "$log" 2>/dev/null
+wait "$boot"
 rc=$?
-sleep 0.5	# let tail print the last lines it has already read
-kill "$tailer" 2>/dev/null
-wait "$tailer" 2>/dev/null
 
 if grep -q '^RESULT demo-guest ok' "$VM_DIR/results.txt"; then
 	echo "demo: done (console: build/demo/$series/console.log)"
