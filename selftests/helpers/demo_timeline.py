@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""demo_timeline.py --cut T --heal T --back T --dir DIR --nodes "a b c"
+"""demo_timeline.py --cut-start T --cut T --heal-start T --heal T --back T
+                   --dir DIR --nodes "a b c"
 
 The end of "make demo": merges what every party saw into one timeline,
-with t = 0 at the cut of the first node's LAN port, and says whether the
+with t = 0 when the command that cut the first node's LAN port returned
+(the port goes down while it runs: --cut-start), and says whether the
 story happened (exit 0) or what did not (exit 1).  Reads from DIR:
   NODE.log          iptod's log of each node, lines time-stamped by stamp.py
   NODE.mac          the MAC address of the node's LAN port
@@ -19,7 +21,9 @@ import re
 import sys
 
 ap = argparse.ArgumentParser()
+ap.add_argument("--cut-start", type=float, required=True)
 ap.add_argument("--cut", type=float, required=True)
+ap.add_argument("--heal-start", type=float, required=True)
 ap.add_argument("--heal", type=float, required=True)
 ap.add_argument("--back", type=float, required=True)
 ap.add_argument("--dir", required=True)
@@ -53,6 +57,11 @@ for node in nodes:
     for mac in read(node + ".mac"):
         macs[mac.strip().lower()] = node
 
+def said(attempt):
+    """What the server said, when the probe sent a request."""
+    return f": \"{attempt['reply']}\"" if "reply" in attempt else ""
+
+
 # iptod: the membership and kernel events from just before the cut on.
 LOG = re.compile(r"^(\d+\.\d+) iptod\[(\w+)\]: (.*?)((?: [A-Z_]+=\S*)*)$")
 adopted_by = None
@@ -60,13 +69,13 @@ unfenced_after_heal, released_after_heal = [], []
 for node in nodes:
     for line in read(node + ".log"):
         m = LOG.match(line)
-        if not m or float(m.group(1)) < args.cut - 0.2 or "EVENT=" not in m.group(4):
+        if not m or float(m.group(1)) < args.cut_start - 0.2 or "EVENT=" not in m.group(4):
             continue
         t, text = float(m.group(1)), m.group(3)
         events.append((t, node, text if text.startswith("kernel: ") else "iptod: " + text))
-        if t >= args.heal and text == "kernel: unfenced" and node == first:
+        if t >= args.heal_start and text == "kernel: unfenced" and node == first:
             unfenced_after_heal.append(t)
-        if t >= args.heal and text.startswith("kernel: released ") and node != first:
+        if t >= args.heal_start and text.startswith("kernel: released ") and node != first:
             released_after_heal.append(t)
         if text.startswith("kernel: adopted ") and t < args.heal and adopted_by is None:
             adopted_by = (node, text.split()[2])
@@ -79,7 +88,7 @@ for line in read("client-neigh.log"):
     if not m:
         continue
     t, addr, mac = float(m.group(1)), m.group(2), m.group(3).lower()
-    if seen.get(addr) not in (None, mac) and t >= args.cut:
+    if seen.get(addr) not in (None, mac) and t >= args.cut_start:
         events.append((t, "client", f"ARP: {addr} is at {macs.get(mac, mac)}'s MAC now"))
     seen[addr] = mac
 
@@ -88,13 +97,13 @@ for line in read("client-neigh.log"):
 story = {}
 for kind in ("new", "open"):
     attempts = probe(f"probe-{kind}.json")
-    before = [a for a in attempts if "result" in a and a["time"] < args.cut]
-    after = [a for a in attempts if "result" in a and a["time"] >= args.cut]
+    before = [a for a in attempts if "result" in a and a["time"] < args.cut_start]
+    after = [a for a in attempts if "result" in a and a["time"] >= args.cut_start]
     served_before = [a for a in before if a["result"] == "served"]
     if served_before:
         a = served_before[-1]
-        events.append((a["time"], "client", f"'{kind}' served at {a['addr']}: "
-                       f"\"{a.get('reply', '')}\" ({len(served_before)} requests so far)"))
+        events.append((a["time"], "client", f"'{kind}' served at {a['addr']}{said(a)} "
+                       f"({len(served_before)} requests so far)"))
     erred = False
     errors = []
     for a in after:
@@ -106,15 +115,17 @@ for kind in ("new", "open"):
         elif erred:
             erred = False
             events.append((a["time"], "client",
-                           f"'{kind}' served at {a['addr']}: \"{a.get('reply', '')}\"; "
+                           f"'{kind}' served at {a['addr']}{said(a)}; "
                            f"outage {a.get('outage_ms', 0):.0f} ms"))
             story.setdefault(kind, (errors[:], a))
     summary = next((a["summary"] for a in attempts if "summary" in a), None)
     if summary:
         story.setdefault(kind + "-summary", summary)
 
-events.append((args.cut, "LAN", f"{first}'s LAN port goes dark"))
-events.append((args.heal, "LAN", f"{first}'s LAN port is back"))
+events.append((args.cut_start, "LAN", f"ip link set lan-{first} down: {first}'s LAN port goes dark"))
+events.append((args.cut, "LAN", "... the command has returned: t = 0"))
+events.append((args.heal_start, "LAN", f"ip link set lan-{first} up: {first}'s LAN port comes back"))
+events.append((args.heal, "LAN", "... the command has returned"))
 back = [a for a in probe("probe-back.json") if a.get("result") == "served"]
 if back:
     events.append((back[0]["time"], "client",
@@ -147,8 +158,9 @@ for kind, want in (("new", "ECONNREFUSED"), ("open", "ECONNRESET")):
         refused += 1
     elif not in_flight(errors[0]):
         problems.append(f"the '{kind}' client saw {errors[0]['error']} first, not {want}")
-    if not served.get("reply", "").endswith(second):
-        problems.append(f"the '{kind}' client was served by \"{served.get('reply')}\", not {second}")
+    if served["addr"] == errors[0]["addr"] or not served.get("reply", second).endswith(second):
+        problems.append(f"the '{kind}' client was served at {served['addr']}{said(served)}, "
+                        f"not by {second}")
 if not refused:
     problems.append("neither client was refused or reset: both were in flight at the cut")
 if not released_after_heal:

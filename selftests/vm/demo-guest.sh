@@ -82,9 +82,9 @@ echo "   the three daemons hear each other; beta's kernel says:"
 run ip netns exec beta iptoctl show
 
 step "two clients run ipto-probe against [$VIP1, $VIP2], port 80"
-echo "   'new': a new connection and an HTTP/1.0 GET every 100 ms"
+echo "   'new': a new TCP connection every 100 ms"
 echo "   'open': one connection kept open, an HTTP/1.1 GET on it every 100 ms"
-ip netns exec client "$PROBE" -j -t 3000 -r "$GET10" $VIP1:80 $VIP2:80 \
+ip netns exec client "$PROBE" -j -t 3000 $VIP1:80 $VIP2:80 \
 	>"$DEMO/probe-new.json" 2>"$DEMO/probe-new.err" &
 probe_new=$!
 ip netns exec client "$PROBE" -j -t 3000 -k -r "$GET11" $VIP1:80 $VIP2:80 \
@@ -94,6 +94,7 @@ wait_for 20 sh -c "[ \$(wc -l <$DEMO/probe-new.json) -ge 10 ] && [ \$(wc -l <$DE
 echo "   both are served by alpha"
 
 step "t = 0: alpha's LAN port goes dark (nobody is told)"
+cut_start=$(now)
 run ip -n lan link set lan-alpha down
 cut_at=$(now)	# t = 0: the port is down once the command has returned
 for probe in new open; do
@@ -108,6 +109,7 @@ done
 wait_for 10 sh -c "[ \$(wc -l <$DEMO/probe-new.json) -ge $(($(lines_of "$DEMO/probe-new.json") + 10)) ]"
 
 step "alpha's LAN port is back"
+heal_start=$(now)
 run ip -n lan link set lan-alpha up
 heal_at=$(now)
 if wait_for 30 sh -c "[ -z \"\$(sed -n 's/^held=//p' $DEMO/beta.status)\" ] && [ \"\$(sed -n 's/^fenced=//p' $DEMO/alpha.status)\" = 0 ]"; then
@@ -126,5 +128,6 @@ disown -a	# the servers and daemons go with the namespaces, silently
 cp -r "$DEMO" "$IPTO_RUN/files" 2>/dev/null
 
 step "the timeline (t = 0: the cut; times in ms)"
-python3 "$IPTO_SRC/selftests/helpers/demo_timeline.py" --cut "$cut_at" --heal "$heal_at" \
-	--back "$back_at" --dir "$DEMO" --nodes "$NODES"
+python3 "$IPTO_SRC/selftests/helpers/demo_timeline.py" --cut-start "$cut_start" \
+	--cut "$cut_at" --heal-start "$heal_start" --heal "$heal_at" --back "$back_at" \
+	--dir "$DEMO" --nodes "$NODES"
