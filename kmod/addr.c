@@ -130,7 +130,7 @@ int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 
 		NL_SET_ERR_MSG_MOD(extack, "device is fenced");
 		return -EBUSY;
 	}
-	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 	if (!a)
 		return -ENOMEM;
 	a->key = *key;
@@ -290,7 +290,7 @@ unsigned int ipto_addr_silence(struct ipto_dev *ipto, const struct ipto_addr_key
 		return n;
 	}
 	for (i = 0; i < n; i++) {
-		a = kzalloc(sizeof(*a), GFP_KERNEL);
+		a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 		if (!a) {
 			failed++;
 			continue;

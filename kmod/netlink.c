@@ -751,7 +751,7 @@ static int ipto_node_parse_addrs(struct genl_info *info, struct ipto_node *node)
 				    "a node has 1 to 16384 home addresses");
 		return -EINVAL;
 	}
-	node->addrs = kvcalloc(n, sizeof(*node->addrs), GFP_KERNEL);
+	node->addrs = kvcalloc(n, sizeof(*node->addrs), GFP_KERNEL_ACCOUNT);
 	if (!node->addrs)
 		return -ENOMEM;
 	nla_for_each_attr(nest, head, len, rem) {
@@ -785,7 +785,7 @@ static int ipto_node_add_doit(struct sk_buff *skb, struct genl_info *info)
 	    !IPTO_REQUIRE(info, IPTO_NODE_A_NAME, "IPTO_NODE_A_NAME (the node's name)") ||
 	    !IPTO_REQUIRE(info, IPTO_NODE_A_ADDRS, "IPTO_NODE_A_ADDRS (its home addresses)"))
 		return -EINVAL;
-	node = kzalloc(sizeof(*node), GFP_KERNEL);
+	node = kzalloc(sizeof(*node), GFP_KERNEL_ACCOUNT);
 	if (!node)
 		return -ENOMEM;
 	node->id = nla_get_u32(attrs[IPTO_NODE_A_ID]);

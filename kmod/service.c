@@ -17,7 +17,7 @@ static struct ipto_services *ipto_services_alloc(unsigned int count)
 {
 	struct ipto_services *set;
 
-	set = kzalloc(struct_size(set, svc, count), GFP_KERNEL);
+	set = kzalloc(struct_size(set, svc, count), GFP_KERNEL_ACCOUNT);
 	if (set)
 		set->count = count;
 	return set;
