@@ -130,7 +130,7 @@ static void start_tcp(struct check_run *r, uint64_t now_ms)
 	}
 	if (connect(fd, (struct sockaddr *)&ss, len) == 0) {
 		close(fd);
-		result(r, true, now_ms, NULL);
+		result(r, true, now_ms, "");
 		return;
 	}
 	if (errno != EINPROGRESS) {
@@ -215,7 +215,7 @@ void iptod_health_polled(struct iptod_health *h, const struct pollfd *fds,
 			if (getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
 				soerr = errno;
 			if (!soerr) {
-				result(r, true, now_ms, NULL);
+				result(r, true, now_ms, "");
 			} else {
 				snprintf(why, sizeof(why), "connect: %s", strerror(soerr));
 				result(r, false, now_ms, why);
@@ -234,7 +234,7 @@ bool iptod_health_reaped(struct iptod_health *h, pid_t pid, int status, uint64_t
 			continue;
 		r->pid = 0;
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-			result(r, true, now_ms, NULL);
+			result(r, true, now_ms, "");
 		} else {
 			if (WIFEXITED(status))
 				snprintf(why, sizeof(why), "exit status %d", WEXITSTATUS(status));

@@ -569,6 +569,10 @@ int main(int argc, char **argv)
 	p.udp_fds = malloc(p.n_addrs * sizeof(*p.udp_fds));
 	if (!p.buf || !p.udp_fds) {
 		fprintf(stderr, "ipto-probe: out of memory\n");
+		free(p.udp_fds);
+		free(p.buf);
+		free(p.request);
+		free(p.addrs);
 		return 1;
 	}
 	for (size_t i = 0; i < p.n_addrs; i++)
