@@ -3,7 +3,8 @@
 # ipto top-level Makefile.
 #   make            build kmod/ipto.ko (against KDIR) and the userland tools
 #   make deps       install the Debian packages build and tests need
-#   make check      deps + build + every test in QEMU, on each kernel
+#   make check      deps + lint + build + every test in QEMU, on each kernel
+#   make lint       checkpatch --strict, sparse (C=2) and W=1, cppcheck
 #   make demo       deps + build + a takeover, told step by step in a guest
 #   make bench      deps + build + benchmarks in a guest (figures, never fail)
 # Variables: KDIR, KERNELS ("6.1 6.12"), T (one test), BENCH (some benchmarks),
@@ -27,11 +28,15 @@ deps:
 	selftests/vm/deps.sh
 
 check: deps
+	$(MAKE) lint
 	$(MAKE) userland
 	$(MAKE) -C userland asan
 	$(MAKE) -C selftests/tools
 	$(MAKE) -C selftests/unit check
 	selftests/vm/check.sh
+
+lint: deps
+	selftests/vm/lint.sh
 
 demo: deps
 	$(MAKE) userland
@@ -49,4 +54,4 @@ clean:
 	$(MAKE) -C selftests/unit clean
 	rm -rf build
 
-.PHONY: all module userland deps check demo bench clean
+.PHONY: all module userland deps check lint demo bench clean

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lint.sh - "make lint": the static checks, each of which must be clean:
+#   checkpatch.pl --strict on the module and the uapi header, taken from
+#     Debian's linux-source-6.1 package (extracted once into build/lint/);
+#   sparse (C=2) and W=1 on a build of the module for each kernel of
+#     $KERNELS (default "6.1 6.12");
+#   cppcheck on the userland C code (tools, daemon, probe, test tools).
+# Prints one line per check and exits 1 if any found something.
+set -uo pipefail
+. "$(dirname "$0")/vm.sh"
+cd "$TOP"
+KERNELS=${KERNELS:-6.1 6.12}
+LINT=$TOP/build/lint
+mkdir -p "$LINT"
+rc=0
+
+result() {	# result NAME LOG: ok when LOG is empty, else its lines
+	if [ -s "$2" ]; then
+		echo "lint: $1: FOUND"
+		sed 's/^/  /' "$2"
+		rc=1
+	else
+		echo "lint: $1: clean"
+	fi
+}
+
+# checkpatch.pl and the data files it reads, from Debian's kernel source.
+cp_dir=$LINT/checkpatch
+if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
+	tarball=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
+	if [ -z "$tarball" ]; then
+		echo "lint: no /usr/src/linux-source-6.1.tar.* (make deps installs linux-source-6.1)" >&2
+		exit 1
+	fi
+	rm -rf "$cp_dir" && mkdir -p "$cp_dir"
+	top=$(tar -tf "$tarball" | head -n 1 | awk -F/ '{ print $1 }')
+	tar -xf "$tarball" -C "$cp_dir" --strip-components=1 \
+		"$top/scripts/checkpatch.pl" "$top/scripts/spelling.txt" \
+		"$top/scripts/const_structs.checkpatch" || exit 1
+fi
+perl "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --terse --quiet -f \
+	$(ls kmod/*.c kmod/*.h | grep -v '\.mod\.c$') uapi/linux/ipto.h 2>&1 |
+	grep -v '^total: 0 errors, 0 warnings, 0 checks' >"$LINT/checkpatch.log"
+result "checkpatch --strict" "$LINT/checkpatch.log"
+
+# sparse and W=1, in a copy of the sources per kernel (like vm_prepare).
+for series in $KERNELS; do
+	kver=$(kernel_of_series "$series")
+	if [ -z "$kver" ] || [ ! -d "/lib/modules/$kver/build" ]; then
+		echo "lint: no headers for $series (make deps)" >&2
+		rc=1
+		continue
+	fi
+	src=$LINT/src-$series
+	rm -rf "$src" && mkdir -p "$src"
+	cp -r Kbuild kmod uapi "$src/"
+	rm -f "$src/kmod/"*.o "$src/kmod/"*.ko "$src/kmod/".*.cmd
+	make -C "/lib/modules/$kver/build" M="$src" W=1 C=2 IPTO_VERSION="$IPTO_VERSION" \
+		modules >"$LINT/build-$series.log" 2>&1 || echo "build failed" >>"$LINT/build-$series.log"
+	grep -E 'warning:|error:|build failed' "$LINT/build-$series.log" >"$LINT/sparse-$series.log"
+	result "sparse C=2 and W=1, $kver" "$LINT/sparse-$series.log"
+done
+
+# cppcheck on the userland C code.
+cppcheck --quiet --enable=warning,performance,portability --std=c11 --inline-suppr \
+	-D_DEFAULT_SOURCE -I uapi -I userland --suppress=missingIncludeSystem \
+	userland/*.c userland/lib userland/iptod userland/probe selftests/tools/*.c \
+	>"$LINT/cppcheck.log" 2>&1
+result "cppcheck (userland, test tools)" "$LINT/cppcheck.log"
+exit $rc
