@@ -822,6 +822,15 @@ static void test_line_length(void **state)
 	text_add(&t, CLUSTER ALPHA "# %0*d\n", 196, 0);
 	expect_error(t.s, 10, "the line is 198 characters long, at most 197 fit");
 	free(t.s);
+	/* Trailing CRs are not part of the line: 300 of them fit (found by
+	 * selftests/fuzz/config_fuzz: they overran inih's buffer). */
+	t = (struct text){ 0 };
+	text_add(&t, CLUSTER ALPHA "# %0*d%0*d\n", 195, 0, 300, 0);
+	for (char *c = t.s + strlen(t.s) - 301; *c != '\n'; c++)
+		*c = '\r';
+	expect_ok(t.s, &cfg);
+	iptod_config_free(&cfg);
+	free(t.s);
 }
 
 static void test_syntax_variants(void **state)

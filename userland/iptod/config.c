@@ -1038,7 +1038,10 @@ static char *read_line(char *str, int num, void *stream)
 		     "on over indented lines)", content, num > 3 ? num - 3 : 0);
 		return NULL;
 	}
-	memcpy(str, line, (size_t)len + 1);
+	/* The content and one newline: trailing CRs need not fit in str. */
+	memcpy(str, line, content);
+	str[content] = '\n';
+	str[content + 1] = '\0';
 
 	p->continuation = false;
 	if (p->line == 1 && !strncmp(line, "\xef\xbb\xbf", 3))
