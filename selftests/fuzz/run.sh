@@ -125,8 +125,8 @@ for name in "$@"; do
 		fi
 		failed+=("$name")
 	fi
+	rm -f "$OUTDIR/logs/$name.artifacts-before"
 done
-rm -f "$OUTDIR"/logs/*.artifacts-before
 
 if [ ${#failed[@]} -ne 0 ]; then
 	echo "fuzz: FAILED: ${failed[*]}"
