@@ -7,6 +7,7 @@
 #   make lint       checkpatch --strict, sparse (C=2) and W=1, cppcheck
 #   make demo       deps + build + a takeover, told step by step in a guest
 #   make bench      deps + build + benchmarks in a guest (figures, never fail)
+#   make fuzz       deps + the libFuzzer harnesses, each for FUZZ_SECONDS (60)
 # Variables: KDIR, KERNELS ("6.1 6.12"), T (one test), BENCH (some benchmarks),
 # TEST_TIMEOUT, VM_TIMEOUT.
 
@@ -47,6 +48,9 @@ bench: deps
 	$(MAKE) -C selftests/tools
 	selftests/vm/bench.sh
 
+fuzz: deps
+	$(MAKE) -C selftests/fuzz run
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userland clean
@@ -54,4 +58,4 @@ clean:
 	$(MAKE) -C selftests/unit clean
 	rm -rf build
 
-.PHONY: all module userland deps check lint demo bench clean
+.PHONY: all module userland deps check lint demo bench fuzz clean

@@ -17,7 +17,7 @@ PKGS=(
 	qemu-system-x86 busybox-static
 	iproute2 iputils-ping arping ndisc6 procps psmisc python3
 	libmnl-dev libjson-c-dev libcmocka-dev libinih-dev libsodium-dev libsystemd-dev
-	sparse systemd linux-source-6.1 cppcheck
+	sparse systemd linux-source-6.1 cppcheck clang
 	keepalived iperf3 gnuplot-nox postgresql curl
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/ipto-bookworm-backports.sources
