@@ -6,8 +6,9 @@
 #   make check      deps + build + every test in QEMU, on each kernel
 #   make demo       deps + build + a takeover, told step by step in a guest
 #   make bench      deps + build + benchmarks in a guest (figures, never fail)
+#   make fuzz-netlink  deps + build + the generic netlink fuzzer in a guest
 # Variables: KDIR, KERNELS ("6.1 6.12"), T (one test), BENCH (some benchmarks),
-# TEST_TIMEOUT, VM_TIMEOUT.
+# TEST_TIMEOUT, VM_TIMEOUT, FUZZ_MESSAGES and FUZZ_SEED (fuzz-netlink).
 
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
@@ -42,11 +43,17 @@ bench: deps
 	$(MAKE) -C selftests/tools
 	selftests/vm/bench.sh
 
+fuzz-netlink: deps
+	$(MAKE) userland
+	$(MAKE) -C selftests/fuzz
+	selftests/vm/fuzz.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userland clean
 	$(MAKE) -C selftests/tools clean
 	$(MAKE) -C selftests/unit clean
+	$(MAKE) -C selftests/fuzz clean
 	rm -rf build
 
-.PHONY: all module userland deps check demo bench clean
+.PHONY: all module userland deps check demo bench fuzz-netlink clean
