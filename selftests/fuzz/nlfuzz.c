@@ -911,8 +911,29 @@ static void resolve_family(struct fuzzer *f)
 
 /* ---- one round: send, read the answer, maybe abandon a dump ---- */
 
-/* What the kernel must answer an unprivileged sender: EPERM, or 0 if unsure. */
-static int expected_unprivileged_error(const struct fuzzer *f, const struct msg *m)
+/*
+ * Whether genetlink's header check (Linux 6.1 and later, for every command
+ * of a family that leaves resv_start_op at 0) refuses the request with
+ * EINVAL: reserved bytes set, or flags other than REQUEST, ACK, ECHO and
+ * DUMP (both of its bits).
+ */
+static bool fails_header_check(const struct nlmsghdr *nlh, const struct genlmsghdr *genl)
+{
+	uint16_t flags = nlh->nlmsg_flags;
+
+	if ((flags & NLM_F_DUMP) == NLM_F_DUMP)
+		flags &= (uint16_t)~NLM_F_DUMP;
+	return genl->reserved || (flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO));
+}
+
+/*
+ * What the kernel must answer an unprivileged change request that reaches
+ * the family: EPERM; or, if it fails the header check, EINVAL (checked
+ * first) or EPERM.  False for the requests it cannot know the answer of:
+ * malformed, not for the family, not a change, or a dump (EOPNOTSUPP).
+ */
+static bool unprivileged_expectation(const struct fuzzer *f, const struct msg *m,
+				     bool *einval_allowed)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)m->buf;
 	const struct genlmsghdr *genl = (const struct genlmsghdr *)(m->buf + NLMSG_HDRLEN);
@@ -921,8 +942,9 @@ static int expected_unprivileged_error(const struct fuzzer *f, const struct msg 
 	    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN || nlh->nlmsg_len > m->len ||
 	    nlh->nlmsg_type != f->family || !(nlh->nlmsg_flags & NLM_F_REQUEST) ||
 	    (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP || !is_change_cmd(genl->cmd))
-		return 0;
-	return EPERM;
+		return false;
+	*einval_allowed = fails_header_check(nlh, genl);
+	return true;
 }
 
 static void print_hex(const char *what, const uint8_t *p, size_t len)
@@ -979,7 +1001,10 @@ static void run_one(struct fuzzer *f, unsigned long index)
 	uint32_t sentinel = seq | SENTINEL_SEQ_BIT;
 	enum msg_kind kind = build_message(f, &m);
 	bool answered = false, sentinel_seen = false, in_dump = false;
-	int answer = 0, expect = f->opt.unprivileged ? expected_unprivileged_error(f, &m) : 0;
+	bool einval_allowed = false;
+	bool expect_eperm = f->opt.unprivileged &&
+			    unprivileged_expectation(f, &m, &einval_allowed);
+	int answer = 0;
 	/* a dump is read to its end, or given up after this many reads */
 	unsigned int reads_left = chance(f, 4) ? below(f, 3) : UINT_MAX;
 
@@ -1020,7 +1045,7 @@ static void run_one(struct fuzzer *f, unsigned long index)
 			reopen_socket(f);
 			goto check;
 		}
-		if (reads_left != UINT_MAX && in_dump)
+		if (in_dump && reads_left && reads_left != UINT_MAX)
 			reads_left--;
 		left = (int)n;
 		for (r = (const struct nlmsghdr *)f->recv_buf; mnl_nlmsg_ok(r, left);
@@ -1050,6 +1075,8 @@ static void run_one(struct fuzzer *f, unsigned long index)
 				count_error(f, error);
 				if (r->nlmsg_flags & NLM_F_DUMP_INTR)
 					f->c.dumps_interrupted++;
+				if (!in_dump)	/* a dump with nothing but its end */
+					f->c.dumps_started++;
 				f->c.dumps_completed++;
 				answered = true;
 				answer = error;
@@ -1075,7 +1102,8 @@ static void run_one(struct fuzzer *f, unsigned long index)
 check:
 	if (!answered)
 		f->c.no_answer++;
-	if (expect && sentinel_seen && (!answered || answer != -expect))
+	if (expect_eperm && sentinel_seen &&
+	    (!answered || !(answer == -EPERM || (einval_allowed && answer == -EINVAL))))
 		finding(f, index, &m, answered ? "change request not refused with EPERM"
 					       : "change request not answered", answer);
 }
