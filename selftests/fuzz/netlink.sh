@@ -50,10 +50,12 @@ print(json.dumps(devs, sort_keys=True, indent=1))'
 
 # fuzz LABEL ARGS...: runs nlfuzz in the namespace, shows its report.
 fuzz() {
-	local label=$1 rc
+	local label=$1 rc timer=()
 	shift
-	/usr/bin/time -f "time: %e s elapsed, %U s user, %S s system, %M KiB max RSS" \
-		ip netns exec fz "$NLFUZZ" --dev ipto0 "$@" >"$TEST_TMP/$label.log" 2>&1
+	# nlfuzz reports its own CPU time; time(1), when there, adds the rest.
+	[ -x /usr/bin/time ] &&
+		timer=(/usr/bin/time -f "time: %e s elapsed, %U s user, %S s system, %M KiB max RSS")
+	"${timer[@]}" ip netns exec fz "$NLFUZZ" --dev ipto0 "$@" >"$TEST_TMP/$label.log" 2>&1
 	rc=$?
 	sed 's/^/#   | /' "$TEST_TMP/$label.log"
 	return $rc
