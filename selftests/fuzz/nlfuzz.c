@@ -6,7 +6,7 @@
  * and deep nesting; truncated and overflowing lengths; trailing garbage;
  * mutations of a pool of well-formed requests), reads what the kernel
  * answers, sometimes abandons a dump midway by closing the socket, and
- * prints what it saw.  With --unprivileged it first becomes "nobody" and
+ * prints what it saw.  As root it also listens to the events group.  With --unprivileged it first becomes "nobody" and
  * counts every change request not refused with EPERM as a finding.
  * The same --seed gives the same messages.
  */
@@ -62,6 +62,7 @@ struct counters {
 	unsigned long no_answer;
 	unsigned long replies;
 	unsigned long stray;
+	unsigned long events;
 	unsigned long truncated_reads;
 	unsigned long dumps_started;
 	unsigned long dumps_completed;
@@ -97,6 +98,7 @@ struct fuzzer {
 	uint16_t family;
 	uint8_t version;
 	uint32_t ifindex;
+	uint32_t events_group;	/* 0: none found */
 	struct mnl_socket *nl;
 	uint32_t portid;
 	uint8_t *recv_buf;
@@ -821,11 +823,26 @@ static struct mnl_socket *open_socket(void)
 	return nl;
 }
 
+/*
+ * As root, the socket listens to the events group too, so that the events
+ * the requests raise are built and sent while the fuzzing goes on.
+ */
+static void join_events(struct fuzzer *f)
+{
+	int group = (int)f->events_group;
+
+	if (!group || f->opt.unprivileged)
+		return;
+	if (mnl_socket_setsockopt(f->nl, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0)
+		die("joining the events group: %s", strerror(errno));
+}
+
 static void reopen_socket(struct fuzzer *f)
 {
 	mnl_socket_close(f->nl);
 	f->nl = open_socket();
 	f->portid = mnl_socket_get_portid(f->nl);
+	join_events(f);
 	f->c.socket_reopens++;
 }
 
@@ -860,9 +877,41 @@ static ssize_t receive(struct fuzzer *f)
 
 /* ---- family lookup ---- */
 
+struct mcast_group {
+	const char *name;
+	uint32_t id;
+};
+
+static int mcast_group_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct mcast_group *g = data;
+
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GRP_NAME &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		g->name = mnl_attr_get_str(attr);
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GRP_ID &&
+	    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+		g->id = mnl_attr_get_u32(attr);
+	return MNL_CB_OK;
+}
+
+static int mcast_groups_cb(const struct nlattr *attr, void *data)
+{
+	struct fuzzer *f = data;
+	struct mcast_group g = { 0 };
+
+	if (mnl_attr_parse_nested(attr, mcast_group_attr_cb, &g) == MNL_CB_OK &&
+	    g.name && !strcmp(g.name, IPTO_MCGRP_EVENTS))
+		f->events_group = g.id;
+	return MNL_CB_OK;
+}
+
 static int family_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct fuzzer *f = data;
+
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GROUPS)
+		mnl_attr_parse_nested(attr, mcast_groups_cb, f);
 
 	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
 	    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
@@ -1056,6 +1105,13 @@ static void run_one(struct fuzzer *f, unsigned long index)
 				sentinel_seen = true;
 				continue;
 			}
+			if (r->nlmsg_seq == 0 && r->nlmsg_type == f->family &&
+			    mnl_nlmsg_get_payload_len(r) >= GENL_HDRLEN &&
+			    ((const struct genlmsghdr *)mnl_nlmsg_get_payload(r))->cmd ==
+				    IPTO_CMD_EVENT) {
+				f->c.events++;
+				continue;
+			}
 			if (r->nlmsg_seq != seq) {
 				f->c.stray++;
 				continue;
@@ -1197,8 +1253,8 @@ static void print_counts(const struct fuzzer *f, double wall)
 	printf("kinds: %s %lu, %s %lu, %s %lu, %s %lu\n", kind_names[0], c->by_kind[0],
 	       kind_names[1], c->by_kind[1], kind_names[2], c->by_kind[2],
 	       kind_names[3], c->by_kind[3]);
-	printf("acked ok %lu, refused %lu, not answered %lu, data replies %lu, stray %lu\n",
-	       c->acked_ok, c->refused, c->no_answer, c->replies, c->stray);
+	printf("acked ok %lu, refused %lu, not answered %lu, data replies %lu, events %lu, stray %lu\n",
+	       c->acked_ok, c->refused, c->no_answer, c->replies, c->events, c->stray);
 	printf("errors:");
 	for (e = 1; e < ERRNO_COUNTED; e++)
 		if (c->errno_count[e])
@@ -1241,8 +1297,10 @@ int main(int argc, char **argv)
 	f.nl = open_socket();
 	f.portid = mnl_socket_get_portid(f.nl);
 	resolve_family(&f);
-	printf(PROG ": family %s id %u version %u, %s ifindex %u\n", IPTO_GENL_NAME, f.family,
-	       f.version, f.opt.dev, f.ifindex);
+	join_events(&f);
+	printf(PROG ": family %s id %u version %u, events group %u%s, %s ifindex %u\n",
+	       IPTO_GENL_NAME, f.family, f.version, f.events_group,
+	       f.events_group && !f.opt.unprivileged ? " (listening)" : "", f.opt.dev, f.ifindex);
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (i = 0; i < f.opt.messages; i++)
