@@ -17,6 +17,7 @@
 #include <net/if.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -174,17 +175,19 @@ static bool msg_room(const struct msg *m, size_t n)
 	return m->len + NLA_ALIGN(n) <= MSG_MAX;
 }
 
-/* Appends an attribute; returns its offset, or 0 when it did not fit. */
+/*
+ * Appends an attribute; returns its offset, or 0 when it did not fit.
+ * A mutated request may have an odd length: the header is copied in, not
+ * written through a pointer that may be misaligned.
+ */
 static size_t put_attr(struct msg *m, uint16_t type, const void *data, size_t len)
 {
-	struct nlattr *nla;
+	struct nlattr nla = { .nla_len = (uint16_t)(NLA_HDRLEN + len), .nla_type = type };
 	size_t at = m->len;
 
 	if (len > UINT16_MAX - NLA_HDRLEN || !msg_room(m, NLA_HDRLEN + len))
 		return 0;
-	nla = (struct nlattr *)(m->buf + at);
-	nla->nla_type = type;
-	nla->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	memcpy(m->buf + at, &nla, sizeof(nla));
 	if (len)
 		memcpy(m->buf + at + NLA_HDRLEN, data, len);
 	memset(m->buf + at + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
@@ -204,12 +207,10 @@ static size_t nest_start(struct msg *m, uint16_t type)
 
 static void nest_end(struct msg *m, size_t at)
 {
-	struct nlattr *nla;
+	uint16_t len = (uint16_t)(m->len - at > UINT16_MAX ? UINT16_MAX : m->len - at);
 
-	if (!at)
-		return;
-	nla = (struct nlattr *)(m->buf + at);
-	nla->nla_len = (uint16_t)(m->len - at > UINT16_MAX ? UINT16_MAX : m->len - at);
+	if (at)
+		memcpy(m->buf + at + offsetof(struct nlattr, nla_len), &len, sizeof(len));
 }
 
 /* A value of a u32 setting: in range, at and beyond the bounds, or anything. */
@@ -384,8 +385,11 @@ static void put_node_addrs(struct fuzzer *f, struct msg *m)
 		}
 	}
 	nest_end(m, nest);
-	if (chance(f, 6) && nest)			/* the nest flag left off */
-		((struct nlattr *)(m->buf + nest))->nla_type &= (uint16_t)~NLA_F_NESTED;
+	if (chance(f, 6) && nest) {			/* the nest flag left off */
+		uint16_t type = IPTO_NODE_A_ADDRS;
+
+		memcpy(m->buf + nest + offsetof(struct nlattr, nla_type), &type, sizeof(type));
+	}
 }
 
 static void build_dev_attrs(struct fuzzer *f, struct msg *m, bool set)
