@@ -7,9 +7,11 @@
 #   make lint       checkpatch --strict, sparse (C=2) and W=1, cppcheck
 #   make demo       deps + build + a takeover, told step by step in a guest
 #   make bench      deps + build + benchmarks in a guest (figures, never fail)
-#   make fuzz       deps + the libFuzzer harnesses, each for FUZZ_SECONDS (60)
+#   make fuzz       deps + the libFuzzer harnesses (FUZZ_SECONDS each, 60),
+#                   then the generic netlink fuzzer in a guest
+#   make fuzz-netlink  deps + build + only the generic netlink fuzzer in a guest
 # Variables: KDIR, KERNELS ("6.1 6.12"), T (one test), BENCH (some benchmarks),
-# TEST_TIMEOUT, VM_TIMEOUT.
+# TEST_TIMEOUT, VM_TIMEOUT, FUZZ_MESSAGES and FUZZ_SEED (fuzz-netlink).
 
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
@@ -50,12 +52,19 @@ bench: deps
 
 fuzz: deps
 	$(MAKE) -C selftests/fuzz run
+	$(MAKE) fuzz-netlink
+
+fuzz-netlink: deps
+	$(MAKE) userland
+	$(MAKE) -C selftests/fuzz nlfuzz
+	selftests/vm/fuzz.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userland clean
 	$(MAKE) -C selftests/tools clean
 	$(MAKE) -C selftests/unit clean
+	$(MAKE) -C selftests/fuzz clean
 	rm -rf build
 
-.PHONY: all module userland deps check lint demo bench fuzz clean
+.PHONY: all module userland deps check lint demo bench fuzz fuzz-netlink clean
