@@ -3,7 +3,8 @@
 # ipto top-level Makefile.
 #   make            build kmod/ipto.ko (against KDIR) and the userland tools
 #   make deps       install the Debian packages build and tests need
-#   make check      deps + lint + build + every test in QEMU, on each kernel
+#   make check      deps + lint + build + unit tests + 10 s of each libFuzzer
+#                   harness + every test in QEMU, on each kernel
 #   make lint       checkpatch --strict, sparse (C=2) and W=1, cppcheck
 #   make demo       deps + build + a takeover, told step by step in a guest
 #   make bench      deps + build + benchmarks in a guest (figures, never fail)
@@ -36,6 +37,7 @@ check: deps
 	$(MAKE) -C userland asan
 	$(MAKE) -C selftests/tools
 	$(MAKE) -C selftests/unit check
+	$(MAKE) -C selftests/fuzz smoke nlfuzz
 	selftests/vm/check.sh
 
 lint: deps
