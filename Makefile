@@ -5,6 +5,9 @@
 #   make deps       install the Debian packages build and tests need
 #   make check      deps + lint + build + unit tests + 10 s of each libFuzzer
 #                   harness + every test in QEMU, on each kernel
+#   make check-debug  the guest tests on a 6.1 debug kernel (KASAN, kmemleak,
+#                   lockdep, DEBUG_OBJECTS, refcount trackers), built once
+#                   into IPTO_CACHE (/var/cache/ipto) by debug-kernel.sh
 #   make lint       checkpatch --strict, sparse (C=2) and W=1, cppcheck
 #   make demo       deps + build + a takeover, told step by step in a guest
 #   make bench      deps + build + benchmarks in a guest (figures, never fail)
@@ -40,6 +43,14 @@ check: deps
 	$(MAKE) -C selftests/fuzz smoke nlfuzz
 	selftests/vm/check.sh
 
+# A debug kernel runs the suite several times slower under TCG.
+check-debug: deps
+	$(MAKE) userland
+	$(MAKE) -C userland asan
+	$(MAKE) -C selftests/tools
+	KERNELS=debug TEST_TIMEOUT=$(or $(TEST_TIMEOUT),900) VM_TIMEOUT=$(or $(VM_TIMEOUT),9000) \
+		VM_MEMORY=4096 selftests/vm/check.sh
+
 lint: deps
 	selftests/vm/lint.sh
 
@@ -69,4 +80,4 @@ clean:
 	$(MAKE) -C selftests/fuzz clean
 	rm -rf build
 
-.PHONY: all module userland deps check lint demo bench fuzz fuzz-netlink clean
+.PHONY: all module userland deps check check-debug lint demo bench fuzz fuzz-netlink clean

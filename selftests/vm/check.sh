@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh - the kernel half of "make check".  For each kernel series in
-# $KERNELS (default "6.1 6.12", Debian's installed images): build ipto.ko
+# $KERNELS (default "6.1 6.12", Debian's installed images; "debug" is the
+# debug kernel of make check-debug): build ipto.ko
 # against that kernel's headers, stage it in a module tree, boot the kernel
 # in QEMU (TCG) with the host root shared read-only, run the tests under
 # selftests/ inside the guest, and report one KTAP line per test per kernel
@@ -73,6 +74,15 @@ run_kernel() {
 	done
 	if ! grep -q '^IPTO-RESULT done' "$VM_DIR/results.txt"; then
 		ktap fail "$series guest" "guest did not finish (qemu exit $qemu_rc, VM_TIMEOUT=${VM_TIMEOUT}s)"
+	fi
+	leaks=$(awk '$1 == "KMEMLEAK" { print $2 }' "$VM_DIR/results.txt")
+	if [ -n "$leaks" ]; then
+		if [ "$leaks" -eq 0 ]; then
+			ktap ok "$series kmemleak"
+		else
+			ktap fail "$series kmemleak" "$leaks unreferenced objects, see build/logs/$series/kmemleak.log"
+			grep -A12 -m3 '^unreferenced object' "$VM_DIR/kmemleak.log" | sed 's/^/#   /'
+		fi
 	fi
 	# Reports the guest could not attribute to a test (a panic) still fail.
 	if grep -q -E 'Kernel panic|BUG:|Oops' "$VM_DIR/console.log"; then

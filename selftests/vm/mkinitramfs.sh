@@ -1,14 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mkinitramfs.sh KVER OUT - build the small busybox initramfs that boots a
-# Debian kernel far enough to mount the host's root (read-only) and the
-# project tree (read-write) over 9p, then switch_root into the host root
-# and run selftests/vm/guest.sh as PID 1.
+# mkinitramfs.sh KVER OUT [MODULE_TREE] - build the small busybox initramfs
+# that boots a kernel far enough to mount the host's root (read-only) and
+# the project tree (read-write) over 9p, then switch_root into the host
+# root and run selftests/vm/guest.sh as PID 1.  MODULE_TREE (a Debian
+# kernel's /lib/modules/KVER) says the 9p drivers are modules, found there
+# by modprobe; without it the kernel has them built in.
 set -euo pipefail
 
 kver=$1
 out=$2
+modtree=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -21,8 +24,9 @@ done
 
 # The 9p transport and file system, in dependency order; 6.12 ships
 # compressed modules, which busybox insmod cannot read.
+: >"$tmp/modules/order"
 n=0
-while read -r verb path _; do
+[ -z "$modtree" ] || while read -r verb path _; do
 	[ "$verb" = insmod ] || continue
 	name=$(basename "$path")
 	name=${name%.xz}
@@ -35,7 +39,10 @@ while read -r verb path _; do
 	esac
 	echo "$name" >>"$tmp/modules/order"
 done < <(modprobe -a --show-depends -S "$kver" -C /var/empty virtio_pci 9pnet_virtio 9p)
-[ "$n" -gt 0 ] || { echo "mkinitramfs: no 9p modules found for $kver" >&2; exit 1; }
+if [ -n "$modtree" ] && [ "$n" -eq 0 ]; then
+	echo "mkinitramfs: no 9p modules found in $modtree" >&2
+	exit 1
+fi
 
 cp "$here/initramfs-init" "$tmp/init"
 chmod 755 "$tmp/init"

@@ -17,6 +17,29 @@ kernel_of_series() {
 		sort -V | tail -n 1
 }
 
+# vm_kernel SERIES: sets VM_KVER, VM_KDIR (the tree modules build
+# against), VM_KIMAGE and VM_KMODS (the kernel's module tree, empty when
+# everything is built in).  "debug" is the debug kernel of make check-debug,
+# built once by debug-kernel.sh; any other series is an installed Debian
+# kernel.
+vm_kernel() {
+	local tree
+
+	if [ "$1" = debug ]; then
+		tree=$("$TOP/selftests/vm/debug-kernel.sh") || return 1
+		VM_KVER=$(cat "$tree/include/config/kernel.release")
+		VM_KDIR=$tree
+		VM_KIMAGE=$tree/arch/x86/boot/bzImage
+		VM_KMODS=""
+		return 0
+	fi
+	VM_KVER=$(kernel_of_series "$1")
+	VM_KDIR=/lib/modules/$VM_KVER/build
+	VM_KIMAGE=/boot/vmlinuz-$VM_KVER
+	VM_KMODS=/lib/modules/$VM_KVER
+	[ -n "$VM_KVER" ] && [ -d "$VM_KDIR" ]
+}
+
 # vm_prepare SERIES [DIR]: sets VM_KVER and VM_DIR (default
 # build/logs/SERIES), builds the module and the boot files; on failure sets
 # VM_ERROR and returns 1.
@@ -27,9 +50,8 @@ vm_prepare() {
 	VM_ERROR=""
 	rm -rf "$VM_DIR"
 	mkdir -p "$VM_DIR/logs"
-	VM_KVER=$(kernel_of_series "$series")
-	if [ -z "$VM_KVER" ] || [ ! -d "/lib/modules/$VM_KVER/build" ]; then
-		VM_ERROR="no installed kernel image and headers for $series (make deps)"
+	if ! vm_kernel "$series"; then
+		VM_ERROR="no kernel image and headers for $series (make deps)"
 		return 1
 	fi
 
@@ -37,7 +59,7 @@ vm_prepare() {
 	mkdir -p "$VM_DIR/src"
 	cp -r "$TOP/Kbuild" "$TOP/kmod" "$TOP/uapi" "$VM_DIR/src/"
 	rm -f "$VM_DIR/src/kmod/"*.o "$VM_DIR/src/kmod/"*.ko "$VM_DIR/src/kmod/".*.cmd
-	if ! make -C "/lib/modules/$VM_KVER/build" M="$VM_DIR/src" W=1 \
+	if ! make -C "$VM_KDIR" M="$VM_DIR/src" W=1 \
 		IPTO_VERSION="$IPTO_VERSION" modules >"$VM_DIR/build.log" 2>&1; then
 		VM_ERROR="module build failed: $(grep -m1 -E 'error' "$VM_DIR/build.log")"
 		return 1
@@ -51,12 +73,17 @@ vm_prepare() {
 	# the guest over 9p takes minutes under TCG.
 	stage=$VM_DIR/modroot/lib/modules/$VM_KVER
 	mkdir -p "$stage/updates"
-	ln -s "/lib/modules/$VM_KVER/kernel" "$stage/kernel"
-	cp "/lib/modules/$VM_KVER/"modules.{order,builtin,builtin.modinfo} "$stage/"
+	if [ -n "$VM_KMODS" ]; then
+		ln -s "$VM_KMODS/kernel" "$stage/kernel"
+		cp "$VM_KMODS/"modules.{order,builtin,builtin.modinfo} "$stage/"
+	else
+		cp "$VM_KDIR/"modules.{order,builtin,builtin.modinfo} "$stage/"
+	fi
 	cp "$VM_DIR/src/kmod/ipto.ko" "$stage/updates/"
 	depmod -b "$VM_DIR/modroot" "$VM_KVER"
 
-	if ! "$TOP/selftests/vm/mkinitramfs.sh" "$VM_KVER" "$VM_DIR/initramfs.cpio.gz"; then
+	if ! "$TOP/selftests/vm/mkinitramfs.sh" "$VM_KVER" "$VM_DIR/initramfs.cpio.gz" \
+		${VM_KMODS:+"$VM_KMODS"}; then
 		VM_ERROR="could not build the initramfs"
 		return 1
 	fi
@@ -75,10 +102,10 @@ vm_boot() {
 	printf 'SCRIPT_DIR="%s"\nTESTS="%s"\nTEST_TIMEOUT=%s\n' "$1" "$2" "$3" >"$VM_DIR/run.env"
 	: >"$VM_DIR/results.txt"
 	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
-		-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
+		-machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m "${VM_MEMORY:-2048}" \
 		-nodefaults -nographic -no-reboot -monitor none \
 		-serial "file:$VM_DIR/console.log" -serial "file:$VM_DIR/results.txt" \
-		-kernel "/boot/vmlinuz-$VM_KVER" -initrd "$VM_DIR/initramfs.cpio.gz" \
+		-kernel "$VM_KIMAGE" -initrd "$VM_DIR/initramfs.cpio.gz" \
 		-append "console=ttyS0 panic=-1 loglevel=5 iptorun=${VM_DIR#"$TOP"/}" \
 		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
