@@ -11,9 +11,7 @@
 
 #include "subcommands.h"
 
-#ifndef IPTO_VERSION
-#define IPTO_VERSION "unknown"
-#endif
+#include "version.h"	/* IPTO_VERSION, written by the Makefile */
 
 struct command {
 	const char *name;

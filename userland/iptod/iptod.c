@@ -30,9 +30,7 @@
 #include "log.h"
 #include "notify.h"
 
-#ifndef IPTO_VERSION
-#define IPTO_VERSION "unknown"
-#endif
+#include "version.h"	/* IPTO_VERSION, written by the Makefile */
 
 #define EXIT_USAGE	2
 #define POLL_MAX	(6 + 64)
