@@ -14,8 +14,13 @@
 #   make fuzz       deps + the libFuzzer harnesses (FUZZ_SECONDS each, 60),
 #                   then the generic netlink fuzzer in a guest
 #   make fuzz-netlink  deps + build + only the generic netlink fuzzer in a guest
+#   make install    the module into /lib/modules/KVER/updates (then depmod),
+#                   the tools, man pages, systemd unit, bash completion and
+#                   example config under PREFIX; DESTDIR honoured
+#   make uninstall  removes exactly what make install put there
 # Variables: KDIR, KERNELS ("6.1 6.12"), T (one test), BENCH (some benchmarks),
-# TEST_TIMEOUT, VM_TIMEOUT, FUZZ_MESSAGES and FUZZ_SEED (fuzz-netlink).
+# TEST_TIMEOUT, VM_TIMEOUT, FUZZ_MESSAGES and FUZZ_SEED (fuzz-netlink),
+# PREFIX (/usr/local) and DESTDIR (install).
 
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
@@ -33,6 +38,50 @@ userland:
 
 deps:
 	selftests/vm/deps.sh
+
+# Installed layout.  The unit's ExecStart names iptod where it is installed;
+# under PREFIX=/usr the unit goes with the distribution's, else with the
+# administrator's.
+PREFIX ?= /usr/local
+SBINDIR := $(PREFIX)/sbin
+BINDIR := $(PREFIX)/bin
+MANDIR := $(PREFIX)/share/man
+DOCDIR := $(PREFIX)/share/doc/ipto
+COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,/etc/systemd/system)
+KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+MODDIR = /lib/modules/$(KVER)/updates
+INSTALLED_FILES = $(MODDIR)/ipto.ko $(SBINDIR)/iptoctl $(SBINDIR)/iptod \
+	$(BINDIR)/ipto-probe $(MANDIR)/man8/iptoctl.8 $(MANDIR)/man8/iptod.8 \
+	$(MANDIR)/man5/iptod.conf.5 $(MANDIR)/man1/ipto-probe.1 \
+	$(UNITDIR)/iptod.service $(COMPLETIONDIR)/iptoctl $(DOCDIR)/iptod.conf.example
+
+install: all
+	@test -n "$(KVER)" || { echo "install: no kernel release from KDIR=$(KDIR)" >&2; exit 1; }
+	install -D -m 0644 kmod/ipto.ko $(DESTDIR)$(MODDIR)/ipto.ko
+	install -D -m 0755 -t $(DESTDIR)$(SBINDIR) userland/iptoctl userland/iptod/iptod
+	install -D -m 0755 -t $(DESTDIR)$(BINDIR) userland/probe/ipto-probe
+	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 userland/iptoctl.8 userland/iptod/iptod.8
+	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man5 userland/iptod/iptod.conf.5
+	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man1 userland/probe/ipto-probe.1
+	install -D -m 0644 userland/completion/iptoctl $(DESTDIR)$(COMPLETIONDIR)/iptoctl
+	install -D -m 0644 userland/iptod/iptod.conf.example $(DESTDIR)$(DOCDIR)/iptod.conf.example
+	mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/sbin/iptod|$(SBINDIR)/iptod|g' userland/iptod/iptod.service \
+		>$(DESTDIR)$(UNITDIR)/iptod.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/iptod.service
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	@echo "installed for kernel $(KVER); next: /etc/ipto/iptod.conf from $(DOCDIR)/iptod.conf.example"
+
+# The kernel release make install installs for (the one KDIR names).
+kernelrelease:
+	@echo $(KVER)
+
+uninstall:
+	@test -n "$(KVER)" || { echo "uninstall: no kernel release from KDIR=$(KDIR)" >&2; exit 1; }
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+	$(if $(DESTDIR),,depmod -a $(KVER))
 
 check: deps
 	$(MAKE) lint
@@ -80,4 +129,4 @@ clean:
 	$(MAKE) -C selftests/fuzz clean
 	rm -rf build
 
-.PHONY: all module userland deps check check-debug lint demo bench fuzz fuzz-netlink clean
+.PHONY: all module userland deps install kernelrelease uninstall check check-debug lint demo bench fuzz fuzz-netlink clean
