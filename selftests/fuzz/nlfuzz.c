@@ -16,7 +16,6 @@
 #include <limits.h>
 #include <net/if.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <pwd.h>
 #include <stdbool.h>
@@ -36,6 +35,10 @@
 #include <linux/ipto.h>
 
 #define PROG "nlfuzz"
+#define TOOL_USAGE_HINT \
+	"usage: " PROG " [--seed N] [--messages N] [--dev IFNAME] [--unprivileged] [--verbose]\n"
+#include "../tools/tool_util.h"
+#include "../tools/genl_util.h"
 
 #define MSG_MAX			4096	/* largest request built */
 #define RECV_BUF_SIZE		(128 * 1024)
@@ -108,39 +111,9 @@ struct fuzzer {
 	struct counters c;
 };
 
-static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nusage: " PROG " [--seed N] [--messages N] [--dev IFNAME] [--unprivileged] [--verbose]\n",
-	      stderr);
-	exit(2);
-}
-
-/* splitmix64: small, fast, and the same sequence for the same seed. */
 static uint64_t rnd(struct fuzzer *f)
 {
-	uint64_t z = (f->rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return splitmix64(&f->rng);
 }
 
 static uint32_t below(struct fuzzer *f, uint32_t n)
@@ -812,16 +785,9 @@ static enum msg_kind build_message(struct fuzzer *f, struct msg *m)
 
 static struct mnl_socket *open_socket(void)
 {
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	int on = 1, rcvbuf = 1 << 20;
+	struct mnl_socket *nl = genl_socket_open(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int rcvbuf = 1 << 20;
 
-	if (!nl)
-		die("netlink socket: %s", strerror(errno));
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		die("netlink bind: %s", strerror(errno));
-	if (mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &on, sizeof(on)) < 0 ||
-	    mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &on, sizeof(on)) < 0)
-		die("netlink socket options: %s", strerror(errno));
 	/* the default is enough; a failure to raise it is not one */
 	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	return nl;
@@ -838,7 +804,7 @@ static void join_events(struct fuzzer *f)
 	if (!group || f->opt.unprivileged)
 		return;
 	if (mnl_socket_setsockopt(f->nl, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0)
-		die("joining the events group: %s", strerror(errno));
+		fail("joining the events group: %s", strerror(errno));
 }
 
 static void reopen_socket(struct fuzzer *f)
@@ -871,7 +837,7 @@ static ssize_t receive(struct fuzzer *f)
 			return -1;
 		n = poll(&pfd, 1, ANSWER_TIMEOUT_MS);
 		if (n < 0 && errno != EINTR)
-			die("poll: %s", strerror(errno));
+			fail("poll: %s", strerror(errno));
 		if (n == 0) {
 			errno = ETIMEDOUT;
 			return -1;
@@ -881,85 +847,32 @@ static ssize_t receive(struct fuzzer *f)
 
 /* ---- family lookup ---- */
 
-struct mcast_group {
-	const char *name;
-	uint32_t id;
-};
-
-static int mcast_group_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct mcast_group *g = data;
-
-	if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GRP_NAME &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-		g->name = mnl_attr_get_str(attr);
-	if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GRP_ID &&
-	    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
-		g->id = mnl_attr_get_u32(attr);
-	return MNL_CB_OK;
-}
-
-static int mcast_groups_cb(const struct nlattr *attr, void *data)
-{
-	struct fuzzer *f = data;
-	struct mcast_group g = { 0 };
-
-	if (mnl_attr_parse_nested(attr, mcast_group_attr_cb, &g) == MNL_CB_OK &&
-	    g.name && !strcmp(g.name, IPTO_MCGRP_EVENTS))
-		f->events_group = g.id;
-	return MNL_CB_OK;
-}
-
-static int family_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct fuzzer *f = data;
-
-	if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GROUPS)
-		mnl_attr_parse_nested(attr, mcast_groups_cb, f);
-
-	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
-	    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
-		f->family = mnl_attr_get_u16(attr);
-	if (mnl_attr_get_type(attr) == CTRL_ATTR_VERSION &&
-	    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
-		f->version = (uint8_t)mnl_attr_get_u32(attr);
-	return MNL_CB_OK;
-}
-
-static int family_msg_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, data);
-}
-
+/* The family's id and version, and the id of its events group. */
 static void resolve_family(struct fuzzer *f)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *genl;
+	struct genl_family fam = { .group = IPTO_MCGRP_EVENTS };
 	uint32_t seq = 1;
+	struct nlmsghdr *nlh = genl_family_request(buf, IPTO_GENL_NAME, seq);
 	int ret;
 
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = CTRL_CMD_GETFAMILY;
-	genl->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, IPTO_GENL_NAME);
 	if (mnl_socket_sendto(f->nl, nlh, nlh->nlmsg_len) < 0)
-		die("sending the family lookup: %s", strerror(errno));
+		fail("sending the family lookup: %s", strerror(errno));
 	do {
 		ssize_t n = receive(f);
 
 		if (n < 0)
-			die("family lookup: %s", strerror(errno));
-		ret = mnl_cb_run(f->recv_buf, (size_t)n, seq, f->portid, family_msg_cb, f);
+			fail("family lookup: %s", strerror(errno));
+		ret = mnl_cb_run(f->recv_buf, (size_t)n, seq, f->portid, genl_family_msg_cb, &fam);
 	} while (ret > 0);
 	if (ret < 0)
-		die("generic netlink family \"%s\": %s (is the module loaded?)",
-		    IPTO_GENL_NAME, strerror(errno));
+		fail("generic netlink family \"%s\": %s (is the module loaded?)",
+		     IPTO_GENL_NAME, strerror(errno));
+	f->family = fam.id;
+	f->version = fam.version;
+	f->events_group = fam.group_id;
 	if (!f->family)
-		die("family \"%s\": no id in the answer", IPTO_GENL_NAME);
+		fail("family \"%s\": no id in the answer", IPTO_GENL_NAME);
 }
 
 /* ---- one round: send, read the answer, maybe abandon a dump ---- */
@@ -1043,7 +956,7 @@ static void send_sentinel(struct fuzzer *f, uint32_t seq)
 	};
 
 	if (mnl_socket_sendto(f->nl, &nlh, nlh.nlmsg_len) < 0)
-		die("sending the sentinel: %s", strerror(errno));
+		fail("sending the sentinel: %s", strerror(errno));
 }
 
 static void run_one(struct fuzzer *f, unsigned long index)
@@ -1093,7 +1006,7 @@ static void run_one(struct fuzzer *f, unsigned long index)
 			} else if (errno == ENOBUFS) {
 				f->c.overruns++;
 			} else {
-				die("receiving: %s", strerror(errno));
+				fail("receiving: %s", strerror(errno));
 			}
 			reopen_socket(f);
 			goto check;
@@ -1175,26 +1088,11 @@ static void drop_to_nobody(void)
 	const struct passwd *pw = getpwnam("nobody");
 
 	if (!pw)
-		die("--unprivileged: no user \"nobody\"");
+		fail("--unprivileged: no user \"nobody\"");
 	if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
-		die("--unprivileged: cannot become nobody: %s", strerror(errno));
+		fail("--unprivileged: cannot become nobody: %s", strerror(errno));
 	if (setuid(0) == 0)
-		die("--unprivileged: root could be regained after dropping it");
-}
-
-static bool parse_number(const char *s, uint64_t max, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || v > max)
-		return false;
-	*out = v;
-	return true;
+		fail("--unprivileged: root could be regained after dropping it");
 }
 
 static void parse_options(int argc, char **argv, struct options *opt)
@@ -1222,7 +1120,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 				if (!*v || strlen(v) >= IFNAMSIZ)
 					usage_error("--dev \"%s\": not an interface name", v);
 				opt->dev = v;
-			} else if (!parse_number(v, a[2] == 's' ? UINT64_MAX : ULONG_MAX, &num)) {
+			} else if (!parse_unsigned(v, a[2] == 's' ? UINT64_MAX : ULONG_MAX, &num)) {
 				usage_error("%s \"%s\": not a non-negative number", a, v);
 			} else if (a[2] == 's') {
 				opt->seed = num;
@@ -1293,11 +1191,11 @@ int main(int argc, char **argv)
 
 	f.ifindex = if_nametoindex(f.opt.dev);
 	if (!f.ifindex)
-		die("--dev %s: %s", f.opt.dev, strerror(errno));
+		fail("--dev %s: %s", f.opt.dev, strerror(errno));
 	f.recv_buf = malloc(RECV_BUF_SIZE);
 	f.pool = calloc(POOL_SIZE, sizeof(*f.pool));
 	if (!f.recv_buf || !f.pool)
-		die("out of memory");
+		fail("out of memory");
 	f.nl = open_socket();
 	f.portid = mnl_socket_get_portid(f.nl);
 	resolve_family(&f);

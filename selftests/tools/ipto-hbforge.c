@@ -21,7 +21,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,12 +33,8 @@
 #include "heartbeat.h"
 
 #define PROG "ipto-hbforge"
-
-enum exit_status {
-	EXIT_OK = 0,
-	EXIT_FAILED = 1,	/* a system call failed, or capture timed out */
-	EXIT_USAGE = 2,
-};
+#define TOOL_USAGE_HINT "Try '" PROG " --help'.\n"
+#include "tool_util.h"	/* EXIT_FAILED: a system call failed, or capture timed out */
 
 #define RAW_LEN_MAX		200
 #define DGRAM_MAX		65535
@@ -82,18 +77,6 @@ struct options {
 	uint16_t port;
 };
 
-static void __attribute__((format(printf, 2, 3))) die(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(status);
-}
-
 static void usage(FILE *out)
 {
 	fputs("usage:\n"
@@ -116,35 +99,20 @@ static void usage(FILE *out)
 	      "usage errors.\n", out);
 }
 
-static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry '" PROG " --help'.\n", stderr);
-	exit(EXIT_USAGE);
-}
-
 static uint64_t parse_u64(const char *text, uint64_t min, uint64_t max,
 			  const char *what)
 {
-	unsigned long long v;
-	char *end;
+	uint64_t v = 0;
 
-	errno = 0;
-	if (!text[0] || text[0] == '-' || text[0] == '+')
+	switch (parse_number(text, 0, min, max, &v)) {
+	case PARSE_OK:
+		break;
+	case PARSE_NOT_A_NUMBER:
 		usage_error("%s: \"%s\" is not a number", what, text);
-	v = strtoull(text, &end, 0);
-	if (*end)
-		usage_error("%s: \"%s\" is not a number", what, text);
-	if (errno == ERANGE || v < min || v > max)
+	case PARSE_OUT_OF_RANGE:
 		usage_error("%s: %s is out of range %" PRIu64 "..%" PRIu64,
 			    what, text, min, max);
+	}
 	return v;
 }
 
@@ -161,7 +129,7 @@ static void parse_held(const char *text, struct iptod_heartbeat *hb)
 	char *copy = strdup(text), *save = NULL, *tok;
 
 	if (!copy)
-		die(EXIT_FAILED, "out of memory");
+		fail("out of memory");
 	hb->nheld = 0;
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
@@ -179,7 +147,7 @@ static uint8_t parse_flags(const char *text)
 	unsigned int flags = 0;
 
 	if (!copy)
-		die(EXIT_FAILED, "out of memory");
+		fail("out of memory");
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(tok, "fit"))
@@ -366,18 +334,15 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			opt->bind = optarg;
 			break;
 		case OPT_HELP:
-			usage(stdout);
-			exit(EXIT_OK);
+			usage_exit(usage, EXIT_OK);
 		default:
-			fputs("Try '" PROG " --help'.\n", stderr);
+			fputs(TOOL_USAGE_HINT, stderr);
 			exit(EXIT_USAGE);
 		}
 	}
 
-	if (opt->mode == MODE_NONE) {
-		usage(stderr);
-		exit(EXIT_USAGE);
-	}
+	if (opt->mode == MODE_NONE)
+		usage_exit(usage, EXIT_USAGE);
 	only_in(opt, opt->has_node, "--node", IN(MODE_FORGE));
 	only_in(opt, opt->has_boot, "--boot", IN(MODE_FORGE));
 	only_in(opt, opt->has_seq, "--seq", IN(MODE_FORGE));
@@ -421,17 +386,8 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	opt->port = parse_u64(argv[optind + 1], 1, 65535, "PORT");
 }
 
-/* splitmix64 */
+/* splitmix64's state */
 static uint64_t random_state;
-
-static uint64_t random_u64(void)
-{
-	uint64_t z = (random_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static uint64_t monotonic_ns(void)
 {
@@ -471,7 +427,7 @@ static void sender_open(struct sender *s, const struct options *opt)
 	s->port = opt->port;
 	s->fd = socket(s->dst.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s->fd < 0)
-		die(EXIT_FAILED, "UDP socket: %s", strerror(errno));
+		fail("UDP socket: %s", strerror(errno));
 	if (opt->bind) {
 		struct sockaddr_storage src;
 		socklen_t len = parse_address(opt->bind, 0, &src);
@@ -480,8 +436,8 @@ static void sender_open(struct sender *s, const struct options *opt)
 			usage_error("--bind %s: not the address family of %s",
 				    opt->bind, opt->addr);
 		if (bind(s->fd, (struct sockaddr *)&src, len) < 0)
-			die(EXIT_FAILED, "--bind %s: %s", opt->bind,
-			    strerror(errno));
+			fail("--bind %s: %s", opt->bind,
+			     strerror(errno));
 	}
 }
 
@@ -491,8 +447,8 @@ static void sender_send(struct sender *s, const uint8_t *buf, size_t len)
 		sleep_ms(s->interval_ms);
 	if (sendto(s->fd, buf, len, 0, (struct sockaddr *)&s->dst,
 		   s->dst_len) != (ssize_t)len)
-		die(EXIT_FAILED, "send to %s port %u: %s (after %" PRIu64
-		    " datagrams)", s->addr, s->port, strerror(errno), s->sent);
+		fail("send to %s port %u: %s (after %" PRIu64
+		     " datagrams)", s->addr, s->port, strerror(errno), s->sent);
 	s->sent++;
 }
 
@@ -504,7 +460,7 @@ static int run_forge(struct options *opt)
 	char err[512];
 
 	if (iptod_key_load(opt->key_file, &key, err, sizeof(err)) < 0)
-		die(EXIT_FAILED, "%s", err);
+		fail("%s", err);
 	sender_open(&s, opt);
 	for (uint64_t i = 0; i < opt->count; i++) {
 		size_t len = iptod_hb_encode(&opt->hb, &key, buf);
@@ -530,10 +486,10 @@ static int run_raw(const struct options *opt)
 		random_state);
 	sender_open(&s, opt);
 	for (uint64_t i = 0; i < opt->raw_count; i++) {
-		size_t len = random_u64() % (RAW_LEN_MAX + 1);
+		size_t len = splitmix64(&random_state) % (RAW_LEN_MAX + 1);
 
 		for (size_t j = 0; j < len; j++)
-			buf[j] = (uint8_t)random_u64();
+			buf[j] = (uint8_t)splitmix64(&random_state);
 		sender_send(&s, buf, len);
 	}
 	close(s.fd);
@@ -561,7 +517,7 @@ static int capture_socket(const struct options *opt)
 		fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (fd >= 0 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
 					  sizeof(off)) < 0)
-			die(EXIT_FAILED, "IPV6_V6ONLY: %s", strerror(errno));
+			fail("IPV6_V6ONLY: %s", strerror(errno));
 		if (fd < 0 && errno == EAFNOSUPPORT) {
 			struct sockaddr_in *a4 = (struct sockaddr_in *)&addr;
 
@@ -574,10 +530,10 @@ static int capture_socket(const struct options *opt)
 		}
 	}
 	if (fd < 0)
-		die(EXIT_FAILED, "UDP socket: %s", strerror(errno));
+		fail("UDP socket: %s", strerror(errno));
 	if (bind(fd, (struct sockaddr *)&addr, len) < 0)
-		die(EXIT_FAILED, "bind to port %u: %s", opt->capture_port,
-		    strerror(errno));
+		fail("bind to port %u: %s", opt->capture_port,
+		     strerror(errno));
 	return fd;
 }
 
@@ -592,7 +548,7 @@ static int run_capture(const struct options *opt)
 	fd = capture_socket(opt);
 	out = fopen(opt->out, "we");
 	if (!out)
-		die(EXIT_FAILED, "%s: %s", opt->out, strerror(errno));
+		fail("%s: %s", opt->out, strerror(errno));
 	while (got < opt->count) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int wait = -1;
@@ -611,28 +567,28 @@ static int run_capture(const struct options *opt)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			die(EXIT_FAILED, "poll: %s", strerror(errno));
+			fail("poll: %s", strerror(errno));
 		if (n == 0)
 			continue;
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0)
-			die(EXIT_FAILED, "recv: %s", strerror(errno));
+			fail("recv: %s", strerror(errno));
 		head[0] = (uint8_t)(n >> 8);
 		head[1] = (uint8_t)n;
 		if (fwrite(head, 1, 2, out) != 2 ||
 		    fwrite(buf, 1, n, out) != (size_t)n || fflush(out) != 0)
-			die(EXIT_FAILED, "%s: %s", opt->out, strerror(errno));
+			fail("%s: %s", opt->out, strerror(errno));
 		got++;
 	}
 	if (fclose(out) != 0)
-		die(EXIT_FAILED, "%s: %s", opt->out, strerror(errno));
+		fail("%s: %s", opt->out, strerror(errno));
 	close(fd);
 	if (got < opt->count)
-		die(EXIT_FAILED, "--capture %u: got %" PRIu64 " of %" PRIu64
-		    " datagrams in %" PRIu64 " ms", opt->capture_port, got,
-		    opt->count, opt->timeout_ms);
+		fail("--capture %u: got %" PRIu64 " of %" PRIu64
+		     " datagrams in %" PRIu64 " ms", opt->capture_port, got,
+		     opt->count, opt->timeout_ms);
 	return EXIT_OK;
 }
 
@@ -646,7 +602,7 @@ static int run_replay(const struct options *opt)
 
 	in = fopen(opt->replay, "re");
 	if (!in)
-		die(EXIT_FAILED, "%s: %s", opt->replay, strerror(errno));
+		fail("%s: %s", opt->replay, strerror(errno));
 	sender_open(&s, opt);
 	for (;;) {
 		size_t got = fread(head, 1, 2, in);
@@ -655,19 +611,19 @@ static int run_replay(const struct options *opt)
 		if (got == 0 && feof(in))
 			break;
 		if (got != 2)
-			die(EXIT_FAILED, "%s: record %" PRIu64 ": %s", opt->replay,
-			    n + 1, ferror(in) ? strerror(errno) : "cut short");
+			fail("%s: record %" PRIu64 ": %s", opt->replay,
+			     n + 1, ferror(in) ? strerror(errno) : "cut short");
 		len = (size_t)head[0] << 8 | head[1];
 		if (fread(buf, 1, len, in) != len)
-			die(EXIT_FAILED, "%s: record %" PRIu64 ": %s", opt->replay,
-			    n + 1, ferror(in) ? strerror(errno) : "cut short");
+			fail("%s: record %" PRIu64 ": %s", opt->replay,
+			     n + 1, ferror(in) ? strerror(errno) : "cut short");
 		sender_send(&s, buf, len);
 		n++;
 	}
 	fclose(in);
 	close(s.fd);
 	if (!n)
-		die(EXIT_FAILED, "%s: no datagrams in it", opt->replay);
+		fail("%s: no datagrams in it", opt->replay);
 	return EXIT_OK;
 }
 

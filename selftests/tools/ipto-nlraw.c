@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,12 +27,8 @@
 #include <linux/ipto.h>
 
 #define PROG "ipto-nlraw"
-
-enum exit_status {
-	EXIT_OK = 0,
-	EXIT_FAILED = 1,	/* the kernel refused, or no answer */
-	EXIT_USAGE = 2,
-};
+#include "tool_util.h"	/* EXIT_FAILED: the kernel refused, or no answer */
+#include "genl_util.h"
 
 #define MAX_NEST_DEPTH		16
 #define ANSWER_TIMEOUT_SEC	5
@@ -51,12 +46,6 @@ struct options {
 	uint8_t cmd;
 	char **attrs;
 	int nattrs;
-};
-
-struct family_info {
-	uint16_t id;
-	uint8_t version;
-	bool found_id;
 };
 
 /* What an NLMSG_ERROR or NLMSG_DONE carried in its extended ACK. */
@@ -87,46 +76,6 @@ static void usage(FILE *out)
 		"\"error NAME (-ERRNO): MESSAGE [bad attribute at offset N]\".\n"
 		"Exit status: 0 ok, 1 refused or failed, 2 usage error.\n",
 		IPTO_GENL_NAME, sizeof(trailing_garbage));
-}
-
-static void __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_USAGE);
-}
-
-static void __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_FAILED);
-}
-
-/* Parses an unsigned number (decimal, 0x hex or 0 octal) no larger than max. */
-static bool parse_unsigned(const char *s, uint64_t max, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || v > max)
-		return false;
-	*out = v;
-	return true;
 }
 
 static int hex_digit(char c)
@@ -297,37 +246,11 @@ static size_t request_size(const struct options *opt)
 	return size;
 }
 
-static int family_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct family_info *fam = data;
-
-	switch (mnl_attr_get_type(attr)) {
-	case CTRL_ATTR_FAMILY_ID:
-		if (mnl_attr_validate(attr, MNL_TYPE_U16) == 0) {
-			fam->id = mnl_attr_get_u16(attr);
-			fam->found_id = true;
-		}
-		break;
-	case CTRL_ATTR_VERSION:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
-			fam->version = (uint8_t)mnl_attr_get_u32(attr);
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-static int family_msg_cb(const struct nlmsghdr *nlh, void *data)
-{
-	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, data);
-	return MNL_CB_OK;
-}
-
 /* Looks the family up with nlctrl; exits when it does not exist. */
-static struct family_info resolve_family(struct mnl_socket *nl, const char *name,
+static struct genl_family resolve_family(struct mnl_socket *nl, const char *name,
 					 uint32_t seq, void *buf, size_t bufsize)
 {
-	struct family_info fam = { 0 };
-	struct genlmsghdr *genl;
+	struct genl_family fam = { 0 };
 	struct nlmsghdr *nlh;
 	unsigned int portid = mnl_socket_get_portid(nl);
 	int ret;
@@ -335,15 +258,7 @@ static struct family_info resolve_family(struct mnl_socket *nl, const char *name
 	if (strlen(name) >= GENL_NAMSIZ)
 		usage_error("family name \"%s\" too long", name);
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = CTRL_CMD_GETFAMILY;
-	genl->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
-
+	nlh = genl_family_request(buf, name, seq);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		fail("sending the family lookup: %s", strerror(errno));
 
@@ -355,7 +270,7 @@ static struct family_info resolve_family(struct mnl_socket *nl, const char *name
 				fail("no answer to the family lookup");
 			fail("receiving: %s", strerror(errno));
 		}
-		ret = mnl_cb_run(buf, (size_t)n, seq, portid, family_msg_cb, &fam);
+		ret = mnl_cb_run(buf, (size_t)n, seq, portid, genl_family_msg_cb, &fam);
 	} while (ret > 0);
 
 	if (ret < 0) {
@@ -522,17 +437,13 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			opt->garbage = true;
 			break;
 		case 'h':
-			usage(stdout);
-			exit(EXIT_OK);
+			usage_exit(usage, EXIT_OK);
 		default:
-			usage(stderr);
-			exit(EXIT_USAGE);
+			usage_exit(usage, EXIT_USAGE);
 		}
 	}
-	if (optind >= argc) {
-		usage(stderr);
-		exit(EXIT_USAGE);
-	}
+	if (optind >= argc)
+		usage_exit(usage, EXIT_USAGE);
 	if (!parse_unsigned(argv[optind], UINT8_MAX, &num))
 		usage_error("CMD must be a number 0..255, not \"%s\"", argv[optind]);
 	opt->cmd = (uint8_t)num;
@@ -544,7 +455,7 @@ int main(int argc, char **argv)
 {
 	struct timeval timeout = { .tv_sec = ANSWER_TIMEOUT_SEC };
 	unsigned int messages = 0, portid;
-	struct family_info fam;
+	struct genl_family fam;
 	struct genlmsghdr *genl;
 	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
@@ -552,7 +463,7 @@ int main(int argc, char **argv)
 	size_t request_len;
 	void *request, *answer;
 	uint32_t seq;
-	int on = 1, status;
+	int status;
 
 	parse_options(argc, argv, &opt);
 
@@ -578,14 +489,7 @@ int main(int argc, char **argv)
 			    opt.trunc, (size_t)(nlh->nlmsg_len - MNL_NLMSG_HDRLEN));
 	nlh->nlmsg_len -= opt.trunc;
 
-	nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl)
-		fail("netlink socket: %s", strerror(errno));
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		fail("netlink bind: %s", strerror(errno));
-	if (mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &on, sizeof(on)) < 0 ||
-	    mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &on, sizeof(on)) < 0)
-		fail("netlink socket options: %s", strerror(errno));
+	nl = genl_socket_open(0);
 	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO,
 		       &timeout, sizeof(timeout)) < 0)
 		fail("SO_RCVTIMEO: %s", strerror(errno));

@@ -16,7 +16,6 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,12 +28,7 @@
 #include <unistd.h>
 
 #define PROG "synflood"
-
-enum exit_status {
-	EXIT_OK = 0,
-	EXIT_FAILED = 1,
-	EXIT_USAGE = 2,
-};
+#include "tool_util.h"
 
 #define NSEC_PER_SEC		1000000000ULL
 #define NSEC_PER_MSEC		1000000ULL
@@ -82,18 +76,6 @@ struct flood {
 	int rx_errno;			/* read after the join */
 };
 
-static void __attribute__((format(printf, 2, 3))) die(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(status);
-}
-
 static void usage(FILE *out)
 {
 	fputs("usage: " PROG " -d ADDR -p PORT [-n COUNT] [-r RATE] [-w WAIT_MS] [-s SRCADDR]\n"
@@ -125,17 +107,8 @@ static void sleep_until_ns(uint64_t when)
 		;
 }
 
-/* splitmix64: a small, good enough generator for ports and sequence numbers */
+/* splitmix64's state: a small, good enough generator for ports and sequence numbers */
 static uint64_t random_state;
-
-static uint64_t random_u64(void)
-{
-	uint64_t z = (random_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static void seed_random(void)
 {
@@ -149,7 +122,7 @@ static void shuffle_ports(uint16_t *ports, size_t n)
 	size_t i;
 
 	for (i = n - 1; i > 0; i--) {
-		size_t j = (size_t)(random_u64() % (i + 1));
+		size_t j = (size_t)(splitmix64(&random_state) % (i + 1));
 		uint16_t tmp = ports[i];
 
 		ports[i] = ports[j];
@@ -157,16 +130,12 @@ static void shuffle_ports(uint16_t *ports, size_t n)
 	}
 }
 
+/* Parses a decimal number in min..max. */
 static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
-	unsigned long long v;
-	char *end;
+	uint64_t v;
 
-	if (!*s || *s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
+	if (parse_number(s, 10, min, max, &v) != PARSE_OK)
 		return false;
 	*out = (uint32_t)v;
 	return true;
@@ -186,38 +155,34 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'p':
 			if (!parse_u32(optarg, 1, 65535, &port))
-				die(EXIT_USAGE, "-p: port must be 1..65535");
+				usage_error("-p: port must be 1..65535");
 			opt->port = (uint16_t)port;
 			break;
 		case 'n':
 			if (!parse_u32(optarg, 1, 100000000, &opt->count))
-				die(EXIT_USAGE, "-n: count must be 1..100000000");
+				usage_error("-n: count must be 1..100000000");
 			break;
 		case 'r':
 			if (!parse_u32(optarg, 0, 100000000, &opt->rate))
-				die(EXIT_USAGE, "-r: rate must be 0..100000000");
+				usage_error("-r: rate must be 0..100000000");
 			break;
 		case 'w':
 			if (!parse_u32(optarg, 0, 3600000, &opt->wait_ms))
-				die(EXIT_USAGE, "-w: wait must be 0..3600000 ms");
+				usage_error("-w: wait must be 0..3600000 ms");
 			break;
 		case 's':
 			opt->src = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			exit(EXIT_OK);
+			usage_exit(usage, EXIT_OK);
 		default:
-			usage(stderr);
-			exit(EXIT_USAGE);
+			usage_exit(usage, EXIT_USAGE);
 		}
 	}
 	if (optind != argc)
-		die(EXIT_USAGE, "unexpected argument \"%s\"", argv[optind]);
-	if (!opt->dst || !opt->port) {
-		usage(stderr);
-		exit(EXIT_USAGE);
-	}
+		usage_error("unexpected argument \"%s\"", argv[optind]);
+	if (!opt->dst || !opt->port)
+		usage_exit(usage, EXIT_USAGE);
 }
 
 /* Parses a numeric IPv4 or IPv6 address (with an optional %scope). */
@@ -230,7 +195,7 @@ static socklen_t parse_address(const char *text, struct sockaddr_storage *out)
 
 	err = getaddrinfo(text, NULL, &hints, &res);
 	if (err)
-		die(EXIT_USAGE, "%s: not an IPv4 or IPv6 address: %s", text, gai_strerror(err));
+		usage_error("%s: not an IPv4 or IPv6 address: %s", text, gai_strerror(err));
 	len = res->ai_addrlen;
 	memcpy(out, res->ai_addr, len);
 	freeaddrinfo(res);
@@ -244,11 +209,11 @@ static void route_source(const struct flood *fl, struct sockaddr_storage *src)
 	int fd = socket(fl->family, SOCK_DGRAM, 0);
 
 	if (fd < 0)
-		die(EXIT_FAILED, "UDP socket: %s", strerror(errno));
+		fail("UDP socket: %s", strerror(errno));
 	if (connect(fd, (const struct sockaddr *)&fl->dst, fl->dst_len) < 0)
-		die(EXIT_FAILED, "no route to the target: %s", strerror(errno));
+		fail("no route to the target: %s", strerror(errno));
 	if (getsockname(fd, (struct sockaddr *)src, &len) < 0)
-		die(EXIT_FAILED, "getsockname: %s", strerror(errno));
+		fail("getsockname: %s", strerror(errno));
 	close(fd);
 }
 
@@ -317,10 +282,10 @@ static void send_packet(const struct flood *fl, const void *pkt, size_t len)
 			   fl->dst_len) == (ssize_t)len)
 			return;
 		if (errno != ENOBUFS && errno != EAGAIN && errno != EINTR)
-			die(EXIT_FAILED, "sending a SYN: %s", strerror(errno));
+			fail("sending a SYN: %s", strerror(errno));
 		sleep_until_ns(now_ns() + SEND_RETRY_NS);
 	}
-	die(EXIT_FAILED, "sending a SYN: %s, giving up", strerror(errno));
+	fail("sending a SYN: %s, giving up", strerror(errno));
 }
 
 static void send_syn(const struct flood *fl, uint16_t sport, uint32_t seq)
@@ -501,16 +466,16 @@ static void open_receive_socket(struct flood *fl)
 
 	fl->rx_fd = socket(fl->family, SOCK_RAW, IPPROTO_TCP);
 	if (fl->rx_fd < 0)
-		die(EXIT_FAILED, "raw TCP socket: %s%s", strerror(errno),
-		    errno == EPERM ? " (needs CAP_NET_RAW)" : "");
+		fail("raw TCP socket: %s%s", strerror(errno),
+		     errno == EPERM ? " (needs CAP_NET_RAW)" : "");
 	/* FORCE needs CAP_NET_ADMIN; otherwise take what rmem_max allows */
 	if (setsockopt(fl->rx_fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		setsockopt(fl->rx_fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	if (setsockopt(fl->rx_fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) < 0)
-		die(EXIT_FAILED, "SO_RXQ_OVFL: %s", strerror(errno));
+		fail("SO_RXQ_OVFL: %s", strerror(errno));
 	if (fl->family == AF_INET6 &&
 	    setsockopt(fl->rx_fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) < 0)
-		die(EXIT_FAILED, "IPV6_RECVPKTINFO: %s", strerror(errno));
+		fail("IPV6_RECVPKTINFO: %s", strerror(errno));
 }
 
 static void open_send_socket(struct flood *fl, bool explicit_source)
@@ -519,8 +484,8 @@ static void open_send_socket(struct flood *fl, bool explicit_source)
 		/* IPPROTO_RAW implies IP_HDRINCL: we write the IPv4 header */
 		fl->tx_fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
 		if (fl->tx_fd < 0)
-			die(EXIT_FAILED, "raw IPv4 socket: %s%s", strerror(errno),
-			    errno == EPERM ? " (needs CAP_NET_RAW)" : "");
+			fail("raw IPv4 socket: %s%s", strerror(errno),
+			     errno == EPERM ? " (needs CAP_NET_RAW)" : "");
 	} else {
 		struct sock_filter drop_all = BPF_STMT(BPF_RET | BPF_K, 0);
 		struct sock_fprog no_input = { .len = 1, .filter = &drop_all };
@@ -529,22 +494,22 @@ static void open_send_socket(struct flood *fl, bool explicit_source)
 
 		fl->tx_fd = socket(AF_INET6, SOCK_RAW, IPPROTO_TCP);
 		if (fl->tx_fd < 0)
-			die(EXIT_FAILED, "raw IPv6 socket: %s%s", strerror(errno),
-			    errno == EPERM ? " (needs CAP_NET_RAW)" : "");
+			fail("raw IPv6 socket: %s%s", strerror(errno),
+			     errno == EPERM ? " (needs CAP_NET_RAW)" : "");
 		if (setsockopt(fl->tx_fd, IPPROTO_IPV6, IPV6_CHECKSUM,
 			       &offset, sizeof(offset)) < 0)
-			die(EXIT_FAILED, "IPV6_CHECKSUM: %s", strerror(errno));
+			fail("IPV6_CHECKSUM: %s", strerror(errno));
 		/* this socket only sends: do not queue a copy of every answer */
 		if (setsockopt(fl->tx_fd, SOL_SOCKET, SO_ATTACH_FILTER,
 			       &no_input, sizeof(no_input)) < 0)
-			die(EXIT_FAILED, "SO_ATTACH_FILTER: %s", strerror(errno));
+			fail("SO_ATTACH_FILTER: %s", strerror(errno));
 		/* an explicit source address need not be local */
 		if (explicit_source)
 			setsockopt(fl->tx_fd, IPPROTO_IPV6, IPV6_FREEBIND, &on, sizeof(on));
 		memcpy(&bind_addr, &fl->src, sizeof(bind_addr));
 		bind_addr.sin6_port = 0;
 		if (bind(fl->tx_fd, (const struct sockaddr *)&bind_addr, sizeof(bind_addr)) < 0)
-			die(EXIT_FAILED, "binding to the source address: %s", strerror(errno));
+			fail("binding to the source address: %s", strerror(errno));
 	}
 }
 
@@ -568,7 +533,7 @@ int main(int argc, char **argv)
 	if (opt.src) {
 		parse_address(opt.src, &src_parsed);
 		if (src_parsed.ss_family != fl.family)
-			die(EXIT_USAGE, "-s %s: not the address family of %s", opt.src, opt.dst);
+			usage_error("-s %s: not the address family of %s", opt.src, opt.dst);
 		fl.src = src_parsed;
 	} else {
 		route_source(&fl, &fl.src);
@@ -577,7 +542,7 @@ int main(int argc, char **argv)
 	seed_random();
 	ports = malloc(NUM_SOURCE_PORTS * sizeof(*ports));
 	if (!ports)
-		die(EXIT_FAILED, "out of memory");
+		fail("out of memory");
 	for (i = 0; i < NUM_SOURCE_PORTS; i++)
 		ports[i] = (uint16_t)(FIRST_SOURCE_PORT + i);
 	shuffle_ports(ports, NUM_SOURCE_PORTS);
@@ -588,10 +553,10 @@ int main(int argc, char **argv)
 
 	err = pthread_create(&receiver, NULL, receive_replies, &fl);
 	if (err)
-		die(EXIT_FAILED, "starting the receiver: %s", strerror(err));
+		fail("starting the receiver: %s", strerror(err));
 
 	for (i = 0; i < opt.count; i++) {
-		uint32_t seq = (uint32_t)random_u64();
+		uint32_t seq = (uint32_t)splitmix64(&random_state);
 		uint16_t sport;
 
 		/* distinct ports; a port comes back only after all were used */
@@ -616,7 +581,7 @@ int main(int argc, char **argv)
 	pthread_join(receiver, NULL);
 
 	if (fl.rx_errno)
-		die(EXIT_FAILED, "receiving: %s", strerror(fl.rx_errno));
+		fail("receiving: %s", strerror(fl.rx_errno));
 	if (atomic_load(&fl.rx_drops))
 		fprintf(stderr, PROG ": warning: the receive queue dropped %u packets\n",
 			atomic_load(&fl.rx_drops));
