@@ -18,13 +18,16 @@
 #                   the tools, man pages, systemd unit, bash completion and
 #                   example config under PREFIX; DESTDIR honoured
 #   make uninstall  removes exactly what make install put there
+#   make install-dkms  the module's source into /usr/src/ipto-VERSION with
+#                   its dkms.conf, then dkms add, build and install (not
+#                   with DESTDIR); make uninstall-dkms undoes it
 # Variables: KDIR, KERNELS ("6.1 6.12"), T (one test), BENCH (some benchmarks),
 # TEST_TIMEOUT, VM_TIMEOUT, FUZZ_MESSAGES and FUZZ_SEED (fuzz-netlink),
 # PREFIX (/usr/local) and DESTDIR (install).
 
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
-IPTO_VERSION := $(shell git -C $(CURDIR) describe --always --dirty 2>/dev/null || echo 0.1)
+include $(CURDIR)/userland/version.mk
 export IPTO_VERSION
 
 all: module userland
@@ -72,6 +75,24 @@ install: all
 	chmod 0644 $(DESTDIR)$(UNITDIR)/iptod.service
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	@echo "installed for kernel $(KVER); next: /etc/ipto/iptod.conf from $(DOCDIR)/iptod.conf.example"
+
+# DKMS: the module's source as DKMS wants it, then (on this system) DKMS
+# builds and installs it for the running kernel and every later one.
+DKMS_SRC = /usr/src/ipto-$(IPTO_VERSION)
+install-dkms:
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+	mkdir -p $(DESTDIR)$(DKMS_SRC)/kmod $(DESTDIR)$(DKMS_SRC)/uapi/linux
+	install -m 0644 Kbuild $(DESTDIR)$(DKMS_SRC)/
+	install -m 0644 kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/*.h \
+		$(DESTDIR)$(DKMS_SRC)/kmod/
+	install -m 0644 uapi/linux/ipto.h $(DESTDIR)$(DKMS_SRC)/uapi/linux/
+	sed 's/@VERSION@/$(IPTO_VERSION)/' kmod/dkms.conf.in >$(DESTDIR)$(DKMS_SRC)/dkms.conf
+	$(if $(DESTDIR),,dkms add -m ipto -v $(IPTO_VERSION))
+	$(if $(DESTDIR),,dkms install -m ipto -v $(IPTO_VERSION))
+
+uninstall-dkms:
+	dkms remove -m ipto -v $(IPTO_VERSION) --all
+	rm -rf $(DKMS_SRC)
 
 # The kernel release make install installs for (the one KDIR names).
 kernelrelease:
@@ -129,4 +150,4 @@ clean:
 	$(MAKE) -C selftests/fuzz clean
 	rm -rf build
 
-.PHONY: all module userland deps install kernelrelease uninstall check check-debug lint demo bench fuzz fuzz-netlink clean
+.PHONY: all module userland deps install install-dkms kernelrelease uninstall uninstall-dkms check check-debug lint demo bench fuzz fuzz-netlink clean
