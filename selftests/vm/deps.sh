@@ -19,7 +19,7 @@ PKGS=(
 	libmnl-dev libjson-c-dev libcmocka-dev libinih-dev libsodium-dev libsystemd-dev
 	sparse systemd linux-source-6.1 cppcheck clang
 	keepalived iperf3 gnuplot-nox postgresql curl
-	flex bison bc libelf-dev libssl-dev
+	flex bison bc libelf-dev libssl-dev dkms
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/ipto-bookworm-backports.sources
 

@@ -80,6 +80,9 @@ vm_prepare() {
 		cp "$VM_KDIR/"modules.{order,builtin,builtin.modinfo} "$stage/"
 	fi
 	cp "$VM_DIR/src/kmod/ipto.ko" "$stage/updates/"
+	# build: the kernel's headers, for DKMS in the guest (the target,
+	# not the link: the link lives in the tree this one is mounted over).
+	ln -s "$(readlink -f "$VM_KDIR")" "$stage/build"
 	depmod -b "$VM_DIR/modroot" "$VM_KVER"
 
 	if ! "$TOP/selftests/vm/mkinitramfs.sh" "$VM_KVER" "$VM_DIR/initramfs.cpio.gz" \

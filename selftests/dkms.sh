@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# dkms.sh - installed through DKMS, as an operator installs it: "make
+# install-dkms" lays out the module's source with its dkms.conf, DKMS
+# builds it for this (the guest's) kernel and installs it under
+# updates/dkms/, and the aliases then load it on demand; "dkms remove"
+# takes it away again.
+#
+# The test runs in a mount namespace of its own, over a module tree that
+# holds only ipto's dependencies: depmod over the whole tree (on 9p, under
+# TCG) would take minutes, and the harness's tree, with the module it
+# staged, comes back untouched when the namespace goes.  DKMS compiles the
+# module in the guest, which takes minutes under TCG:
+# timeout: 480
+if [ -z "${IPTO_DKMS_MOUNTS:-}" ]; then
+	IPTO_DKMS_MOUNTS=1 exec unshare -m --propagation private bash "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+
+kver=$(uname -r)
+mods=/lib/modules/$kver
+tmp=$TEST_TMP
+
+module_loaded && rmmod ipto
+tree=$tmp/modules
+mkdir -p "$tree"
+cp "$mods"/modules.{order,builtin,builtin.modinfo} "$tree/"
+ln -s "$(readlink -f "$mods/build")" "$tree/build"
+for dep in $(modinfo -F depends ipto | tr , ' '); do
+	path=$(modinfo -n "$dep")
+	mkdir -p "$tree/$(dirname "${path#"$mods"/}")"
+	ln -s "$(readlink -f "$path")" "$tree/${path#"$mods"/}"
+done
+mount --bind "$tree" "$mods"
+depmod -a "$kver"
+check_refused "without DKMS there is no ipto module" "not found" modprobe -n ipto
+
+check "make install-dkms lays out the source" \
+	make -s --no-print-directory -C "$IPTO_SRC" install-dkms DESTDIR="$tmp/root"
+src=$(echo "$tmp"/root/usr/src/ipto-*)
+version=${src##*/ipto-}
+info "version $version"
+check "dkms.conf names that version" grep -qx "PACKAGE_VERSION=\"$version\"" "$src/dkms.conf"
+
+mkdir -p "$tmp/dkms"
+dkms_() { dkms "$1" --dkmstree "$tmp/dkms" --sourcetree "$tmp/root/usr/src" \
+	-m ipto -v "$version" -k "$kver" "${@:2}"; }
+check "dkms add" dkms_ add
+start=$(date +%s)
+if dkms_ build >"$tmp/build.log" 2>&1; then
+	pass "dkms build for $kver ($(($(date +%s) - start)) s)"
+else
+	fail "dkms build for $kver"
+	sed 's/^/#   /' "$tmp/build.log"
+	cat "$tmp/dkms/ipto/$version/build/make.log" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
+fi
+check "dkms install" dkms_ install
+check_eq "modprobe finds the DKMS module" "$mods/updates/dkms/ipto.ko" "$(modinfo -n ipto)"
+check_eq "its version is the packaged one" "$version" "$(modinfo -F version ipto)"
+
+ns_new n1
+ip -n n1 link add eth0 type veth peer name eth1
+check "ip link add ... type ipto loads it by alias" ip -n n1 link add ipto0 link eth0 type ipto
+check "module loaded" module_loaded
+check "iptoctl reads the device back" in_ns n1 iptoctl show dev ipto0
+ip -n n1 link del ipto0
+check "rmmod" rmmod ipto
+check "a generic netlink request loads it by the family alias" in_ns n1 iptoctl show
+check "module loaded again" module_loaded
+rmmod ipto
+
+check "dkms remove" dkms_ remove
+check_refused "after dkms remove there is no ipto module" "not found" modprobe -n ipto
+finish
