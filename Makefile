@@ -18,6 +18,7 @@
 #                   the tools, man pages, systemd unit, bash completion and
 #                   example config under PREFIX; DESTDIR honoured
 #   make uninstall  removes exactly what make install put there
+#   make install-tools / uninstall-tools  the same without the module
 #   make install-dkms  the module's source into /usr/src/ipto-VERSION with
 #                   its dkms.conf, then dkms add, build and install (not
 #                   with DESTDIR); make uninstall-dkms undoes it
@@ -54,14 +55,19 @@ COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
 UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,/etc/systemd/system)
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 MODDIR = /lib/modules/$(KVER)/updates
-INSTALLED_FILES = $(MODDIR)/ipto.ko $(SBINDIR)/iptoctl $(SBINDIR)/iptod \
+TOOL_FILES = $(SBINDIR)/iptoctl $(SBINDIR)/iptod \
 	$(BINDIR)/ipto-probe $(MANDIR)/man8/iptoctl.8 $(MANDIR)/man8/iptod.8 \
 	$(MANDIR)/man5/iptod.conf.5 $(MANDIR)/man1/ipto-probe.1 \
 	$(UNITDIR)/iptod.service $(COMPLETIONDIR)/iptoctl $(DOCDIR)/iptod.conf.example
 
-install: all
+install: module install-tools
 	@test -n "$(KVER)" || { echo "install: no kernel release from KDIR=$(KDIR)" >&2; exit 1; }
 	install -D -m 0644 kmod/ipto.ko $(DESTDIR)$(MODDIR)/ipto.ko
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	@echo "installed for kernel $(KVER); next: /etc/ipto/iptod.conf from $(DOCDIR)/iptod.conf.example"
+
+# Everything but the module (which DKMS may provide instead).
+install-tools: userland
 	install -D -m 0755 -t $(DESTDIR)$(SBINDIR) userland/iptoctl userland/iptod/iptod
 	install -D -m 0755 -t $(DESTDIR)$(BINDIR) userland/probe/ipto-probe
 	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 userland/iptoctl.8 userland/iptod/iptod.8
@@ -73,8 +79,6 @@ install: all
 	sed 's|/usr/sbin/iptod|$(SBINDIR)/iptod|g' userland/iptod/iptod.service \
 		>$(DESTDIR)$(UNITDIR)/iptod.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/iptod.service
-	$(if $(DESTDIR),,depmod -a $(KVER))
-	@echo "installed for kernel $(KVER); next: /etc/ipto/iptod.conf from $(DOCDIR)/iptod.conf.example"
 
 # DKMS: the module's source as DKMS wants it, then (on this system) DKMS
 # builds and installs it for the running kernel and every later one.
@@ -98,11 +102,14 @@ uninstall-dkms:
 kernelrelease:
 	@echo $(KVER)
 
-uninstall:
+uninstall: uninstall-tools
 	@test -n "$(KVER)" || { echo "uninstall: no kernel release from KDIR=$(KDIR)" >&2; exit 1; }
-	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
-	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+	rm -f $(DESTDIR)$(MODDIR)/ipto.ko
 	$(if $(DESTDIR),,depmod -a $(KVER))
+
+uninstall-tools:
+	rm -f $(addprefix $(DESTDIR),$(TOOL_FILES))
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 check: deps
 	$(MAKE) lint
@@ -150,4 +157,5 @@ clean:
 	$(MAKE) -C selftests/fuzz clean
 	rm -rf build
 
-.PHONY: all module userland deps install install-dkms kernelrelease uninstall uninstall-dkms check check-debug lint demo bench fuzz fuzz-netlink clean
+.PHONY: all module userland deps install install-tools install-dkms kernelrelease \
+	uninstall uninstall-tools uninstall-dkms check check-debug lint demo bench fuzz fuzz-netlink clean
