@@ -45,6 +45,12 @@ for series in ${KERNELS:-6.1}; do
 	echo "== $series: the guest ran for $(($(date +%s) - start)) s"
 	[[ $line == "RESULT netlink ok "* ]] || rc=1
 	grep -q '^IPTO-RESULT done' "$VM_DIR/results.txt" || rc=1
+	# The debug kernel's kmemleak scan, after the fuzzing.
+	leaks=$(awk '$1 == "KMEMLEAK" { print $2 }' "$VM_DIR/results.txt")
+	if [ -n "$leaks" ]; then
+		echo "== $series: kmemleak: $leaks unreferenced objects"
+		[ "$leaks" -eq 0 ] || rc=1
+	fi
 	# A report before the guest powers itself off; after that, init may
 	# die while the shared root goes away, which is no finding.
 	report=$(sed '/sysrq: Power Off/q' "$VM_DIR/console.log" | grep -m1 -E 'Kernel panic|BUG:|Oops')
