@@ -19,6 +19,8 @@
 #                   example config under PREFIX; DESTDIR honoured
 #   make uninstall  removes exactly what make install put there
 #   make install-tools / uninstall-tools  the same without the module
+#   make deb        build/deb/ipto-tools_*.deb and ipto-dkms_*.deb
+#                   (dpkg-buildpackage), then lintian
 #   make install-dkms  the module's source into /usr/src/ipto-VERSION with
 #                   its dkms.conf, then dkms add, build and install (not
 #                   with DESTDIR); make uninstall-dkms undoes it
@@ -98,6 +100,28 @@ uninstall-dkms:
 	dkms remove -m ipto -v $(IPTO_VERSION) --all
 	rm -rf $(DKMS_SRC)
 
+# Debian packages ipto-tools and ipto-dkms, built by dpkg-buildpackage from
+# a copy of the source (what git tracks, or the whole tree outside git)
+# with userland/debian/ as its debian/; then lintian's verdict.
+DEB_DIR = build/deb
+DEB_SRC = $(DEB_DIR)/ipto-$(IPTO_VERSION)
+deb: deps
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+			xargs -0 cp --parents -t $(DEB_SRC); \
+	else \
+		cp -r Kbuild Makefile README kmod uapi userland $(DEB_SRC)/; \
+	fi
+	rm -rf $(DEB_SRC)/debian
+	cp -r userland/debian $(DEB_SRC)/debian
+	printf 'ipto (%s) unstable; urgency=medium\n\n  * Built from %s.\n\n -- The ipto authors <dev@ipto.invalid>  %s\n' \
+		'$(IPTO_VERSION)' '$(IPTO_VERSION)' "$$(date -R)" >$(DEB_SRC)/debian/changelog
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	lintian --no-tag-display-limit $(DEB_DIR)/*.changes || true
+	@ls -1 $(DEB_DIR)/*.deb
+
 # The kernel release make install installs for (the one KDIR names).
 kernelrelease:
 	@echo $(KVER)
@@ -158,4 +182,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module userland deps install install-tools install-dkms kernelrelease \
-	uninstall uninstall-tools uninstall-dkms check check-debug lint demo bench fuzz fuzz-netlink clean
+	uninstall uninstall-tools uninstall-dkms deb check check-debug lint demo bench fuzz fuzz-netlink clean

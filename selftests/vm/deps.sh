@@ -20,6 +20,7 @@ PKGS=(
 	sparse systemd linux-source-6.1 cppcheck clang
 	keepalived iperf3 gnuplot-nox postgresql curl
 	flex bison bc libelf-dev libssl-dev dkms
+	debhelper dh-dkms lintian
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/ipto-bookworm-backports.sources
 
