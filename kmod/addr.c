@@ -55,10 +55,21 @@ static void ipto_addr_event(enum ipto_event type, const struct ipto_addr *a)
 	ipto_nl_event(a->ipto, type, a->from_node, &a->key, NULL, 0);
 }
 
-/* Caller holds rcu_read_lock() or ipto_net.lock. */
+/* The packet path's lookup: caller holds rcu_read_lock(). */
 struct ipto_addr *ipto_addr_lookup(struct ipto_net *in, const struct ipto_addr_key *key)
 {
 	return rhashtable_lookup(&in->addrs, key, ipto_addr_params);
+}
+
+/*
+ * The writers' lookup, under ipto_net.lock: only holders of the lock remove
+ * entries, so the one found stays valid after the lookup's own RCU section.
+ */
+static struct ipto_addr *ipto_addr_lookup_locked(struct ipto_net *in,
+						 const struct ipto_addr_key *key)
+{
+	lockdep_assert_held(&in->lock);
+	return rhashtable_lookup_fast(&in->addrs, key, ipto_addr_params);
 }
 
 /* Caller holds ipto_net.lock. */
@@ -215,7 +226,7 @@ int ipto_addr_release(struct ipto_dev *ipto, const struct ipto_addr_key *key,
 
 	ASSERT_RTNL();
 	mutex_lock(&in->lock);
-	a = ipto_addr_lookup(in, key);
+	a = ipto_addr_lookup_locked(in, key);
 	if (!a || a->ipto != ipto || a->silenced) {
 		NL_SET_ERR_MSG_MOD(extack, "address is not adopted on this device");
 		ret = -ENOENT;
