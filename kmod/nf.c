@@ -350,6 +350,15 @@ static unsigned int ipto_nf_arp(void *priv, struct sk_buff *skb,
 	return NF_DROP;
 }
 
+/*
+ * The ARP hook needs the kernel's ARP netfilter family, which is built when
+ * nf_tables' arp family or arptables is: without it the hook's registration
+ * fails, and every adoption with it.  Say so at build time.
+ */
+#if !IS_ENABLED(CONFIG_NETFILTER_FAMILY_ARP)
+#error "ipto needs CONFIG_NETFILTER_FAMILY_ARP: enable CONFIG_NF_TABLES_ARP or CONFIG_IP_NF_ARPTABLES"
+#endif
+
 static const struct nf_hook_ops ipto_nf_ops[] = {
 	{
 		.hook = ipto_nf_ipv4,
