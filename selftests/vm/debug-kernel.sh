@@ -63,4 +63,8 @@ start=$(date +%s)
 }
 echo $(($(date +%s) - start)) >"$dir/build-seconds"
 touch "$dir/done"
+# Builds for older fragments or source packages are of no further use.
+for old in "$cache"/debug-6.1-*; do
+	[ "$old" = "$dir" ] || rm -rf "$old"
+done
 echo "$tree"
