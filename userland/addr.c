@@ -123,6 +123,11 @@ static int add_local(struct addr_session *s, const struct addr_request *req)
 	report_rtnl_failure(s->rtnl, ret, "cannot add the address to", req->ifname);
 
 	ret = send_addr_cmd(s->nl, IPTO_CMD_ADDR_DEL, req);
+	if (ret == -ENODEV) {
+		/* Deleted meanwhile: its adoptions went with it. */
+		fprintf(stderr, PROG ": %s is gone, and the adoption with it\n", req->ifname);
+		return EXIT_FAILED;
+	}
 	if (ret < 0)
 		report_failure(s->nl, ret, "");
 	fprintf(stderr, PROG ": %s\n", ret < 0 ? "the address stays adopted" :
