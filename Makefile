@@ -4,7 +4,8 @@
 #   make            build kmod/ipto.ko (against KDIR) and the userland tools
 #   make deps       install the Debian packages build and tests need
 #   make check      deps + lint + build + unit tests + 10 s of each libFuzzer
-#                   harness + every test in QEMU, on each kernel
+#                   harness + the Debian packages + every test in QEMU, on
+#                   each kernel
 #   make check-debug  the guest tests on a 6.1 debug kernel (KASAN, kmemleak,
 #                   lockdep, DEBUG_OBJECTS, refcount trackers), built once
 #                   into IPTO_CACHE (/var/cache/ipto) by debug-kernel.sh
@@ -142,6 +143,7 @@ check: deps
 	$(MAKE) -C selftests/tools
 	$(MAKE) -C selftests/unit check
 	$(MAKE) -C selftests/fuzz smoke nlfuzz
+	$(MAKE) deb
 	selftests/vm/check.sh
 
 # A debug kernel runs the suite several times slower under TCG.
@@ -149,6 +151,7 @@ check-debug: deps
 	$(MAKE) userland
 	$(MAKE) -C userland asan
 	$(MAKE) -C selftests/tools
+	$(MAKE) deb
 	KERNELS=debug TEST_TIMEOUT=$(or $(TEST_TIMEOUT),900) VM_TIMEOUT=$(or $(VM_TIMEOUT),9000) \
 		VM_MEMORY=4096 selftests/vm/check.sh
 

@@ -12,7 +12,7 @@
 # TCG) would take minutes, and the harness's tree, with the module it
 # staged, comes back untouched when the namespace goes.  DKMS compiles the
 # module in the guest, which takes minutes under TCG:
-# timeout: 480
+# timeout: 900
 if [ -z "${IPTO_DKMS_MOUNTS:-}" ]; then
 	IPTO_DKMS_MOUNTS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
@@ -23,16 +23,8 @@ mods=/lib/modules/$kver
 tmp=$TEST_TMP
 
 module_loaded && rmmod ipto
-tree=$tmp/modules
-mkdir -p "$tree"
-cp "$mods"/modules.{order,builtin,builtin.modinfo} "$tree/"
-ln -s "$(readlink -f "$mods/build")" "$tree/build"
-for dep in $(modinfo -F depends ipto | tr , ' '); do
-	path=$(modinfo -n "$dep")
-	mkdir -p "$tree/$(dirname "${path#"$mods"/}")"
-	ln -s "$(readlink -f "$path")" "$tree/${path#"$mods"/}"
-done
-mount --bind "$tree" "$mods"
+module_tree_minimal "$tmp/modules"
+mount --bind "$tmp/modules" "$mods"
 depmod -a "$kver"
 check_refused "without DKMS there is no ipto module" "not found" modprobe -n ipto
 

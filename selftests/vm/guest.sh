@@ -36,6 +36,12 @@ trap power_off EXIT
 mkdir -p /dev/shm /dev/pts
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t devpts devpts /dev/pts
+# What udev adds to a real node's /dev and devtmpfs lacks: bash's <(...)
+# and tools such as dkms rely on /dev/fd.
+ln -sfn /proc/self/fd /dev/fd
+ln -sfn /proc/self/fd/0 /dev/stdin
+ln -sfn /proc/self/fd/1 /dev/stdout
+ln -sfn /proc/self/fd/2 /dev/stderr
 ip link set lo up
 # shellcheck source=/dev/null
 . "$RUN/run.env"
