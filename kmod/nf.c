@@ -356,7 +356,7 @@ static unsigned int ipto_nf_arp(void *priv, struct sk_buff *skb,
  * fails, and every adoption with it.  Say so at build time.
  */
 #if !IS_ENABLED(CONFIG_NETFILTER_FAMILY_ARP)
-#error "ipto needs CONFIG_NETFILTER_FAMILY_ARP: enable CONFIG_NF_TABLES_ARP or CONFIG_IP_NF_ARPTABLES"
+#error "ipto needs CONFIG_NETFILTER_FAMILY_ARP (CONFIG_NF_TABLES_ARP or CONFIG_IP_NF_ARPTABLES)"
 #endif
 
 static const struct nf_hook_ops ipto_nf_ops[] = {
