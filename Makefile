@@ -118,6 +118,7 @@ check: deps
 	$(MAKE) -C selftests/tools
 	$(MAKE) -C selftests/unit check
 	$(MAKE) -C selftests/fuzz smoke nlfuzz
+	selftests/vm/ynl.sh
 	selftests/vm/check.sh
 
 # A debug kernel runs the suite several times slower under TCG.
