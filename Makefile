@@ -144,6 +144,7 @@ check: deps
 	$(MAKE) -C selftests/unit check
 	$(MAKE) -C selftests/fuzz smoke nlfuzz
 	$(MAKE) deb
+	selftests/vm/ynl.sh
 	selftests/vm/check.sh
 
 # A debug kernel runs the suite several times slower under TCG.
@@ -152,6 +153,7 @@ check-debug: deps
 	$(MAKE) -C userland asan
 	$(MAKE) -C selftests/tools
 	$(MAKE) deb
+	selftests/vm/ynl.sh
 	KERNELS=debug TEST_TIMEOUT=$(or $(TEST_TIMEOUT),900) VM_TIMEOUT=$(or $(VM_TIMEOUT),9000) \
 		VM_MEMORY=4096 selftests/vm/check.sh
 

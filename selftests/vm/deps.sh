@@ -4,7 +4,9 @@
 # deps.sh - install what building and testing ipto needs on Debian 12.
 #
 # Idempotent: when every package is present it only checks and exits in
-# well under a second.  The 6.12 kernel comes from bookworm-backports; the
+# well under a second.  The 6.12 kernel, and the 6.12 kernel source whose
+# netlink spec schemas and ynl CLI the tests use (selftests/vm/ynl.sh), come
+# from bookworm-backports; the
 # backports source reuses the mirror of the machine's own Debian source, so
 # no host name is written anywhere by this project.
 set -euo pipefail
@@ -21,6 +23,7 @@ PKGS=(
 	keepalived iperf3 gnuplot-nox postgresql curl
 	flex bison bc libelf-dev libssl-dev dkms
 	debhelper dh-dkms lintian
+	python3-jsonschema python3-yaml
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/ipto-bookworm-backports.sources
 
@@ -35,8 +38,11 @@ have_bpo_kernel() {
 	dpkg-query -W -f='${Package} ${Status}\n' 'linux-headers-6.12*-amd64' 2>/dev/null |
 		grep -q 'install ok installed'
 }
+have_bpo_source() {
+	dpkg-query -W -f='${Status}\n' linux-source-6.12 2>/dev/null | grep -q '^install ok installed$'
+}
 
-if [ ${#missing[@]} -eq 0 ] && have_bpo_kernel; then
+if [ ${#missing[@]} -eq 0 ] && have_bpo_kernel && have_bpo_source; then
 	echo "deps: all present"
 	exit 0
 fi
@@ -52,8 +58,8 @@ if [ ! -f "$BACKPORTS_LIST" ]; then
 		uri=$(awk '
 			/^URIs:/ { u = $2 }
 			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") s = 1 }
-			/^$/ { if (s && u != "") { print u; exit } u = ""; s = 0 }
-			END { if (s && u != "") print u }' "$f")
+			/^$/ { if (s && u != "") { print u; done = 1; exit } u = ""; s = 0 }
+			END { if (!done && s && u != "") print u }' "$f")
 		[ -n "$uri" ] && break
 	done
 	if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
@@ -82,5 +88,10 @@ if ! have_bpo_kernel; then
 	img=$(apt-cache depends "linux-image-amd64=$ver" | awk '/Depends: linux-image-6/ { print $2; exit }')
 	hdr=${img/linux-image/linux-headers}
 	apt_get install --no-install-recommends "$img/bookworm-backports" "$hdr/bookworm-backports"
+fi
+if ! have_bpo_source; then
+	# By package/suite as the kernel above, matching its version; the
+	# package only puts a tarball under /usr/src.
+	apt_get install --no-install-recommends linux-source-6.12/bookworm-backports
 fi
 echo "deps: done"

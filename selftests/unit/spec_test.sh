@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# spec_test.sh - uapi/ipto.yaml against the kernel's netlink spec schema
+# (genetlink-legacy.yaml of Debian's linux-source-6.12, extracted by
+# selftests/vm/ynl.sh) with python3-jsonschema, as ynl validates a spec;
+# ynl's own parse of it; and its agreement with uapi/linux/ipto.h
+# (spec_check.py).  Then broken copies, each of which must be refused with
+# an error that names what is wrong.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+ynl=$("$top/selftests/vm/ynl.sh") || exit 1
+spec=$top/uapi/ipto.yaml
+header=$top/uapi/linux/ipto.h
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+run() { python3 "$top/selftests/unit/spec_check.py" --ynl "$ynl" "$@"; }
+
+if out=$(run --header "$header" "$spec" 2>&1); then
+	ok "uapi/ipto.yaml: schema, ynl parse, header"
+	printf '%s\n' "$out" | sed 's/^/# /'
+else
+	not_ok "uapi/ipto.yaml: schema, ynl parse, header"
+	printf '%s\n' "$out" | sed 's/^/#   /'
+fi
+
+# refused DESCRIPTION MESSAGE SPEC [HEADER]: spec_check.py must fail on
+# SPEC and its errors must contain MESSAGE.
+refused() {
+	local desc=$1 msg=$2 out
+	if out=$(run --header "${4:-$header}" "$3" 2>&1); then
+		not_ok "$desc: accepted"
+	elif [[ "$out" != *"$msg"* ]]; then
+		not_ok "$desc: the error does not say '$msg'"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+	else
+		ok "$desc refused"
+		printf '%s\n' "$out" | grep -F -- "$msg" | head -n 1 | sed 's/^/#   /'
+	fi
+}
+
+# broken NAME SED-SCRIPT: a copy of the spec changed by SED-SCRIPT, which
+# must change it.
+broken() {
+	sed "$2" "$spec" >"$tmp/$1.yaml"
+	cmp -s "$spec" "$tmp/$1.yaml" && echo "spec_test: '$2' changes nothing" >&2
+	echo "$tmp/$1.yaml"
+}
+
+refused "unknown top-level key" \
+	"Additional properties are not allowed ('bogus-key' was unexpected)" \
+	"$(broken key 's/^name: ipto$/&\nbogus-key: 1/')"
+refused "unknown key in an attribute" \
+	"attribute-sets/0/attributes/1: Additional properties are not allowed ('bogus' was unexpected)" \
+	"$(broken attrkey '0,/^        type: u32$/s//&\n        bogus: 1/')"
+refused "unknown attribute type" \
+	"attribute-sets/0/attributes/1/type: 'u31' is not one of" \
+	"$(broken type '0,/^        type: u32$/s//        type: u31/')"
+refused "a define name as a check's max (the schema allows s32-max etc. only)" \
+	"attribute-sets/1/attributes/6/checks/max: 'node-id-max' does not match" \
+	"$(broken define '0,/max: 65535  # node-id-max/s//max: node-id-max/')"
+refused "no SPDX tag on line 1" "SPDX license tag required" "$(broken spdx '1d')"
+refused "an operation on an undefined attribute set" "KeyError: 'nosuch'" \
+	"$(broken aset '0,/attribute-set: dev$/s//attribute-set: nosuch/')"
+refused "an attribute of an undefined enum" \
+	"attribute-sets/dev/default-action: enum 'nosuch' is not defined" \
+	"$(broken enum '0,/^        enum: action$/s//        enum: nosuch/')"
+refused "commands numbered from 2" \
+	"spec and header disagree: operation dev-get: IPTO_CMD_DEV_GET == 2" \
+	"$(broken cmd '0,/^      value: 1$/s//      value: 2/')"
+sed 's/^\tIPTO_DEV_A_LEASE_LEFT_MS,$/&\n\tIPTO_DEV_A_EXTRA,/' "$header" >"$tmp/ipto.h"
+refused "a header with an attribute the spec lacks" \
+	"spec and header disagree: attribute-set dev: max: IPTO_DEV_A_MAX == 15" "$spec" "$tmp/ipto.h"
+sed 's/^\tIPTO_FENCE_LEASE,$//' "$header" >"$tmp/ipto-nofence.h"
+refused "a header without an enum entry of the spec" "IPTO_FENCE_LEASE" "$spec" "$tmp/ipto-nofence.h"
+
+echo "1..$n"
+echo "$((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
