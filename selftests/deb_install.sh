@@ -55,6 +55,8 @@ node() {
 }
 
 check_refused "ipto-tools is not installed before" "not installed" node dpkg -s ipto-tools
+# man-db's trigger would reindex every manual page over 9p: minutes.
+echo "man-db man-db/auto-update boolean false" | node debconf-set-selections
 start=$(date +%s)
 if node apt-get install -y -q --no-install-recommends -o Dpkg::Use-Pty=0 \
 	"/tmp/${tools_deb##*/}" "/tmp/${dkms_deb##*/}" >"$TEST_TMP/apt.log" 2>&1; then
