@@ -28,47 +28,7 @@ for addr in 10.0.0.13 fd00::13; do
 	ip -n client3 neigh replace $addr lladdr "$(mac_of node3 eth0)" dev eth0 nud permanent
 done
 
-STOP=$TEST_TMP/stop
-CHURN_LOG=$TEST_TMP/churn.log
-CHURN_ADOPTED=$TEST_TMP/churn.adopted
-: >"$CHURN_LOG"
-echo 0 >"$CHURN_ADOPTED"
-
-# flood_loop ADDR OUT: back-to-back paced floods at ADDR port 80 until
-# $STOP exists, each one's summary line appended to OUT.
-flood_loop() {
-	while [ ! -e "$STOP" ]; do
-		synflood -d "$1" -p 80 -n "$FLOOD_RATE" -r "$FLOOD_RATE" -w 100 ||
-			echo "synflood failed: $?"
-	done >>"$2" 2>&1
-}
-
-# churn: adopt fd00::11 on node 2's ipto0, dump it, release fd00::11, over
-# and over until $STOP exists, one "ip netns exec" per command (no process
-# of the churn keeps the namespace alive for long); one line per command in
-# $CHURN_LOG, "ok VERB" or "fail VERB: message", and the count of
-# successful adoptions in $CHURN_ADOPTED.
-churn() {
-	local verb out adopted=0
-	while [ ! -e "$STOP" ]; do
-		for verb in adopt show release; do
-			case $verb in
-			adopt) out=$(ip netns exec node2 iptoctl adopt dev ipto0 addr fd00::11 from 1 2>&1) ;;
-			show) out=$(ip netns exec node2 iptoctl -j show dev ipto0 2>&1 >/dev/null) ;;
-			release) out=$(ip netns exec node2 iptoctl release dev ipto0 addr fd00::11 2>&1) ;;
-			esac
-			# shellcheck disable=SC2181 # $? of the assignment above
-			if [ $? -eq 0 ]; then
-				echo "ok $verb" >>"$CHURN_LOG"
-				[ $verb = adopt ] && echo $((++adopted)) >"$CHURN_ADOPTED"
-			else
-				echo "fail $verb: ${out//$'\n'/ | }" >>"$CHURN_LOG"
-			fi
-		done
-	done
-}
-export -f flood_loop churn
-export STOP CHURN_LOG CHURN_ADOPTED FLOOD_RATE
+. "$IPTO_SRC/selftests/helpers/lifecycle.sh"
 
 pids=()
 for addr in 10.0.0.11 fd00::11; do
@@ -81,31 +41,9 @@ ip netns exec client3 bash -c 'flood_loop "$1" "$2"' _ 10.0.0.13 "$TEST_TMP/floo
 	>/dev/null 2>&1 &
 pids+=($!)
 client3_pid=$!
-churn >/dev/null 2>&1 &
+churn ip netns exec node2 >/dev/null 2>&1 &
 pids+=($!)
 
-# What the rounds watch they read with shell builtins (TCG makes every
-# program started expensive).  tcp_in PID: the count of TCP segments
-# received in the namespace of process PID, in $TCP_IN: on a client, only
-# the resets answering its flood.
-tcp_in() {
-	local -a f names=()
-	local i
-	TCP_IN=0
-	while read -r -a f; do
-		[ "${f[0]}" = Tcp: ] || continue
-		if [ ${#names[@]} -eq 0 ]; then
-			names=("${f[@]}")
-			continue
-		fi
-		for i in "${!names[@]}"; do
-			[ "${names[i]}" = InSegs ] && TCP_IN=${f[i]}
-		done
-	done <"/proc/$1/net/snmp"
-}
-resets_since() { tcp_in "$1"; [ "$TCP_IN" -ge $(($2 + MIN_RST)) ]; }
-churn_adopted() { CHURN_N=0; read -r CHURN_N <"$CHURN_ADOPTED"; }
-churn_since() { churn_adopted; [ "${CHURN_N:-0}" -gt "$1" ]; }
 
 # node2_ready: node 2 (re)made as far as a deletion left it: the namespace,
 # its LAN port eth0 with 10.0.0.2 and fd00::2, ipto0 up with 10.0.0.11

@@ -36,45 +36,7 @@ for addr in 10.0.0.11 fd00::11; do
 	ip -n client neigh replace $addr lladdr "$node2_mac" dev eth0 nud permanent
 done
 
-STOP=$TEST_TMP/stop
-CHURN_LOG=$TEST_TMP/churn.log
-CHURN_ADOPTED=$TEST_TMP/churn.adopted
-: >"$CHURN_LOG"
-echo 0 >"$CHURN_ADOPTED"
-
-# flood_loop ADDR OUT: back-to-back paced floods at ADDR port 80 until
-# $STOP exists, each one's summary line appended to OUT.
-flood_loop() {
-	while [ ! -e "$STOP" ]; do
-		synflood -d "$1" -p 80 -n "$FLOOD_RATE" -r "$FLOOD_RATE" -w 100 ||
-			echo "synflood failed: $?"
-	done >>"$2" 2>&1
-}
-
-# churn: adopt fd00::11, dump ipto0, release fd00::11, over and over until
-# $STOP exists; one line per command in $CHURN_LOG, "ok VERB" or "fail
-# VERB: message", and the count of successful adoptions in $CHURN_ADOPTED.
-churn() {
-	local verb out adopted=0
-	while [ ! -e "$STOP" ]; do
-		for verb in adopt show release; do
-			case $verb in
-			adopt) out=$(iptoctl adopt dev ipto0 addr fd00::11 from 1 2>&1) ;;
-			show) out=$(iptoctl -j show dev ipto0 2>&1 >/dev/null) ;;
-			release) out=$(iptoctl release dev ipto0 addr fd00::11 2>&1) ;;
-			esac
-			# shellcheck disable=SC2181 # $? of the assignment above
-			if [ $? -eq 0 ]; then
-				echo "ok $verb" >>"$CHURN_LOG"
-				[ $verb = adopt ] && echo $((++adopted)) >"$CHURN_ADOPTED"
-			else
-				echo "fail $verb: ${out//$'\n'/ | }" >>"$CHURN_LOG"
-			fi
-		done
-	done
-}
-export -f flood_loop churn
-export STOP CHURN_LOG CHURN_ADOPTED FLOOD_RATE
+. "$IPTO_SRC/selftests/helpers/lifecycle.sh"
 
 pids=()
 for addr in 10.0.0.11 fd00::11; do
@@ -87,28 +49,6 @@ ip netns exec node2 bash -c churn >/dev/null 2>&1 &
 pids+=($!)
 node2_pid=$!
 
-# The cycles run few programs (TCG makes each one expensive): what they
-# watch they read from /proc/PID/net of a process in the namespace.
-# tcp_in: the client's count of TCP segments received (only the resets
-# answering the flood arrive there), in $TCP_IN.
-tcp_in() {
-	local -a f names=()
-	local i
-	TCP_IN=0
-	while read -r -a f; do
-		[ "${f[0]}" = Tcp: ] || continue
-		if [ ${#names[@]} -eq 0 ]; then
-			names=("${f[@]}")
-			continue
-		fi
-		for i in "${!names[@]}"; do
-			[ "${names[i]}" = InSegs ] && TCP_IN=${f[i]}
-		done
-	done <"/proc/$client_pid/net/snmp"
-}
-resets_since() { tcp_in; [ "$TCP_IN" -ge $(($1 + MIN_RST)) ]; }
-churn_adopted() { CHURN_N=0; read -r CHURN_N <"$CHURN_ADOPTED"; }
-churn_since() { churn_adopted; [ "${CHURN_N:-0}" -gt "$1" ]; }
 # under_load RESETS ADOPTED: since the counts given, the client has received
 # resets and the churn has adopted fd00::11.
 under_load() { resets_since "$1" && churn_since "$2"; }
@@ -157,12 +97,12 @@ for i in $(seq 1 "$CYCLES"); do
 		break
 	fi
 	lap setup
-	tcp_in
+	tcp_in "$client_pid"
 	rst0=$TCP_IN
 	churn_adopted
 	adopted0=$CHURN_N
 	if ! wait_for 20 under_load "$rst0" "$adopted0"; then
-		resets_since "$rst0" ||
+		resets_since "$client_pid" "$rst0" ||
 			fail "cycle $i: fewer than $MIN_RST resets received from the adopted addresses"
 		churn_since "$adopted0" ||
 			fail "cycle $i: the churn adopted nothing while the module was loaded"
@@ -188,7 +128,7 @@ for i in $(seq 1 "$CYCLES"); do
 		info "$i cycles, $((${EPOCHREALTIME/./} / 1000 - start)) ms; ms per phase, summed: $(phases)"
 done
 elapsed_ms=$((${EPOCHREALTIME/./} / 1000 - start))
-tcp_in	# before the flood's processes go
+tcp_in "$client_pid"	# before the flood's processes go
 
 touch "$STOP"
 for pid in "${pids[@]}"; do
