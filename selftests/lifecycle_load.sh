@@ -51,7 +51,7 @@ node2_pid=$!
 
 # under_load RESETS ADOPTED: since the counts given, the client has received
 # resets and the churn has adopted fd00::11.
-under_load() { resets_since "$1" && churn_since "$2"; }
+under_load() { resets_since "$client_pid" "$1" && churn_since "$2"; }
 # node2_has PATTERN FILE: a line of node 2's /proc/net/FILE contains it.
 node2_has() {
 	local -a lines

@@ -57,7 +57,7 @@ tcp_in() {
 	local i
 	TCP_IN=0
 	while read -r -a f; do
-		[ "${f[0]}" = Tcp: ] || continue
+		[ "${f[0]:-}" = Tcp: ] || continue
 		if [ ${#names[@]} -eq 0 ]; then
 			names=("${f[@]}")
 			continue
