@@ -120,7 +120,7 @@ deb: deps
 	printf 'ipto (%s) unstable; urgency=medium\n\n  * Built from %s.\n\n -- The ipto authors <dev@ipto.invalid>  %s\n' \
 		'$(IPTO_VERSION)' '$(IPTO_VERSION)' "$$(date -R)" >$(DEB_SRC)/debian/changelog
 	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
-	lintian --no-tag-display-limit $(DEB_DIR)/*.changes || true
+	lintian --tag-display-limit 0 $(DEB_DIR)/*.changes || true
 	@ls -1 $(DEB_DIR)/*.deb
 
 # The kernel release make install installs for (the one KDIR names).
