@@ -8,7 +8,7 @@
 # run.env.  Everything of one run lands in build/logs/<series>/.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-VM_TIMEOUT=${VM_TIMEOUT:-1500}
+VM_TIMEOUT=${VM_TIMEOUT:-3600}
 IPTO_VERSION=${IPTO_VERSION:-0.1}
 
 # Newest installed Debian kernel of a series, e.g. 6.1 -> 6.1.0-56-amd64.
