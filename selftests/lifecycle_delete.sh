@@ -107,7 +107,7 @@ for kind in device lower namespace; do
 		wait_for 20 resets_since "$client2_pid" "$rst0" ||
 			{ fail "$kind round $i: fewer than $MIN_RST resets from node 2"; break; }
 		wait_for 20 churn_since "$adopted0" ||
-			{ fail "$kind round $i: the churn adopted nothing on node 2"; break; }
+			{ fail "$kind round $i: the churn adopted nothing on node 2 ($adopted0 adoptions before, $CHURN_N now)"; break; }
 		case $kind in
 		device) ip -n node2 link del ipto0 ;;
 		lower) ip -n node2 link del eth0 ;;

@@ -105,7 +105,7 @@ for i in $(seq 1 "$CYCLES"); do
 		resets_since "$client_pid" "$rst0" ||
 			fail "cycle $i: fewer than $MIN_RST resets received from the adopted addresses"
 		churn_since "$adopted0" ||
-			fail "cycle $i: the churn adopted nothing while the module was loaded"
+			fail "cycle $i: the churn adopted nothing while the module was loaded ($adopted0 adoptions before, $CHURN_N now)"
 		break
 	fi
 	lap wait

@@ -10,7 +10,10 @@ STOP=$TEST_TMP/stop
 CHURN_LOG=$TEST_TMP/churn.log
 CHURN_ADOPTED=$TEST_TMP/churn.adopted
 : >"$CHURN_LOG"
-echo 0 >"$CHURN_ADOPTED"
+# The count is rewritten in place, at a fixed width, never truncated: a
+# reader that opened the file between an "echo >" truncating it and the
+# write saw it empty (a cycle then waited for an adoption after "", in vain).
+printf '%10d\n' 0 >"$CHURN_ADOPTED"
 
 # flood_loop ADDR OUT: back-to-back paced floods at ADDR port 80 until
 # $STOP exists, each one's summary line appended to OUT.
@@ -39,7 +42,8 @@ churn() {
 			# shellcheck disable=SC2181 # $? of the assignment above
 			if [ $? -eq 0 ]; then
 				echo "ok $verb" >>"$CHURN_LOG"
-				[ $verb = adopt ] && echo $((++adopted)) >"$CHURN_ADOPTED"
+				[ $verb = adopt ] &&
+					printf '%10d\n' $((++adopted)) 1<>"$CHURN_ADOPTED"
 			else
 				echo "fail $verb: ${out//$'\n'/ | }" >>"$CHURN_LOG"
 			fi
@@ -69,5 +73,5 @@ tcp_in() {
 }
 # resets_since PID N: the client of PID got MIN_RST more resets than N.
 resets_since() { tcp_in "$1"; [ "$TCP_IN" -ge $(($2 + MIN_RST)) ]; }
-churn_adopted() { CHURN_N=0; read -r CHURN_N <"$CHURN_ADOPTED"; }
+churn_adopted() { CHURN_N=0; read -r CHURN_N <"$CHURN_ADOPTED"; : "${CHURN_N:=0}"; }
 churn_since() { churn_adopted; [ "${CHURN_N:-0}" -gt "$1" ]; }
