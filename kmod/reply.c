@@ -2,8 +2,9 @@
 /*
  * reply.c - ICMP and ICMPv6 echo replies from an adopted address.  Errors
  * (TCP RST, unreachables) use the kernel's nf_reject helpers; an echo
- * reply has no such helper, so it is built here: the request's payload
- * returned from the adopted address, routed like the helpers route theirs.
+ * reply has no such helper, so it is built here, headers included: the
+ * request's payload returned from the adopted address, routed like the
+ * helpers route theirs.
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -16,10 +17,27 @@
 #include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
-#include <net/netfilter/ipv4/nf_reject.h>
 #include <net/route.h>
 
 #include "reply.h"
+
+/* The IPv4 header of a reply to oldskb; ip_local_out() sets length and checksum. */
+static void ipto_reply_iphdr_put(struct sk_buff *nskb, const struct iphdr *oiph,
+				 u8 protocol, u8 ttl)
+{
+	struct iphdr *iph;
+
+	skb_reset_network_header(nskb);
+	iph = skb_put_zero(nskb, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = ttl;
+	iph->protocol = protocol;
+	iph->saddr = oiph->daddr;
+	iph->daddr = oiph->saddr;
+	nskb->protocol = htons(ETH_P_IP);
+}
 
 void ipto_reply_echo4(struct net *net, struct sk_buff *oldskb, int hook)
 {
@@ -39,7 +57,8 @@ void ipto_reply_echo4(struct net *net, struct sk_buff *oldskb, int hook)
 	if (!nskb)
 		return;
 	skb_reserve(nskb, LL_MAX_HEADER);
-	nf_reject_iphdr_put(nskb, oldskb, IPPROTO_ICMP, READ_ONCE(net->ipv4.sysctl_ip_default_ttl));
+	ipto_reply_iphdr_put(nskb, oiph, IPPROTO_ICMP,
+			     READ_ONCE(net->ipv4.sysctl_ip_default_ttl));
 	skb_set_transport_header(nskb, nskb->len);
 	icmph = skb_put(nskb, len);
 	if (skb_copy_bits(oldskb, thoff, icmph, len))
