@@ -10,6 +10,7 @@
 
 #include <linux/netdevice.h>
 #include <net/genetlink.h>
+#include <net/rtnetlink.h>
 
 /*
  * Lockless transmit and "never moves to another namespace" were feature
@@ -39,5 +40,30 @@ static inline struct nlattr **ipto_compat_dump_attrs(struct netlink_callback *cb
 	return genl_dumpit_info(cb)->attrs;
 #endif
 }
+
+/*
+ * rtnl_link_ops::newlink takes its netns and attributes in a struct
+ * rtnl_newlink_params since 6.15.  ipto_compat_newlink is the op for the
+ * kernel being built against; it calls ipto_create (device.c) with the
+ * netns that IFLA_LINK is looked up in.
+ */
+int ipto_create(struct net *link_net, struct net_device *dev,
+		struct nlattr *tb[], struct netlink_ext_ack *extack);
+
+#ifdef IPTO_HAVE_RTNL_NEWLINK_PARAMS
+static inline int ipto_compat_newlink(struct net_device *dev,
+				      struct rtnl_newlink_params *params,
+				      struct netlink_ext_ack *extack)
+{
+	return ipto_create(rtnl_newlink_link_net(params), dev, params->tb, extack);
+}
+#else
+static inline int ipto_compat_newlink(struct net *src_net, struct net_device *dev,
+				      struct nlattr *tb[], struct nlattr *data[],
+				      struct netlink_ext_ack *extack)
+{
+	return ipto_create(src_net, dev, tb, extack);
+}
+#endif
 
 #endif /* _IPTO_COMPAT_H */

@@ -121,15 +121,18 @@ static int ipto_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
-static int ipto_newlink(struct net *src_net, struct net_device *dev,
-			struct nlattr *tb[], struct nlattr *data[],
-			struct netlink_ext_ack *extack)
+/*
+ * rtnl_link_ops::newlink, through ipto_compat_newlink: creates an ipto
+ * device on the lower device that IFLA_LINK names in link_net.
+ */
+int ipto_create(struct net *link_net, struct net_device *dev,
+		struct nlattr *tb[], struct netlink_ext_ack *extack)
 {
 	struct ipto_dev *ipto = netdev_priv(dev);
 	struct net_device *lower;
 	int ret;
 
-	lower = __dev_get_by_index(src_net, nla_get_u32(tb[IFLA_LINK]));
+	lower = __dev_get_by_index(link_net, nla_get_u32(tb[IFLA_LINK]));
 	if (!lower) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK], "lower device not found");
 		return -ENODEV;
@@ -175,7 +178,7 @@ static struct rtnl_link_ops ipto_link_ops __read_mostly = {
 	.priv_size = sizeof(struct ipto_dev),
 	.setup = ipto_setup,
 	.validate = ipto_validate,
-	.newlink = ipto_newlink,
+	.newlink = ipto_compat_newlink,
 };
 
 /*
