@@ -17,6 +17,7 @@ if [ -z "${IPTO_DEB_MOUNTS:-}" ]; then
 	IPTO_DEB_MOUNTS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
 . "$(dirname "$0")/lib.sh"
+skip_unless_kernel_compiler
 
 kver=$(uname -r)
 tools_deb=$(ls "$IPTO_SRC"/build/deb/ipto-tools_*_amd64.deb 2>/dev/null | head -n 1)

@@ -18,6 +18,7 @@ if [ -z "${IPTO_DKMS_MOUNTS:-}" ]; then
 	IPTO_DKMS_MOUNTS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
 . "$(dirname "$0")/lib.sh"
+skip_unless_kernel_compiler
 
 kver=$(uname -r)
 mods=/lib/modules/$kver

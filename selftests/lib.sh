@@ -228,6 +228,20 @@ trap ns_cleanup EXIT
 
 module_loaded() { [ -d /sys/module/ipto ]; }
 
+# skip_unless_kernel_compiler: skips a test that compiles against the
+# running kernel's headers when this root's gcc is not the major version
+# the kernel was built with, which those headers need (mainline: Debian
+# unstable's kernel, whose module check.sh builds in the unstable chroot).
+skip_unless_kernel_compiler() {
+	local config want have
+	config=/lib/modules/$(uname -r)/build/.config
+	want=$(sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)[0-9]\{4\}$/\1/p' "$config")
+	have=$(gcc -dumpversion)
+	[ -n "$want" ] || skip_test "no CONFIG_GCC_VERSION in $config"
+	[ "$want" = "${have%%.*}" ] ||
+		skip_test "$(uname -r) was built with gcc $want, this root has gcc $have: its headers need gcc $want"
+}
+
 # module_tree_minimal DIR: a module tree for the running kernel at DIR that
 # holds only (copies of) the modules ipto depends on and the kernel's
 # headers as build/, for DKMS tests: depmod over the whole tree (on 9p,

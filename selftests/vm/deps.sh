@@ -21,7 +21,7 @@ PKGS=(
 	libmnl-dev libjson-c-dev libcmocka-dev libinih-dev libsodium-dev libsystemd-dev
 	sparse systemd linux-source-6.1 cppcheck clang
 	keepalived iperf3 gnuplot-nox postgresql curl
-	flex bison bc libelf-dev libssl-dev dkms
+	flex bison bc libelf-dev libssl-dev dkms debootstrap
 	debhelper dh-dkms lintian
 	python3-jsonschema python3-yaml
 )
@@ -51,24 +51,9 @@ export DEBIAN_FRONTEND=noninteractive
 apt_get() { apt-get -q -y -o Dpkg::Use-Pty=0 "$@"; }
 
 if [ ! -f "$BACKPORTS_LIST" ]; then
-	# Copy the URI of the bookworm suite from the machine's own source.
-	uri=""
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		uri=$(awk '
-			/^URIs:/ { u = $2 }
-			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") s = 1 }
-			/^$/ { if (s && u != "") { print u; done = 1; exit } u = ""; s = 0 }
-			END { if (!done && s && u != "") print u }' "$f")
-		[ -n "$uri" ] && break
-	done
-	if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
-		uri=$(awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list)
-	fi
-	if [ -z "$uri" ]; then
-		echo "deps: no Debian bookworm source found to copy the mirror from" >&2
-		exit 1
-	fi
+	# shellcheck source=selftests/vm/debian-mirror.sh
+	. "$(dirname "$0")/debian-mirror.sh"
+	uri=$(debian_mirror) || { echo "deps: no mirror for bookworm-backports" >&2; exit 1; }
 	keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 	printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: %s\n' \
 		"$uri" "$keyring" >"$BACKPORTS_LIST"

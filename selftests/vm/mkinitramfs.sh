@@ -5,7 +5,7 @@
 # that boots a kernel far enough to mount the host's root (read-only) and
 # the project tree (read-write) over 9p, then switch_root into the host
 # root and run selftests/vm/guest.sh as PID 1.  MODULE_TREE (a Debian
-# kernel's /lib/modules/KVER) says the 9p drivers are modules, found there
+# kernel's [ROOT]/lib/modules/KVER) says the 9p drivers are modules, found there
 # by modprobe; without it the kernel has them built in.
 set -euo pipefail
 
@@ -15,6 +15,11 @@ modtree=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+# modprobe's root: "/" for the machine's kernels, the chroot for one whose
+# tree is MODULE_TREE=ROOT/lib/modules/KVER (mainline).
+moddir_root=${modtree%/lib/modules/"$kver"}
+moddir_root=${moddir_root:-/}
 
 mkdir -p "$tmp"/{bin,dev,proc,sys,newroot,modules}
 cp /bin/busybox "$tmp/bin/busybox"
@@ -30,6 +35,7 @@ n=0
 	[ "$verb" = insmod ] || continue
 	name=$(basename "$path")
 	name=${name%.xz}
+	name=${name%.zst}
 	grep -qx "$name" "$tmp/modules/order" 2>/dev/null && continue
 	n=$((n + 1))
 	case "$path" in
@@ -38,7 +44,8 @@ n=0
 	*) cp "$path" "$tmp/modules/$name" ;;
 	esac
 	echo "$name" >>"$tmp/modules/order"
-done < <(modprobe -a --show-depends -S "$kver" -C /var/empty virtio_pci 9pnet_virtio 9p)
+done < <(modprobe -a --show-depends -S "$kver" -C /var/empty -d "$moddir_root" \
+	virtio_pci 9pnet_virtio 9p)
 if [ -n "$modtree" ] && [ "$n" -eq 0 ]; then
 	echo "mkinitramfs: no 9p modules found in $modtree" >&2
 	exit 1

@@ -18,13 +18,25 @@ kernel_of_series() {
 }
 
 # vm_kernel SERIES: sets VM_KVER, VM_KDIR (the tree modules build
-# against), VM_KIMAGE and VM_KMODS (the kernel's module tree, empty when
-# everything is built in).  "debug" is the debug kernel of make check-debug,
-# built once by debug-kernel.sh; any other series is an installed Debian
-# kernel.
+# against), VM_KIMAGE, VM_KMODS (the kernel's module tree, empty when
+# everything is built in) and VM_CHROOT (where the module is built, empty
+# for the machine itself).  "debug" is the debug kernel of make
+# check-debug, built once by debug-kernel.sh; "mainline" is Debian
+# unstable's kernel, built against in the unstable chroot of
+# mainline-kernel.sh; any other series is an installed Debian kernel.
 vm_kernel() {
-	local tree
+	local tree root
 
+	VM_CHROOT=""
+	if [ "$1" = mainline ]; then
+		root=$("$TOP/selftests/vm/mainline-kernel.sh") || return 1
+		VM_KVER=$(cat "$root/../kernel.release")
+		VM_CHROOT=$root
+		VM_KDIR=$root/usr/src/linux-headers-$VM_KVER
+		VM_KIMAGE=$root/boot/vmlinuz-$VM_KVER
+		VM_KMODS=$root/lib/modules/$VM_KVER
+		return 0
+	fi
 	if [ "$1" = debug ]; then
 		tree=$("$TOP/selftests/vm/debug-kernel.sh") || return 1
 		VM_KVER=$(cat "$tree/include/config/kernel.release")
@@ -38,6 +50,29 @@ vm_kernel() {
 	VM_KIMAGE=/boot/vmlinuz-$VM_KVER
 	VM_KMODS=/lib/modules/$VM_KVER
 	[ -n "$VM_KVER" ] && [ -d "$VM_KDIR" ]
+}
+
+# vm_make_module: builds $VM_DIR/src/kmod/ipto.ko against $VM_KDIR, at W=1;
+# in $VM_CHROOT when the kernel has one, from a copy of the sources there.
+vm_make_module() {
+	local inside rc
+
+	if [ -z "$VM_CHROOT" ]; then
+		make -C "$VM_KDIR" M="$VM_DIR/src" W=1 IPTO_VERSION="$IPTO_VERSION" modules
+		return
+	fi
+	# objtool reads /proc: a proc mounted in the chroot, in a mount
+	# namespace of the build's own that takes it away afterwards.
+	inside=$(mktemp -d "$VM_CHROOT/tmp/ipto-build.XXXXXX")
+	cp -r "$VM_DIR/src/." "$inside/" &&
+	unshare --mount --propagation private \
+		sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$VM_CHROOT" \
+		make -C "${VM_KDIR#"$VM_CHROOT"}" M="${inside#"$VM_CHROOT"}" W=1 \
+		IPTO_VERSION="$IPTO_VERSION" modules &&
+	cp -r "$inside/." "$VM_DIR/src/"
+	rc=$?
+	rm -rf "$inside"
+	return $rc
 }
 
 # vm_prepare SERIES [DIR]: sets VM_KVER and VM_DIR (default
@@ -59,8 +94,7 @@ vm_prepare() {
 	mkdir -p "$VM_DIR/src"
 	cp -r "$TOP/Kbuild" "$TOP/kmod" "$TOP/uapi" "$VM_DIR/src/"
 	rm -f "$VM_DIR/src/kmod/"*.o "$VM_DIR/src/kmod/"*.ko "$VM_DIR/src/kmod/".*.cmd
-	if ! make -C "$VM_KDIR" M="$VM_DIR/src" W=1 \
-		IPTO_VERSION="$IPTO_VERSION" modules >"$VM_DIR/build.log" 2>&1; then
+	if ! vm_make_module >"$VM_DIR/build.log" 2>&1; then
 		VM_ERROR="module build failed: $(grep -m1 -E 'error' "$VM_DIR/build.log")"
 		return 1
 	fi

@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mainline-kernel.sh - the current mainline series for "make check
+# KERNELS=mainline": Debian unstable's kernel image and headers, in a
+# debootstrapped unstable chroot kept outside the repository, in
+# $IPTO_CACHE/unstable (default /var/cache/ipto).  Unstable's headers need
+# unstable's compiler, which the chroot has; the machine's own sources are
+# never touched.  The chroot is made again when it is a week old, so that
+# the series follows unstable.
+#
+# Prints the chroot's path on stdout; debootstrap's output and its time go
+# to debootstrap.log and build-seconds beside it.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${IPTO_CACHE:-/var/cache/ipto}
+dir=$cache/unstable
+root=$dir/root
+MAX_AGE_DAYS=7
+
+if [ -f "$dir/done" ] && [ -z "$(find "$dir/done" -mtime +$((MAX_AGE_DAYS - 1)))" ]; then
+	echo "$root"
+	exit 0
+fi
+
+command -v debootstrap >/dev/null || { echo "mainline-kernel: debootstrap missing (make deps)" >&2; exit 1; }
+# shellcheck source=selftests/vm/debian-mirror.sh
+. "$here/debian-mirror.sh"
+mirror=$(debian_mirror)
+
+rm -rf "$dir"
+mkdir -p "$dir"
+echo "mainline-kernel: debootstrapping unstable into $dir (log: debootstrap.log)" >&2
+start=$(date +%s)
+# The image, its headers (which pull in the compiler they were built with)
+# and make; kmod runs depmod when the image is unpacked.
+if ! debootstrap --variant=minbase \
+	--include=linux-image-amd64,linux-headers-amd64,make,kmod \
+	unstable "$root" "$mirror" >"$dir/debootstrap.log" 2>&1; then
+	echo "mainline-kernel: debootstrap failed, see $dir/debootstrap.log:" >&2
+	tail -n 20 "$dir/debootstrap.log" >&2
+	exit 1
+fi
+kver=$(ls "$root/lib/modules")
+if [ "$(wc -w <<<"$kver")" -ne 1 ] || [ ! -f "$root/boot/vmlinuz-$kver" ] ||
+	[ ! -d "$root/usr/src/linux-headers-$kver" ]; then
+	echo "mainline-kernel: expected one kernel with image and headers in $root, found: $kver" >&2
+	exit 1
+fi
+echo $(($(date +%s) - start)) >"$dir/build-seconds"
+echo "$kver" >"$dir/kernel.release"
+touch "$dir/done"
+echo "mainline-kernel: unstable's kernel is $kver" >&2
+echo "$root"
