@@ -5,7 +5,7 @@
 #   checkpatch.pl --strict on the module and the uapi header, taken from
 #     Debian's linux-source-6.1 package (extracted once into build/lint/);
 #   sparse (C=2) and W=1 on a build of the module for each kernel of
-#     $KERNELS (default "6.1 6.12");
+#     $KERNELS (default "6.1 6.12"; mainline's in its unstable chroot);
 #   cppcheck on the userland C code (tools, daemon, probe, test tools).
 # Prints one line per check and exits 1 if any found something.
 set -uo pipefail
@@ -47,8 +47,7 @@ result "checkpatch --strict" "$LINT/checkpatch.log"
 
 # sparse and W=1, in a copy of the sources per kernel (like vm_prepare).
 for series in $KERNELS; do
-	kver=$(kernel_of_series "$series")
-	if [ -z "$kver" ] || [ ! -d "/lib/modules/$kver/build" ]; then
+	if ! vm_kernel "$series"; then
 		echo "lint: no headers for $series (make deps)" >&2
 		rc=1
 		continue
@@ -57,10 +56,10 @@ for series in $KERNELS; do
 	rm -rf "$src" && mkdir -p "$src"
 	cp -r Kbuild kmod uapi "$src/"
 	rm -f "$src/kmod/"*.o "$src/kmod/"*.ko "$src/kmod/".*.cmd
-	make -C "/lib/modules/$kver/build" M="$src" W=1 C=2 IPTO_VERSION="$IPTO_VERSION" \
-		modules >"$LINT/build-$series.log" 2>&1 || echo "build failed" >>"$LINT/build-$series.log"
+	vm_make_module "$src" C=2 >"$LINT/build-$series.log" 2>&1 ||
+		echo "build failed" >>"$LINT/build-$series.log"
 	grep -E 'warning:|error:|build failed' "$LINT/build-$series.log" >"$LINT/sparse-$series.log"
-	result "sparse C=2 and W=1, $kver" "$LINT/sparse-$series.log"
+	result "sparse C=2 and W=1, $VM_KVER" "$LINT/sparse-$series.log"
 done
 
 # cppcheck on the userland C code.

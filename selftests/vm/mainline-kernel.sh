@@ -19,7 +19,13 @@ dir=$cache/unstable
 root=$dir/root
 MAX_AGE_DAYS=7
 
-if [ -f "$dir/done" ] && [ -z "$(find "$dir/done" -mtime +$((MAX_AGE_DAYS - 1)))" ]; then
+# The image, its headers (which pull in the compiler they were built with),
+# make, sparse for make lint; kmod runs depmod when the image is unpacked.
+# The list is kept in the done marker: a changed list makes a new chroot.
+PACKAGES=linux-image-amd64,linux-headers-amd64,make,kmod,sparse
+
+if [ "$(cat "$dir/done" 2>/dev/null)" = "$PACKAGES" ] &&
+	[ -z "$(find "$dir/done" -mtime +$((MAX_AGE_DAYS - 1)))" ]; then
 	echo "$root"
 	exit 0
 fi
@@ -33,10 +39,7 @@ rm -rf "$dir"
 mkdir -p "$dir"
 echo "mainline-kernel: debootstrapping unstable into $dir (log: debootstrap.log)" >&2
 start=$(date +%s)
-# The image, its headers (which pull in the compiler they were built with)
-# and make; kmod runs depmod when the image is unpacked.
-if ! debootstrap --variant=minbase \
-	--include=linux-image-amd64,linux-headers-amd64,make,kmod \
+if ! debootstrap --variant=minbase --include="$PACKAGES" \
 	unstable "$root" "$mirror" >"$dir/debootstrap.log" 2>&1; then
 	echo "mainline-kernel: debootstrap failed, see $dir/debootstrap.log:" >&2
 	tail -n 20 "$dir/debootstrap.log" >&2
@@ -50,6 +53,6 @@ if [ "$(wc -w <<<"$kver")" -ne 1 ] || [ ! -f "$root/boot/vmlinuz-$kver" ] ||
 fi
 echo $(($(date +%s) - start)) >"$dir/build-seconds"
 echo "$kver" >"$dir/kernel.release"
-touch "$dir/done"
+echo "$PACKAGES" >"$dir/done"
 echo "mainline-kernel: unstable's kernel is $kver" >&2
 echo "$root"

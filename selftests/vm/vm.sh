@@ -52,24 +52,26 @@ vm_kernel() {
 	[ -n "$VM_KVER" ] && [ -d "$VM_KDIR" ]
 }
 
-# vm_make_module: builds $VM_DIR/src/kmod/ipto.ko against $VM_KDIR, at W=1;
-# in $VM_CHROOT when the kernel has one, from a copy of the sources there.
+# vm_make_module SRC [MAKE_ARGS...]: builds SRC/kmod/ipto.ko against
+# $VM_KDIR at W=1 (vm_kernel sets it); in $VM_CHROOT when the kernel has
+# one, from a copy of SRC there, copied back with the results.
 vm_make_module() {
-	local inside rc
+	local src=$1 inside rc
+	shift
 
 	if [ -z "$VM_CHROOT" ]; then
-		make -C "$VM_KDIR" M="$VM_DIR/src" W=1 IPTO_VERSION="$IPTO_VERSION" modules
+		make -C "$VM_KDIR" M="$src" W=1 IPTO_VERSION="$IPTO_VERSION" "$@" modules
 		return
 	fi
 	# objtool reads /proc: a proc mounted in the chroot, in a mount
 	# namespace of the build's own that takes it away afterwards.
 	inside=$(mktemp -d "$VM_CHROOT/tmp/ipto-build.XXXXXX")
-	cp -r "$VM_DIR/src/." "$inside/" &&
+	cp -r "$src/." "$inside/" &&
 	unshare --mount --propagation private \
 		sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$VM_CHROOT" \
 		make -C "${VM_KDIR#"$VM_CHROOT"}" M="${inside#"$VM_CHROOT"}" W=1 \
-		IPTO_VERSION="$IPTO_VERSION" modules &&
-	cp -r "$inside/." "$VM_DIR/src/"
+		IPTO_VERSION="$IPTO_VERSION" "$@" modules &&
+	cp -r "$inside/." "$src/"
 	rc=$?
 	rm -rf "$inside"
 	return $rc
@@ -94,7 +96,7 @@ vm_prepare() {
 	mkdir -p "$VM_DIR/src"
 	cp -r "$TOP/Kbuild" "$TOP/kmod" "$TOP/uapi" "$VM_DIR/src/"
 	rm -f "$VM_DIR/src/kmod/"*.o "$VM_DIR/src/kmod/"*.ko "$VM_DIR/src/kmod/".*.cmd
-	if ! vm_make_module >"$VM_DIR/build.log" 2>&1; then
+	if ! vm_make_module "$VM_DIR/src" >"$VM_DIR/build.log" 2>&1; then
 		VM_ERROR="module build failed: $(grep -m1 -E 'error' "$VM_DIR/build.log")"
 		return 1
 	fi
