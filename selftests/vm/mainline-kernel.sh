@@ -51,6 +51,20 @@ if [ "$(wc -w <<<"$kver")" -ne 1 ] || [ ! -f "$root/boot/vmlinuz-$kver" ] ||
 	echo "mainline-kernel: expected one kernel with image and headers in $root, found: $kver" >&2
 	exit 1
 fi
+# The headers package leaves out scripts/checker-valid.sh, which Kbuild
+# runs before C=1/C=2 to see that sparse works (and otherwise skips sparse
+# with a warning).  Stand in for it: sparse must check an empty file cleanly.
+checker=$root/usr/src/linux-headers-$kver/scripts/checker-valid.sh
+checker=$(readlink -f "$(dirname "$checker")")/checker-valid.sh
+if [ ! -e "$checker" ]; then
+	cat >"$checker" <<-'CHECKER'
+		#!/bin/sh
+		# Written by ipto's mainline-kernel.sh: prints 1 when the checker
+		# "$@" (sparse and its flags) checks an empty file without error.
+		"$@" /dev/null >/dev/null 2>&1 && echo 1
+	CHECKER
+	chmod 755 "$checker"
+fi
 echo $(($(date +%s) - start)) >"$dir/build-seconds"
 echo "$kver" >"$dir/kernel.release"
 echo "$PACKAGES" >"$dir/done"
