@@ -25,9 +25,10 @@
 #   make install-dkms  the module's source into /usr/src/ipto-VERSION with
 #                   its dkms.conf, then dkms add, build and install (not
 #                   with DESTDIR); make uninstall-dkms undoes it
-# Variables: KDIR, KERNELS ("6.1 6.12"), T (one test), BENCH (some benchmarks),
-# TEST_TIMEOUT, VM_TIMEOUT, FUZZ_MESSAGES and FUZZ_SEED (fuzz-netlink),
-# PREFIX (/usr/local) and DESTDIR (install).
+# Variables: KDIR, KERNELS ("6.1 6.12"; also "mainline": Debian unstable's
+# kernel, from a chroot made by selftests/vm/mainline-kernel.sh), T (tests),
+# BENCH (some benchmarks), TEST_TIMEOUT, VM_TIMEOUT, FUZZ_MESSAGES and
+# FUZZ_SEED (fuzz-netlink), PREFIX (/usr/local) and DESTDIR (install).
 
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))

@@ -149,7 +149,10 @@ bool ipto_fence_set(struct ipto_dev *ipto, enum ipto_fence reason)
 
 int ipto_fence_init(void)
 {
-	ipto_wq = alloc_workqueue(KBUILD_MODNAME, 0, 0);
+	/* Unbound: a lease's expiry has no CPU to stay on.  (7.2 warns
+	 * about a workqueue that says neither WQ_UNBOUND nor WQ_PERCPU.)
+	 */
+	ipto_wq = alloc_workqueue(KBUILD_MODNAME, WQ_UNBOUND, 0);
 	return ipto_wq ? 0 : -ENOMEM;
 }
 
