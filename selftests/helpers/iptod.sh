@@ -92,6 +92,11 @@ echo_start() {
 	ECHO_PID[$1]=$!
 }
 
+# echo_listening I: node I's echo service accepts TCP on IPv4 and IPv6.
+echo_listening() {
+	[ "$(ip netns exec "node$1" ss -Hltn "sport = :$CLUSTER_PORT" | wc -l)" -ge 2 ]
+}
+
 # iptod_start I: starts iptod in node I's namespace.
 iptod_start() {
 	ip netns exec "node$1" "$IPTOD" -c "$TEST_TMP/node$1.conf" --log stderr \
@@ -101,8 +106,9 @@ iptod_start() {
 
 # iptod_cluster ACTION: the LAN, the nodes with their addresses and echo
 # services, a config each (iptod_conf I ACTION "${IPTOD_EXTRA[I]}"), iptod
-# started on each.  Not from check (a subshell: the pids would be lost);
-# "wait_for 30 iptod_settled" tells when the cluster is up.
+# started on each; returns when the echo services listen.  Not from check
+# (a subshell: the pids would be lost); "wait_for 30 iptod_settled" tells
+# when the cluster is up.
 declare -A IPTOD_EXTRA=()
 iptod_cluster() {
 	local i
@@ -123,6 +129,11 @@ iptod_cluster() {
 	# treated as dead by them (with manual failback, for good).
 	for i in $IPTOD_NODES; do
 		iptod_start $i
+	done
+	# Tests ask the echo services as soon as the cluster settles; python
+	# can take longer than that to start under TCG.
+	for i in $IPTOD_NODES; do
+		wait_for 30 echo_listening $i || return 1
 	done
 }
 

@@ -42,8 +42,10 @@ churn() {
 			# shellcheck disable=SC2181 # $? of the assignment above
 			if [ $? -eq 0 ]; then
 				echo "ok $verb" >>"$CHURN_LOG"
+				# (Not "1<>": bash 5.2's export -f writes that
+				# as "<>", stdin's.)
 				[ $verb = adopt ] &&
-					printf '%10d\n' $((++adopted)) 1<>"$CHURN_ADOPTED"
+					printf '%10d\n' $((++adopted)) 3<>"$CHURN_ADOPTED" >&3
 			else
 				echo "fail $verb: ${out//$'\n'/ | }" >>"$CHURN_LOG"
 			fi
