@@ -153,6 +153,7 @@ check-debug: deps
 	$(MAKE) userland
 	$(MAKE) -C userland asan
 	$(MAKE) -C selftests/tools
+	$(MAKE) -C selftests/unit
 	$(MAKE) deb
 	selftests/vm/ynl.sh
 	KERNELS=debug TEST_TIMEOUT=$(or $(TEST_TIMEOUT),900) VM_TIMEOUT=$(or $(VM_TIMEOUT),9000) \
