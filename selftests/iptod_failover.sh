@@ -81,7 +81,7 @@ if [ ${#times[@]} -gt 0 ]; then
 	read -r median worst <<<"$(printf '%s\n' "${times[@]}" | sort -n |
 		awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[NR] }')"
 	echo "# measure: failover_ms median=$median worst=$worst cuts=${#times[@]} (interval 100 ms x 3)"
-	check "every failover under 2 s (worst $worst ms)" test "$worst" -lt 2000
+	check_timing "every failover under 2 s (worst $worst ms)" test "$worst" -lt 2000
 fi
 check_eq "after the last heal, node 2 holds nothing" "" "$(holds 2)"
 check_eq "every node owns its own addresses (node 3's view)" "1:1 2:2 3:3" "$(owners_on 3)"

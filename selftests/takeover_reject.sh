@@ -48,11 +48,11 @@ for addr in 10.0.0.11 fd00::11; do
 	read -r _ udp_out udp_ms <<<"$(grep '^udp' <<<"$res")"
 	check_eq "$addr: before adoption a write meets silence (control)" none "$control_out"
 	check_eq "$addr: open connection gets ECONNRESET at its next write" reset "$write_out"
-	check "$addr: ... within 1000 ms (took $write_ms ms)" awk "BEGIN { exit !($write_ms < 1000) }"
+	check_timing "$addr: ... within 1000 ms (took $write_ms ms)" awk "BEGIN { exit !($write_ms < 1000) }"
 	check_eq "$addr: connected UDP gets ECONNREFUSED" refused "$udp_out"
 	read -r out ms _ <<<"$(in_ns client python3 "$IPTO_SRC/selftests/helpers/client.py" connect "$addr" $PORT 5)"
 	check_eq "$addr: new connect gets ECONNREFUSED" refused "$out"
-	check "$addr: ... in under 100 ms (took $ms ms)" awk "BEGIN { exit !($ms < 100) }"
+	check_timing "$addr: ... in under 100 ms (took $ms ms)" awk "BEGIN { exit !($ms < 100) }"
 	echo "# measure: $addr connect_refused_ms=$ms write_reset_ms=$write_ms udp_refused_ms=$udp_ms"
 	check_eq "$addr: client's neighbour entry holds node 2's MAC" "$node2_mac" \
 		"$(ip -n client neigh show "$addr" dev eth0 | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')"
