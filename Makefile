@@ -155,6 +155,7 @@ check-debug: deps
 	$(MAKE) -C userland asan
 	$(MAKE) -C selftests/tools
 	$(MAKE) -C selftests/unit
+	$(MAKE) -C selftests/fuzz nlfuzz
 	$(MAKE) deb
 	selftests/vm/ynl.sh
 	KERNELS=debug TEST_TIMEOUT=$(or $(TEST_TIMEOUT),1800) VM_TIMEOUT=$(or $(VM_TIMEOUT),14400) \
