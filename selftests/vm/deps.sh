@@ -17,7 +17,7 @@ PKGS=(
 	build-essential pkg-config kmod cpio xz-utils zstd
 	linux-image-amd64 linux-headers-amd64
 	qemu-system-x86 busybox-static
-	iproute2 iputils-ping arping ndisc6 procps psmisc python3
+	iproute2 iputils-ping arping ndisc6 procps psmisc python3 nftables
 	libmnl-dev libjson-c-dev libcmocka-dev libinih-dev libsodium-dev libsystemd-dev
 	sparse systemd linux-source-6.1 cppcheck clang
 	keepalived iperf3 gnuplot-nox postgresql curl
