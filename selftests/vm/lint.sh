@@ -45,7 +45,7 @@ perl "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --terse --quiet -f \
 	grep -v '^total: 0 errors, 0 warnings, 0 checks' >"$LINT/checkpatch.log"
 result "checkpatch --strict" "$LINT/checkpatch.log"
 
-# sparse and W=1, in a copy of the sources per kernel (like vm_prepare).
+# sparse and W=1, in a copy of the sources per kernel.
 for series in $KERNELS; do
 	if ! vm_kernel "$series"; then
 		echo "lint: no headers for $series (make deps)" >&2
@@ -53,10 +53,7 @@ for series in $KERNELS; do
 		continue
 	fi
 	src=$LINT/src-$series
-	rm -rf "$src" && mkdir -p "$src"
-	cp -r Kbuild kmod uapi "$src/"
-	rm -f "$src/kmod/"*.o "$src/kmod/"*.ko "$src/kmod/".*.cmd
-	vm_make_module "$src" C=2 >"$LINT/build-$series.log" 2>&1 ||
+	vm_module_sources "$src" && vm_make_module "$src" C=2 >"$LINT/build-$series.log" 2>&1 ||
 		echo "build failed" >>"$LINT/build-$series.log"
 	# (Kbuild only warns, and goes on without it, when sparse cannot run.)
 	grep -E 'warning:|error:|build failed|C=2 specified' "$LINT/build-$series.log" \

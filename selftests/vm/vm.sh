@@ -52,6 +52,14 @@ vm_kernel() {
 	[ -n "$VM_KVER" ] && [ -d "$VM_KDIR" ]
 }
 
+# vm_module_sources DIR: a fresh copy of the module's sources in DIR, with
+# no objects of an earlier build, so that kernels do not share objects.
+vm_module_sources() {
+	rm -rf "$1" && mkdir -p "$1" &&
+	cp -r "$TOP/Kbuild" "$TOP/kmod" "$TOP/uapi" "$1/" &&
+	rm -f "$1/kmod/"*.o "$1/kmod/"*.ko "$1/kmod/".*.cmd
+}
+
 # vm_make_module SRC [MAKE_ARGS...]: builds SRC/kmod/ipto.ko against
 # $VM_KDIR at W=1 (vm_kernel sets it); in $VM_CHROOT when the kernel has
 # one, from a copy of SRC there, copied back with the results.
@@ -92,11 +100,7 @@ vm_prepare() {
 		return 1
 	fi
 
-	# Built in a copy of the sources so kernels do not share objects.
-	mkdir -p "$VM_DIR/src"
-	cp -r "$TOP/Kbuild" "$TOP/kmod" "$TOP/uapi" "$VM_DIR/src/"
-	rm -f "$VM_DIR/src/kmod/"*.o "$VM_DIR/src/kmod/"*.ko "$VM_DIR/src/kmod/".*.cmd
-	if ! vm_make_module "$VM_DIR/src" >"$VM_DIR/build.log" 2>&1; then
+	if ! vm_module_sources "$VM_DIR/src" || ! vm_make_module "$VM_DIR/src" >"$VM_DIR/build.log" 2>&1; then
 		VM_ERROR="module build failed: $(grep -m1 -E 'error' "$VM_DIR/build.log")"
 		return 1
 	fi
