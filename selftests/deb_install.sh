@@ -77,10 +77,9 @@ check_eq "the unit is installed and not enabled" disabled \
 check "the man pages are installed" node test -f /usr/share/man/man8/iptod.8.gz
 check_eq "DKMS built the module for $kver" "ipto/$version, $kver, x86_64: installed" \
 	"$(node dkms status -m ipto -v "$version" -k "$kver" | sed 's/ (.*//')"
-# DKMS compresses the module like the kernel's own (6.12: .ko.xz).
 inserted=$(node modprobe -v ipto | awk '$1 == "insmod" && $2 ~ /\/ipto\.ko/ { print $2 }')
-inserted=${inserted%.xz}
-check_eq "modprobe loads the DKMS build" "/lib/modules/$kver/updates/dkms/ipto.ko" "${inserted%.zst}"
+check_eq "modprobe loads the DKMS build" "/lib/modules/$kver/updates/dkms/ipto.ko" \
+	"$(without_compression "$inserted")"
 check "module loaded" module_loaded
 check_eq "the loaded module has the package's version" "$version" "$(cat /sys/module/ipto/version)"
 ns_new n1

@@ -50,10 +50,8 @@ else
 	cat "$tmp/dkms/ipto/$version/build/make.log" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
 fi
 check "dkms install" dkms_ install
-# DKMS compresses the module like the kernel's own (6.12: .ko.xz).
 path=$(modinfo -n ipto)
-uncompressed=${path%.xz}
-check_eq "modprobe finds the DKMS build" "$mods/updates/dkms/ipto.ko" "${uncompressed%.zst}"
+check_eq "modprobe finds the DKMS build" "$mods/updates/dkms/ipto.ko" "$(without_compression "$path")"
 check_eq "its version is the packaged one" "$version" "$(modinfo -F version ipto)"
 check_eq "modprobe loads that build" "insmod $path" \
 	"$(modprobe -v ipto | grep -o 'insmod [^ ]*ipto\.ko[.a-z]*')"

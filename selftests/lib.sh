@@ -248,6 +248,13 @@ trap ns_cleanup EXIT
 
 module_loaded() { [ -d /sys/module/ipto ]; }
 
+# without_compression PATH: a module's path without the compression suffix
+# (DKMS compresses like the kernel's own modules: 6.12 has .ko.xz).
+without_compression() {
+	local p=${1%.xz}
+	echo "${p%.zst}"
+}
+
 # skip_unless_kernel_compiler: skips a test that compiles against the
 # running kernel's headers when this root's gcc is not the major version
 # the kernel was built with, which those headers need (mainline: Debian
