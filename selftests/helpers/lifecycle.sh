@@ -89,4 +89,4 @@ tcp_in() {
 # resets_since PID N: the client of PID got MIN_RST more resets than N.
 resets_since() { tcp_in "$1"; [ "$TCP_IN" -ge $(($2 + MIN_RST)) ]; }
 churn_adopted() { CHURN_N=0; read -r CHURN_N <"$CHURN_ADOPTED"; : "${CHURN_N:=0}"; }
-churn_since() { churn_adopted; [ "${CHURN_N:-0}" -gt "$1" ]; }
+churn_since() { churn_adopted; [ "$CHURN_N" -gt "$1" ]; }

@@ -54,8 +54,7 @@ fi
 # The headers package leaves out scripts/checker-valid.sh, which Kbuild
 # runs before C=1/C=2 to see that sparse works (and otherwise skips sparse
 # with a warning).  Stand in for it: sparse must check an empty file cleanly.
-checker=$root/usr/src/linux-headers-$kver/scripts/checker-valid.sh
-checker=$(readlink -f "$(dirname "$checker")")/checker-valid.sh
+checker=$(readlink -f "$root/usr/src/linux-headers-$kver/scripts")/checker-valid.sh
 if [ ! -e "$checker" ]; then
 	cat >"$checker" <<-'CHECKER'
 		#!/bin/sh
