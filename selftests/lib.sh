@@ -240,7 +240,12 @@ ns_cleanup() {
 	rm -rf "$TEST_TMP"
 }
 
+# finish: the end of a test.  A test that failed first runs on_failure, when
+# a helper it sourced defines one (iptod.sh: every node's state and log).
 finish() {
+	if [ "$FAILED" != 0 ] && declare -F on_failure >/dev/null; then
+		on_failure
+	fi
 	ns_cleanup
 	exit $FAILED
 }

@@ -198,3 +198,4 @@ iptod_dump() {
 		tail -n 12 "$TEST_TMP/node$i.log" | while read -r line; do info "  node$i: $line"; done
 	done
 }
+on_failure() { iptod_dump; }
