@@ -39,6 +39,12 @@ check "node 2 adopts fd00::11" in_ns node2 iptoctl adopt dev ipto0 addr fd00::11
 touch "$run/10.0.0.11/adopted" "$run/fd00::11/adopted"
 check "results" wait_for 20 test -e "$run/10.0.0.11/result" -a -e "$run/fd00::11/result"
 
+# icmp_counters NS: namespace NS's non-zero ICMP and UDP counters (absolute;
+# nstat's history is left alone), for a failed check.
+icmp_counters() {
+	info "$1: $(in_ns "$1" nstat -as | awk '/Icmp|RateLimit|Udp/ { printf "%s=%s ", $1, $2 }')"
+}
+
 node2_mac=$(mac_of node2 eth0)
 for addr in 10.0.0.11 fd00::11; do
 	res=$(cat "$run/$addr/result")
@@ -50,6 +56,7 @@ for addr in 10.0.0.11 fd00::11; do
 	check_eq "$addr: open connection gets ECONNRESET at its next write" reset "$write_out"
 	check_timing "$addr: ... within 1000 ms (took $write_ms ms)" awk "BEGIN { exit !($write_ms < 1000) }"
 	check_eq "$addr: connected UDP gets ECONNREFUSED" refused "$udp_out"
+	[ "$udp_out" = refused ] || { icmp_counters node2; icmp_counters client; }
 	read -r out ms _ <<<"$(in_ns client python3 "$IPTO_SRC/selftests/helpers/client.py" connect "$addr" $PORT 5)"
 	check_eq "$addr: new connect gets ECONNREFUSED" refused "$out"
 	check_timing "$addr: ... in under 100 ms (took $ms ms)" awk "BEGIN { exit !($ms < 100) }"
