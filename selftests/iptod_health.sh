@@ -12,22 +12,12 @@
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
 IPTOD_HB_FAMILY=6
-# A check that overruns its timeout fails.  On the debug kernel (KASAN and
-# lockdep under TCG) forking the exec check alone can take longer than
-# 100 ms, so the checks there run every second with 800 ms to answer.
-if on_debug_kernel; then
-	check_interval_ms=1000 check_timeout_ms=800
-else
-	check_interval_ms=200 check_timeout_ms=150
-fi
 IPTOD_EXTRA[1]="check = tcp 127.0.0.1:$CLUSTER_PORT
-check_interval_ms = $check_interval_ms
-check_timeout_ms = $check_timeout_ms
+$CHECK_TIMERS
 fall = 3
 rise = 2"
 IPTOD_EXTRA[3]="check = exec /usr/bin/test ! -e $TEST_TMP/sick3
-check_interval_ms = $check_interval_ms
-check_timeout_ms = $check_timeout_ms
+$CHECK_TIMERS
 fall = 2
 rise = 2"
 

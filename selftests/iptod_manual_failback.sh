@@ -11,7 +11,7 @@
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
 IPTOD_EXTRA[1]="check = exec /usr/bin/test ! -e $TEST_TMP/sick1
-check_interval_ms = 200
+$CHECK_TIMERS
 fall = 2
 rise = 2"
 

@@ -22,6 +22,18 @@ else
 fi
 declare -A IPTOD_PID=()
 
+# CHECK_TIMERS: the timer lines of the tests' health checks.  A check that
+# overruns its timeout fails: on the debug kernel (KASAN and lockdep under
+# TCG) forking an exec check alone takes longer than 100 ms, so the checks
+# run every second there, with 800 ms to answer.
+if on_debug_kernel; then
+	CHECK_TIMERS="check_interval_ms = 1000
+check_timeout_ms = 800"
+else
+	CHECK_TIMERS="check_interval_ms = 200
+check_timeout_ms = 150"
+fi
+
 # iptod_key: a fresh shared key, root-only.
 iptod_key() {
 	(umask 077 && head -c 32 /dev/urandom >"$TEST_TMP/key")
