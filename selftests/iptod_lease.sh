@@ -15,8 +15,8 @@
 check "modprobe ipto" modprobe ipto
 iptod_cluster serve || fail "setting up three nodes running iptod"
 check "three nodes running iptod settle" wait_for 30 iptod_settled
-check_eq "node 1's lease is the default 2/3 of 100 ms x 3" 200 \
-	"$(in_ns node1 cat /sys/class/net/ipto0/ipto/lease_ms)"
+check_eq "node 1's lease is the default 2/3 of $HB_INTERVAL_MS ms x $HB_MISSES" \
+	$((HB_INTERVAL_MS * HB_MISSES * 2 / 3)) "$(in_ns node1 cat /sys/class/net/ipto0/ipto/lease_ms)"
 
 mac1=$(mac_of node1 eth0)
 mac2=$(mac_of node2 eth0)

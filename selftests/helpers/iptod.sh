@@ -22,6 +22,17 @@ else
 fi
 declare -A IPTOD_PID=()
 
+# Heartbeat timers: iptod's defaults (every 100 ms, dead after 3 misses)
+# unless a test sets IPTOD_INTERVAL_MS or IPTOD_MISSES.  On the debug kernel
+# a daemon can stall for longer than 300 ms (spawning a notify hook under
+# KASAN and lockdep in TCG), and to its peers a stall is a death: there the
+# heartbeats go every 250 ms and a node is dead after 8 misses (2 s).
+if on_debug_kernel; then
+	HB_INTERVAL_MS=250 HB_MISSES=8
+else
+	HB_INTERVAL_MS=100 HB_MISSES=3
+fi
+
 # CHECK_TIMERS: the timer lines of the tests' health checks.  A check that
 # overruns its timeout fails: on the debug kernel (KASAN and lockdep under
 # TCG) forking an exec check alone takes longer than 100 ms, so the checks
@@ -63,8 +74,8 @@ iptod_conf() {
 	device = ipto0
 	link = eth0
 	node = n$self
-	interval_ms = ${IPTOD_INTERVAL_MS:-100}
-	misses = ${IPTOD_MISSES:-3}
+	interval_ms = ${IPTOD_INTERVAL_MS:-$HB_INTERVAL_MS}
+	misses = ${IPTOD_MISSES:-$HB_MISSES}
 	key_file = $TEST_TMP/key
 	failback = ${IPTOD_FAILBACK:-auto}
 	CONF
