@@ -157,5 +157,7 @@ vm_boot() {
 		>"$VM_DIR/qemu.log" 2>&1
 	rc=$?
 	exec {lock}>&-
+	# The guest's serial line ends every line with CR LF.
+	sed -i 's/\r$//' "$VM_DIR/results.txt"
 	return $rc
 }
