@@ -15,19 +15,6 @@ CHURN_ADOPTED=$TEST_TMP/churn.adopted
 # write saw it empty (a cycle then waited for an adoption after "", in vain).
 printf '%10d\n' 0 >"$CHURN_ADOPTED"
 
-# The netfilter hook points ipto uses stay on for the whole test: a base
-# chain at each (nftables, in a namespace of its own).  The module's hook
-# registrations then only count, and never patch kernel text (static keys)
-# under the flood: QEMU's multi-threaded TCG has executed a stale int3 of
-# that patching ("Oops: int3" in ip_rcv, twice on 6.12), a fault of the
-# emulator, not of the kernel or the module.
-ns_new hook_holder
-ip netns exec hook_holder nft -f - <<-'EOF' || fail "hold the netfilter hook points (nft)"
-	table ip hold { chain pre { type filter hook prerouting priority 0; policy accept; }; }
-	table ip6 hold { chain pre { type filter hook prerouting priority 0; policy accept; }; }
-	table arp hold { chain in { type filter hook input priority 0; policy accept; }; }
-EOF
-
 # flood_loop ADDR OUT: back-to-back paced floods at ADDR port 80 until
 # $STOP exists, each one's summary line appended to OUT.
 flood_loop() {
