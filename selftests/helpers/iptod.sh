@@ -22,25 +22,20 @@ else
 fi
 declare -A IPTOD_PID=()
 
-# Heartbeat timers: iptod's defaults (every 100 ms, dead after 3 misses)
-# unless a test sets IPTOD_INTERVAL_MS or IPTOD_MISSES.  On the debug kernel
-# a daemon can stall for longer than 300 ms (spawning a notify hook under
-# KASAN and lockdep in TCG), and to its peers a stall is a death: there the
-# heartbeats go every 250 ms and a node is dead after 8 misses (2 s).
+# Timers.  Heartbeats: iptod's defaults (every 100 ms, dead after 3 misses)
+# unless a test sets IPTOD_INTERVAL_MS or IPTOD_MISSES.  CHECK_TIMERS: the
+# timer lines of the tests' health checks; a check that overruns its
+# timeout fails.  On the debug kernel (KASAN and lockdep under TCG) forking
+# an exec check alone takes longer than 100 ms, and a daemon can stall for
+# longer than 300 ms (spawning a notify hook), which to its peers is a
+# death: there heartbeats go every 250 ms and a node is dead after 8 misses
+# (2 s), and checks run every second with 800 ms to answer.
 if on_debug_kernel; then
 	HB_INTERVAL_MS=250 HB_MISSES=8
-else
-	HB_INTERVAL_MS=100 HB_MISSES=3
-fi
-
-# CHECK_TIMERS: the timer lines of the tests' health checks.  A check that
-# overruns its timeout fails: on the debug kernel (KASAN and lockdep under
-# TCG) forking an exec check alone takes longer than 100 ms, so the checks
-# run every second there, with 800 ms to answer.
-if on_debug_kernel; then
 	CHECK_TIMERS="check_interval_ms = 1000
 check_timeout_ms = 800"
 else
+	HB_INTERVAL_MS=100 HB_MISSES=3
 	CHECK_TIMERS="check_interval_ms = 200
 check_timeout_ms = 150"
 fi
