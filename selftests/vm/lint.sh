@@ -6,7 +6,9 @@
 #     Debian's linux-source-6.1 package (extracted once into build/lint/);
 #   sparse (C=2) and W=1 on a build of the module for each kernel of
 #     $KERNELS (default "6.1 6.12"; mainline's in its unstable chroot);
-#   cppcheck on the userland C code (tools, daemon, probe, test tools).
+#   cppcheck on the C code that runs in userspace: the tools, daemon and
+#     probe, the test tools, fuzz harnesses and unit tests, and the
+#     module's decision core (kmod/decide.c), which the unit tests build.
 # Prints one line per check and exits 1 if any found something.
 set -uo pipefail
 . "$(dirname "$0")/vm.sh"
@@ -61,10 +63,12 @@ for series in $KERNELS; do
 	result "sparse C=2 and W=1, $VM_KVER" "$LINT/sparse-$series.log"
 done
 
-# cppcheck on the userland C code.
-cppcheck --quiet --enable=warning,performance,portability --std=c11 --inline-suppr \
-	-D_DEFAULT_SOURCE -I uapi -I userland --suppress=missingIncludeSystem \
+# cppcheck on the C code that runs in userspace.
+cppcheck --quiet --enable=warning,performance,portability --std=c11 \
+	--inline-suppr -D_DEFAULT_SOURCE --suppress=missingIncludeSystem \
+	-I uapi -I userland -I userland/iptod -I userland/probe -I kmod \
 	userland/*.c userland/lib userland/iptod userland/probe selftests/tools/*.c \
+	selftests/fuzz/*.c selftests/unit/*.c kmod/decide.c \
 	>"$LINT/cppcheck.log" 2>&1
-result "cppcheck (userland, test tools)" "$LINT/cppcheck.log"
+result "cppcheck (userland, test tools, fuzz harnesses, unit tests)" "$LINT/cppcheck.log"
 exit $rc
