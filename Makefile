@@ -9,7 +9,8 @@
 #   make check-debug  the guest tests on a 6.1 debug kernel (KASAN, kmemleak,
 #                   lockdep, DEBUG_OBJECTS, refcount trackers), built once
 #                   into IPTO_CACHE (/var/cache/ipto) by debug-kernel.sh
-#   make lint       checkpatch --strict, sparse (C=2) and W=1, cppcheck
+#   make lint       checkpatch --strict, sparse (C=2) and W=1, cppcheck,
+#                   shellcheck
 #   make demo       deps + build + a takeover, told step by step in a guest
 #   make bench      deps + build + benchmarks in a guest (figures, never fail)
 #   make fuzz       deps + the libFuzzer harnesses (FUZZ_SECONDS each, 60),

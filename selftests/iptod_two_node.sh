@@ -38,7 +38,7 @@ ip -n lan link set lan-client up
 # Without a witness.
 kill -9 "${IPTOD_PID[1]}" "${IPTOD_PID[2]}"
 for i in 1 2; do
-	IPTOD_WITNESS= iptod_conf $i reject >"$TEST_TMP/node$i.conf"
+	IPTOD_WITNESS='' iptod_conf $i reject >"$TEST_TMP/node$i.conf"
 	: >"$TEST_TMP/node$i.log"
 	iptod_start $i
 done

@@ -45,7 +45,7 @@ check "monitor listening" wait_for 10 grep -q listening "$TEST_TMP/monitor.err"
 # A lease renewed in time.
 check "lease of 4000 ms" ctl set dev ipto0 lease_ms 4000
 renewed=0
-for i in $(seq 10); do
+for _ in $(seq 10); do
 	ctl lease dev ipto0 && renewed=$((renewed + 1))
 	sleep 0.3
 done

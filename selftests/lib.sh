@@ -284,8 +284,9 @@ skip_unless_kernel_compiler() {
 # headers as build/, for DKMS tests: depmod over the whole tree (on 9p,
 # under TCG) takes minutes, over this one a moment.
 module_tree_minimal() {
-	local dir=$1 mods=/lib/modules/$(uname -r) dep path
+	local dir=$1 mods dep path
 
+	mods=/lib/modules/$(uname -r)
 	mkdir -p "$dir"
 	cp "$mods"/modules.{order,builtin,builtin.modinfo} "$dir/"
 	ln -s "$(readlink -f "$mods/build")" "$dir/build"

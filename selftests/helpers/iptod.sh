@@ -36,6 +36,7 @@ if on_debug_kernel; then
 check_timeout_ms = 800"
 else
 	HB_INTERVAL_MS=100 HB_MISSES=3
+	# shellcheck disable=SC2034 # (read by the tests that source this file)
 	CHECK_TIMERS="check_interval_ms = 200
 check_timeout_ms = 150"
 fi
@@ -107,6 +108,7 @@ declare -A ECHO_PID=()
 echo_start() {
 	ip netns exec "node$1" python3 "$IPTO_SRC/selftests/helpers/echo_server.py" \
 		$CLUSTER_PORT "node$1" >/dev/null 2>&1 &
+	# shellcheck disable=SC2034 # (read by the tests that source this file)
 	ECHO_PID[$1]=$!
 }
 
@@ -119,6 +121,7 @@ echo_listening() {
 iptod_start() {
 	ip netns exec "node$1" "$IPTOD" -c "$TEST_TMP/node$1.conf" --log stderr \
 		--status "$TEST_TMP/node$1.status" >>"$TEST_TMP/node$1.log" 2>&1 &
+	# shellcheck disable=SC2034 # (read by the tests that source this file)
 	IPTOD_PID[$1]=$!
 }
 
@@ -130,6 +133,7 @@ iptod_start() {
 declare -A IPTOD_EXTRA=()
 iptod_cluster() {
 	local i
+	# shellcheck disable=SC2046 # (one word per node)
 	lan_new $(printf 'node%s ' $IPTOD_NODES) client || return 1
 	for i in $IPTOD_NODES; do
 		lan_hosts $i node$i

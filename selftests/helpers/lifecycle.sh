@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # lifecycle.sh - sourced by lifecycle_load.sh and lifecycle_delete.sh after
 # lib.sh: the load they keep up while the module or a device goes away

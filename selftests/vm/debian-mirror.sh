@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # debian-mirror.sh - sourced by deps.sh and mainline-kernel.sh: the Debian
 # mirror this machine already uses, so that the project never names a host.

@@ -19,7 +19,7 @@ PKGS=(
 	qemu-system-x86 busybox-static
 	iproute2 iputils-ping arping ndisc6 procps psmisc python3 nftables
 	libmnl-dev libjson-c-dev libcmocka-dev libinih-dev libsodium-dev libsystemd-dev
-	sparse systemd linux-source-6.1 cppcheck clang
+	sparse systemd linux-source-6.1 cppcheck clang shellcheck
 	keepalived iperf3 gnuplot-nox postgresql curl
 	flex bison bc libelf-dev libssl-dev dkms debootstrap
 	debhelper dh-dkms lintian

@@ -8,11 +8,12 @@
 #     $KERNELS (default "6.1 6.12"; mainline's in its unstable chroot);
 #   cppcheck on the C code that runs in userspace: the tools, daemon and
 #     probe, the test tools, fuzz harnesses and unit tests, and the
-#     module's decision core (kmod/decide.c), which the unit tests build.
+#     module's decision core (kmod/decide.c), which the unit tests build;
+#   every shell script through shellcheck (its warnings and errors).
 # Prints one line per check and exits 1 if any found something.
 set -uo pipefail
 . "$(dirname "$0")/vm.sh"
-cd "$TOP"
+cd "$TOP" || exit 1
 KERNELS=${KERNELS:-6.1 6.12}
 LINT=$TOP/build/lint
 mkdir -p "$LINT"
@@ -42,8 +43,12 @@ if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
 		"$top/scripts/checkpatch.pl" "$top/scripts/spelling.txt" \
 		"$top/scripts/const_structs.checkpatch" || exit 1
 fi
+sources=()
+for f in kmod/*.c kmod/*.h; do
+	[[ $f == *.mod.c ]] || sources+=("$f")
+done
 perl "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --terse --quiet -f \
-	$(ls kmod/*.c kmod/*.h | grep -v '\.mod\.c$') uapi/linux/ipto.h 2>&1 |
+	"${sources[@]}" uapi/linux/ipto.h 2>&1 |
 	grep -v '^total: 0 errors, 0 warnings, 0 checks' >"$LINT/checkpatch.log"
 result "checkpatch --strict" "$LINT/checkpatch.log"
 
@@ -71,4 +76,12 @@ cppcheck --quiet --enable=warning,performance,portability --std=c11 \
 	selftests/fuzz/*.c selftests/unit/*.c kmod/decide.c \
 	>"$LINT/cppcheck.log" 2>&1
 result "cppcheck (userland, test tools, fuzz harnesses, unit tests)" "$LINT/cppcheck.log"
+
+# The shell scripts: the tests and their helpers, the guest's and
+# the benchmarks' scripts, CI's entry point and the initramfs's init.
+mapfile -t scripts < <(find . \( -path ./build -o -path ./.git \) -prune -o \
+	-name '*.sh' -print | sort)
+scripts+=(.ci/run selftests/vm/initramfs-init)
+shellcheck --severity=warning --format=gcc "${scripts[@]}" >"$LINT/shellcheck.log" 2>&1
+result "shellcheck (${#scripts[@]} scripts)" "$LINT/shellcheck.log"
 exit $rc

@@ -127,6 +127,7 @@ vm_prepare() {
 
 	if ! "$TOP/selftests/vm/mkinitramfs.sh" "$VM_KVER" "$VM_DIR/initramfs.cpio.gz" \
 		${VM_KMODS:+"$VM_KMODS"}; then
+		# shellcheck disable=SC2034 # (read by the callers)
 		VM_ERROR="could not build the initramfs"
 		return 1
 	fi
