@@ -150,7 +150,7 @@ check: deps
 	selftests/vm/check.sh
 
 # A debug kernel runs the suite several times slower under TCG: 60 min per
-# test at most (apt's DKMS build of the module alone took 25 min there),
+# test at most (apt's DKMS build of the module alone took 25 to 29 min),
 # 5 h per boot.
 check-debug: deps
 	$(MAKE) userland

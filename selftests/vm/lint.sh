@@ -78,7 +78,9 @@ cppcheck --quiet --enable=warning,performance,portability --std=c11 \
 result "cppcheck (userland, test tools, fuzz harnesses, unit tests)" "$LINT/cppcheck.log"
 
 # The shell scripts: the tests and their helpers, the guest's and
-# the benchmarks' scripts, CI's entry point and the initramfs's init.
+# the benchmarks' scripts, CI's entry point and the initramfs's init.  One
+# run for all: a variable set in a test and read only by a helper it
+# sources counts as used only when the helper is checked with it.
 mapfile -t scripts < <(find . \( -path ./build -o -path ./.git \) -prune -o \
 	-name '*.sh' -print | sort)
 scripts+=(.ci/run selftests/vm/initramfs-init)
