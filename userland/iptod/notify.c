@@ -16,9 +16,14 @@
 #define HOOK_ENV_MAX	20
 #define HOOK_ENV_LEN	256
 
+/*
+ * kill_after_ms is a deadline, not a start time: the main loop reads the
+ * clock once per wakeup, so a tick can pass a time earlier than the start
+ * of a hook spawned during that wakeup, and "now - started" would wrap.
+ */
 struct hook_run {
 	pid_t pid;
-	uint64_t started_ms;
+	uint64_t kill_after_ms;
 	char event[32];
 };
 
@@ -63,7 +68,7 @@ void iptod_notify(const char *hook, const char *const *fields, uint64_t now_ms)
 		return;
 	}
 	hooks_started++;
-	slot->started_ms = now_ms;
+	slot->kill_after_ms = now_ms + IPTOD_HOOK_TIMEOUT_MS;
 	snprintf(slot->event, sizeof(slot->event), "%s", event);
 }
 
@@ -90,11 +95,12 @@ bool iptod_notify_reaped(pid_t pid, int status)
 void iptod_notify_expire(uint64_t now_ms)
 {
 	for (unsigned int i = 0; i < IPTOD_HOOKS_MAX; i++) {
-		if (hooks[i].pid && now_ms - hooks[i].started_ms > IPTOD_HOOK_TIMEOUT_MS) {
+		if (hooks[i].pid && now_ms > hooks[i].kill_after_ms) {
 			iptod_warn("notify hook for event %s still running after %d ms: killed",
 				   hooks[i].event, IPTOD_HOOK_TIMEOUT_MS);
 			kill(hooks[i].pid, SIGKILL);
-			hooks[i].started_ms = now_ms;	/* reaped on SIGCHLD */
+			/* reaped on SIGCHLD; killed again if it is not by then */
+			hooks[i].kill_after_ms = now_ms + IPTOD_HOOK_TIMEOUT_MS;
 		}
 	}
 }
