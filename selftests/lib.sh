@@ -245,9 +245,13 @@ ns_cleanup() {
 	rm -rf "$TEST_TMP"
 }
 
-# finish: the end of a test.  A test that failed first runs on_failure, when
-# a helper it sourced defines one (iptod.sh: every node's state and log).
+# finish: the end of a test.  First on_finish runs, when a helper the test
+# sourced defines one (iptod.sh: the daemons' pauses); then, if the test
+# failed, on_failure (iptod.sh: every node's state and log).
 finish() {
+	if declare -F on_finish >/dev/null; then
+		on_finish
+	fi
 	if [ "$FAILED" != 0 ] && declare -F on_failure >/dev/null; then
 		on_failure
 	fi

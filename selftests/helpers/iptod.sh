@@ -221,3 +221,15 @@ iptod_dump() {
 	done
 }
 on_failure() { iptod_dump; }
+
+# Pauses: each daemon counts the ticks it ran two intervals late or more.
+# Under TCG a pause past the dead time makes the peers take a live node
+# for dead; this line tells a failure of that kind from a real one.
+on_finish() {
+	local i line=""
+	for i in $IPTOD_NODES; do
+		[ -f "$TEST_TMP/node$i.status" ] || continue
+		line+=" node$i=$(status_of $i pauses)/$(status_of $i longest_pause_ms)ms"
+	done
+	[ -n "$line" ] && echo "# measure: iptod pauses/longest:$line"
+}

@@ -312,6 +312,8 @@ static void write_status(struct iptod *d)
 		PUT("rx.%s=%lu\n", iptod_hb_verdict_name(v), d->rx[v]);
 	PUT("tx=%lu\ntx_errors=%lu\nreloads=%lu\nreload_failures=%lu\n", d->tx, d->tx_errors,
 	    d->reloads, d->reload_failures);
+	PUT("pauses=%lu\nlongest_pause_ms=%llu\n", d->pauses,
+	    (unsigned long long)d->longest_pause_ms);
 #undef PUT
 	if (len >= sizeof(buf) || !strcmp(buf, last))
 		return;
@@ -602,6 +604,36 @@ static void shut_down(struct iptod *d)
 	iptod_notice("stopped; %s stays fenced until iptod runs again", d->cfg.device);
 }
 
+/*
+ * The main loop wakes at least once an interval (the timer).  Two intervals
+ * or more since the last wakeup: this process or the whole machine did not
+ * run (a stopped VM, memory pressure, a stall), or the last round's work
+ * took that long.  Meanwhile no heartbeat went out and the lease was not
+ * renewed, so the kernel may have fenced this node and peers may have
+ * adopted its addresses: the warning says why, with the monotonic times
+ * the kernel log uses.  The peers' silence over that time is not held
+ * against them (membership.c).
+ */
+static void note_pause(struct iptod *d, uint64_t now_ms)
+{
+	uint64_t gap = now_ms - d->last_wake_ms, from = d->last_wake_ms;
+
+	d->last_wake_ms = now_ms;
+	if (!from || gap < 2 * (uint64_t)d->cfg.interval_ms)
+		return;
+	d->pauses++;
+	if (gap > d->longest_pause_ms)
+		d->longest_pause_ms = gap;
+	iptod_warn("iptod did not run for %llu ms (monotonic clock %llu.%03llu s to "
+		   "%llu.%03llu s): heartbeats are due every %u ms, the lease lasts %u ms, "
+		   "peers take a node for dead after %u ms",
+		   (unsigned long long)gap, (unsigned long long)(from / 1000),
+		   (unsigned long long)(from % 1000), (unsigned long long)(now_ms / 1000),
+		   (unsigned long long)(now_ms % 1000), d->cfg.interval_ms, d->cfg.lease_ms,
+		   d->cfg.interval_ms * d->cfg.misses);
+	iptod_membership_paused(d, now_ms, gap - d->cfg.interval_ms);
+}
+
 static int run(struct iptod *d)
 {
 	struct pollfd fds[POLL_MAX];
@@ -692,6 +724,7 @@ static int run(struct iptod *d)
 			return 1;
 		}
 		now = iptod_now_ms();
+		note_pause(d, now);
 		renew_lease(d, now);
 		if (fds[0].revents) {
 			struct signalfd_siginfo si;

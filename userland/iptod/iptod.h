@@ -53,6 +53,9 @@ struct iptod {
 	uint64_t seq;
 	uint64_t start_ms;
 	uint64_t lease_renewed_ms;
+	uint64_t last_wake_ms;		/* the main loop's last wakeup */
+	unsigned long pauses;		/* wakeups two intervals apart or more */
+	uint64_t longest_pause_ms;
 	unsigned long rx[IPTOD_HB_NVERDICTS];
 	unsigned long tx, tx_errors;
 	uint64_t rx_logged_ms[IPTOD_HB_NVERDICTS];
@@ -89,6 +92,8 @@ void iptod_membership_send(struct iptod *d);
 bool iptod_membership_receive(struct iptod *d, uint64_t now_ms);
 /* Recomputes alive/up and quorum; returns true when something changed. */
 bool iptod_membership_update(struct iptod *d, uint64_t now_ms);
+/* This node did not run for lost_ms: that time does not count against peers. */
+void iptod_membership_paused(struct iptod *d, uint64_t now_ms, uint64_t lost_ms);
 void iptod_witness_ping(struct iptod *d);
 void iptod_witness_receive(struct iptod *d, uint64_t now_ms);
 /* Whether a live peer says it holds this node's addresses. */

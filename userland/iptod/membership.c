@@ -334,6 +334,29 @@ bool iptod_membership_update(struct iptod *d, uint64_t now_ms)
 	return changed;
 }
 
+/*
+ * This node did not run for lost_ms (beyond one interval): a peer's silence
+ * over that time says nothing about the peer (whatever paused this node may
+ * have paused it too: one host, one VM), so that time does not count
+ * towards its death, nor the witness's, nor against the start-up grace.
+ * Heartbeats that arrived meanwhile are read before this matters.  A peer
+ * that did die is found dead that much later; nothing is ever found alive
+ * for it.
+ */
+static void skip_pause(uint64_t *since_ms, uint64_t now_ms, uint64_t lost_ms)
+{
+	if (*since_ms)
+		*since_ms = *since_ms + lost_ms < now_ms ? *since_ms + lost_ms : now_ms;
+}
+
+void iptod_membership_paused(struct iptod *d, uint64_t now_ms, uint64_t lost_ms)
+{
+	for (unsigned int i = 0; i < d->npeers; i++)
+		skip_pause(&d->peers[i].last_rx_ms, now_ms, lost_ms);
+	skip_pause(&d->witness_ok_ms, now_ms, lost_ms);
+	skip_pause(&d->start_ms, now_ms, lost_ms);
+}
+
 bool iptod_held_by_peer(const struct iptod *d, const char **who)
 {
 	for (unsigned int i = 0; i < d->npeers; i++) {
