@@ -10,9 +10,14 @@
 # holds nothing, and the roles move as the standby orders say.  Node 1
 # notices its lower device's lost carrier.  Every event reaches the notify
 # hook, which fails on purpose: iptod logs that and goes on.
-# iptod runs as its AddressSanitizer + UBSan build here.
+# iptod runs as its AddressSanitizer + UBSan build here.  What is tested is
+# who holds what, not how fast: the daemons find a peer dead after 1 s,
+# not 300 ms, because under TCG one ASan daemon alone has not run for up to
+# 766 ms (its log's pause lines), and its peers, which ran on, rightly took
+# it for dead.
 . "$(dirname "$0")/lib.sh"
 IPTOD_ASAN=1
+IPTOD_MISSES=10
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
 # The hook records "EVENT DEVICE NODE ADDRESS", one file per run, and fails.

@@ -222,14 +222,20 @@ iptod_dump() {
 }
 on_failure() { iptod_dump; }
 
-# Pauses: each daemon counts the ticks it ran two intervals late or more.
-# Under TCG a pause past the dead time makes the peers take a live node
-# for dead; this line tells a failure of that kind from a real one.
+# Pauses: each daemon counts the wakeups two intervals or more after the
+# last one.  Under TCG a lone daemon's pause past the dead time makes its
+# peers take it for dead; this line tells a failure of that kind from a
+# real one.  Both values from one read of the file (it may be rewritten
+# between two).
 on_finish() {
 	local i line=""
 	for i in $IPTOD_NODES; do
 		[ -f "$TEST_TMP/node$i.status" ] || continue
-		line+=" node$i=$(status_of $i pauses)/$(status_of $i longest_pause_ms)ms"
+		line+=" node$i=$(awk -F= '$1 == "pauses" { p = $2 }
+			$1 == "longest_pause_ms" { l = $2 } END { print p "/" l }' \
+			"$TEST_TMP/node$i.status")ms"
 	done
-	[ -n "$line" ] && echo "# measure: iptod pauses/longest:$line"
+	if [ -n "$line" ]; then
+		echo "# measure: iptod pauses/longest:$line"
+	fi
 }
