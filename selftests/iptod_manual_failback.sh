@@ -8,6 +8,7 @@
 # itself (its own table had kept node 2 as their holder) and serves again.
 # The cluster starts with failback auto and is reloaded (SIGHUP) to manual.
 . "$(dirname "$0")/lib.sh"
+IPTOD_MISSES=10	# what moves, not how fast (see helpers/iptod.sh, Timers)
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
 IPTOD_EXTRA[1]="check = exec /usr/bin/test ! -e $TEST_TMP/sick1

@@ -10,6 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 IPTOD_NODES="1 2"
 IPTOD_WITNESS=10.0.0.100
+IPTOD_MISSES=10	# what moves, not how fast (see helpers/iptod.sh, Timers)
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
 check "modprobe ipto" modprobe ipto
