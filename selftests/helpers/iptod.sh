@@ -29,13 +29,13 @@ declare -A IPTOD_PID=()
 # whole guest stops for up to 0.9 s, which the daemons tolerate (a pause is
 # not held against peers), but heartbeats have also been seen to take more
 # than 300 ms from one namespace to another while every daemon ran, and a
-# peer then found dead moves addresses those tests say must stay.  CHECK_TIMERS: the
-# timer lines of the tests' health checks; a check that overruns its
-# timeout fails.  On the debug kernel (KASAN and lockdep under TCG) forking
-# an exec check alone takes longer than 100 ms, and a daemon can stall for
-# longer than 300 ms (spawning a notify hook), which to its peers is a
-# death: there heartbeats go every 250 ms and a node is dead after 8 misses
-# (2 s), and checks run every second with 800 ms to answer.
+# peer then found dead moves addresses those tests say must stay.
+# CHECK_TIMERS: the timer lines of the tests' health checks; a check that
+# overruns its timeout fails.  On the debug kernel (KASAN and lockdep under
+# TCG) forking an exec check alone takes longer than 100 ms, and a daemon
+# can stall for longer than 300 ms (spawning a notify hook), which to its
+# peers is a death: there heartbeats go every 250 ms and a node is dead
+# after 8 misses (2 s), and checks run every second with 800 ms to answer.
 if on_debug_kernel; then
 	HB_INTERVAL_MS=250 HB_MISSES=8
 	CHECK_TIMERS="check_interval_ms = 1000
