@@ -68,6 +68,9 @@ run_kernel() {
 		ktap "$status" "$series $t" "$reason"
 		log=$VM_DIR/logs/$t.log
 		if [ "$status" = fail ] && [ -f "$log" ]; then
+			# Every failed check and figure, then the log's end.
+			grep -E '^# (not ok|measure:)' "$log" | sed 's/^/#   /'
+			echo "#   ... the end of build/logs/$series/logs/$t.log:"
 			tail -n 15 "$log" | sed 's/^/#   /'
 		fi
 		echo "#   $t: ${ms} ms"
