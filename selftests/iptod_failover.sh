@@ -8,7 +8,13 @@
 # rejects the client there, the client is served through VIP2.  The time
 # from the cut to the client's next success is measured over CUTS cuts
 # (default 20), each under 2 s; after each heal node 1 takes VIP1 back and
-# serves the client there again.
+# serves the client there again.  A cut during which node 2's or node 3's
+# daemon did not run for two heartbeat intervals or more (each logs that;
+# under TCG the whole guest, or one process, stops for up to a second now
+# and then) is reported with its time and measured again, at most CUTS / 2
+# times: the takeover waits for that daemon (a stalled node 2 is fenced by
+# its lease; without node 3, node 2 has no quorum) and can miss the
+# client's first SYN retransmission, after which the client waits 2 s more.
 . "$(dirname "$0")/lib.sh"
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
@@ -46,9 +52,12 @@ diagnose() {
 	tail -n 15 "$TEST_TMP/node2.log" | while read -r line; do info "  node2: $line"; done
 }
 
-times=()
+times=()	# cuts the surviving daemons ran through
+stalled=()	# cuts during which a surviving daemon did not run
 bad=0
-for i in $(seq "$CUTS"); do
+i=0
+while [ ${#times[@]} -lt "$CUTS" ] && [ ${#stalled[@]} -le $((CUTS / 2)) ]; do
+	i=$((i + 1))
 	t0=$(date +%s.%N)
 	if ! wait_for 60 served_after "$t0" node1 10.0.0.11; then
 		fail "cut $i: node 1 does not serve VIP1 before the cut"
@@ -63,7 +72,6 @@ for i in $(seq "$CUTS"); do
 	fi
 	read -r t_ok addr who <<<"$(first_ok_after "$t_cut")"
 	ms=$(awk "BEGIN { printf \"%.0f\", ($t_ok - $t_cut) * 1000 }")
-	times+=("$ms")
 	echo "#   cut $i: served by $who at $addr after $ms ms"
 	[ "$who" = node2 ] && [ "$addr" = 10.0.0.12 ] || { fail "cut $i: served by $who at $addr, not node2 at VIP2"; bad=1; }
 	wait_for 10 sh -c "grep -qx held=1 $TEST_TMP/node2.status" ||
@@ -73,14 +81,25 @@ for i in $(seq "$CUTS"); do
 		fail "cut $i: the cluster does not settle after the heal"
 		break
 	fi
+	# Read after the heal: a daemon logs a pause when it runs again.
+	paused2=$(paused_ms 2 "$t_cut" "$t_ok")
+	paused3=$(paused_ms 3 "$t_cut" "$t_ok")
+	if [ "$paused2" -gt 0 ] || [ "$paused3" -gt 0 ]; then
+		stalled+=("$ms")
+		echo "#   cut $i: node 2's daemon did not run for $paused2 ms of those $ms ms, node 3's for $paused3 ms: measured again"
+	else
+		times+=("$ms")
+	fi
 done
 
-check_eq "$CUTS cuts measured" "$CUTS" "${#times[@]}"
+check_eq "$CUTS cuts measured with the daemons running" "$CUTS" "${#times[@]}"
 check "client served by node 2 through VIP2 after every cut" test "$bad" = 0
 if [ ${#times[@]} -gt 0 ]; then
 	read -r median worst <<<"$(printf '%s\n' "${times[@]}" | sort -n |
 		awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[NR] }')"
 	echo "# measure: failover_ms median=$median worst=$worst cuts=${#times[@]} (interval 100 ms x 3)"
+	[ ${#stalled[@]} -gt 0 ] &&
+		echo "# measure: failover_ms with a daemon stalled: ${stalled[*]}"
 	check_timing "every failover under 2 s (worst $worst ms)" test "$worst" -lt 2000
 fi
 check_eq "after the last heal, node 2 holds nothing" "" "$(holds 2)"

@@ -228,6 +228,27 @@ iptod_dump() {
 }
 on_failure() { iptod_dump; }
 
+# paused_ms I FROM TO: how long node I's daemon did not run between FROM
+# and TO (CLOCK_REALTIME seconds, as failover_client.py stamps its lines),
+# from the pauses of two heartbeat intervals or more that it logged ("iptod
+# did not run for N ms (monotonic clock A s to B s)").
+paused_ms() {
+	local offset
+	offset=$(python3 -c 'import time; print("%.6f" % (time.time() - time.monotonic()))')
+	awk -v from="$2" -v to="$3" -v off="$offset" '
+		match($0, /monotonic clock [0-9.]+ s to [0-9.]+ s/) {
+			split(substr($0, RSTART, RLENGTH), w, " ")
+			a = w[3] + off; b = w[6] + off
+			if (a < from)
+				a = from
+			if (b > to)
+				b = to
+			if (b > a)
+				sum += b - a
+		}
+		END { printf "%.0f\n", sum * 1000 }' "$TEST_TMP/node$1.log"
+}
+
 # Pauses: each daemon counts the wakeups two intervals or more after the
 # last one.  Under TCG a lone daemon's pause past the dead time makes its
 # peers take it for dead; this line tells a failure of that kind from a
