@@ -31,8 +31,13 @@
 # BENCH (some benchmarks), TEST_TIMEOUT, VM_TIMEOUT, FUZZ_MESSAGES and
 # FUZZ_SEED (fuzz-netlink), PREFIX (/usr/local) and DESTDIR (install).
 
+# The running kernel's headers, else the newest installed Debian headers,
+# else the 6.1 headers make deps unpacked into the cache.
+IPTO_CACHE ?= /var/cache/ipto
+export IPTO_CACHE
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))) \
+	$(wildcard $(IPTO_CACHE)/kernels/6.1/root/usr/src/linux-headers-*-amd64))
 include $(CURDIR)/userland/version.mk
 export IPTO_VERSION
 

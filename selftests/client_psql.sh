@@ -12,10 +12,17 @@
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 . "$IPTO_SRC/selftests/helpers/client_failover.sh"
 
-PG_BIN=/usr/lib/postgresql/15/bin
+. "$IPTO_SRC/selftests/vm/cache.sh"
+
+# PostgreSQL 15 as make deps unpacked it into the cache (not installed: no
+# postgres user, no service, no database cluster); the servers run as
+# nobody.
+PG_BIN=$CACHE_ROOT/usr/lib/postgresql/15/bin
 if [ ! -x "$PG_BIN/postgres" ] || [ ! -x "$PG_BIN/psql" ]; then
-	skip_test "PostgreSQL 15 is not installed ($PG_BIN)"
+	fail "PostgreSQL 15 is not in the cache ($PG_BIN: make deps)"
+	finish
 fi
+PG_ENV=(env LD_LIBRARY_PATH="$CACHE_LIBS")
 PG_DIR=$TEST_TMP/pg
 ASK_TIMEOUT=10
 # libpq 15 counts its connect_timeout in whole seconds from time(): a
@@ -23,7 +30,7 @@ ASK_TIMEOUT=10
 CONTROL_TIMEOUT=3
 CONTROL_MIN_MS=2000
 
-as_postgres() { setpriv --reuid=postgres --regid=postgres --clear-groups -- "$@"; }
+AS_NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
 
 # ask TIMEOUT ADDR...: psql connects with that host list and says which
 # address and which server (its cluster_name) answered.
@@ -31,7 +38,7 @@ ask() {
 	local timeout=$1 hosts
 	shift
 	hosts=$(IFS=,; echo "$*")
-	ip netns exec client "$PG_BIN/psql" -X -At -F ' ' \
+	in_ns client "${PG_ENV[@]}" "$PG_BIN/psql" -X -At -F ' ' \
 		"host=$hosts port=5432 user=postgres dbname=postgres connect_timeout=$timeout" \
 		-c "select inet_server_addr(), current_setting('cluster_name')"
 }
@@ -42,22 +49,23 @@ iptod_cluster reject || fail "setting up three nodes running iptod"
 
 # One database cluster made by initdb, copied for the second server.
 chmod 711 "$TEST_TMP"
-mkdir "$PG_DIR" && chown postgres: "$PG_DIR"
-check "initdb" as_postgres "$PG_BIN/initdb" -D "$PG_DIR/node1" --auth=trust -U postgres \
+mkdir "$PG_DIR" && chown nobody:nogroup "$PG_DIR"
+check "initdb" "${AS_NOBODY[@]}" "${PG_ENV[@]}" "$PG_BIN/initdb" -D "$PG_DIR/node1" \
+	--auth=trust -U postgres \
 	--locale=C -E UTF8 --no-sync --no-instructions
 # --auth=trust covers local and loopback connections only: the LAN too.
 echo "host all postgres 10.0.0.0/24 trust" >>"$PG_DIR/node1/pg_hba.conf"
 cp -a "$PG_DIR/node1" "$PG_DIR/node2"
 info "initdb and copy: $((($(date +%s%N) - t_setup) / 1000000)) ms since the start"
 for i in 1 2; do
-	ip netns exec node$i setpriv --reuid=postgres --regid=postgres --clear-groups -- \
-		"$PG_BIN/postgres" -D "$PG_DIR/node$i" -c listen_addresses=10.0.0.1$i -c port=5432 \
+	in_ns node$i "${AS_NOBODY[@]}" "${PG_ENV[@]}" "$PG_BIN/postgres" -D "$PG_DIR/node$i" \
+		-c listen_addresses=10.0.0.1$i -c port=5432 \
 		-c unix_socket_directories="$PG_DIR/node$i" -c cluster_name=node$i \
 		-c shared_buffers=16MB -c max_connections=10 -c fsync=off -c autovacuum=off \
 		-c huge_pages=off >"$PG_DIR/node$i.log" 2>&1 &
 done
 for i in 1 2; do
-	if wait_for 60 ip netns exec client "$PG_BIN/pg_isready" -q -h 10.0.0.1$i -p 5432 -t 2; then
+	if wait_for 60 in_ns client "${PG_ENV[@]}" "$PG_BIN/pg_isready" -q -h 10.0.0.1$i -p 5432 -t 2; then
 		pass "PostgreSQL on node $i is ready at 10.0.0.1$i"
 	else
 		fail "PostgreSQL on node $i is ready at 10.0.0.1$i"

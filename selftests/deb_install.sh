@@ -47,6 +47,10 @@ for d in proc sys dev; do
 done
 mount -t tmpfs tmpfs "$root/run"
 mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
+# The kernel headers DKMS builds against, and the kernel's modules, are in
+# the cache.
+mkdir -p "$root$IPTO_CACHE" && mount --bind "$IPTO_CACHE" "$root$IPTO_CACHE"
+mkdir -p "$root/lib/modules"
 mount -t tmpfs tmpfs "$root/lib/modules"
 module_tree_minimal "$root/lib/modules/$kver"
 cp "$tools_deb" "$dkms_deb" "$root/tmp/"

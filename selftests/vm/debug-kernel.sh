@@ -14,12 +14,14 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/vm/cache.sh
+. "$here/cache.sh"
 fragment=$here/debug/debug.config
-tarball=/usr/src/linux-source-6.1.tar.xz
-cache=${IPTO_CACHE:-/var/cache/ipto}
+tarball=$(cache_source 6.1)
+cache=$IPTO_CACHE
 
 [ -f "$tarball" ] || { echo "debug-kernel: $tarball missing (make deps)" >&2; exit 1; }
-version=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+version=$(cache_source_version 6.1)
 key=$( (echo "$version"; cat "$fragment") | sha256sum | head -c 12)
 dir=$cache/debug-6.1-$key
 tree=$dir/linux

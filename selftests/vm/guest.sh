@@ -18,6 +18,7 @@ export HOME=/tmp LC_ALL=C.UTF-8 TERM=dumb
 SRC=/run/ipto/src
 RUN=$SRC/${iptorun:?iptorun= missing from the kernel command line}
 export IPTO_RUN=$RUN	# where a script may leave files for the host
+export IPTO_CACHE=${iptocache:?iptocache= missing from the kernel command line}
 KVER=$(uname -r)
 # Taint bits allowed: O (out-of-tree module) and E (unsigned module).
 ALLOWED_TAINT=$((0x1000 | 0x2000))
@@ -47,21 +48,13 @@ ip link set lo up
 . "$RUN/run.env"
 report "IPTO-RESULT started $KVER"
 
-# Put the module tree staged on the host (real modules plus updates/ipto.ko,
-# indexed by depmod there) over /lib/modules/$KVER, so that modprobe and
-# alias autoloading find ipto like on an installed node.
-# A kernel with everything built in (the debug kernel) has no module tree
-# on the host: an empty /lib/modules stands in for the host's.
-mkdir -p /run/ipto/hostmods /run/ipto/mods
-cp -a "$RUN/modroot/lib/modules/$KVER/." /run/ipto/mods/
-if [ -d "/lib/modules/$KVER" ]; then
-	mount --bind "/lib/modules/$KVER" /run/ipto/hostmods
-	ln -sfn /run/ipto/hostmods/kernel /run/ipto/mods/kernel
-else
-	mount -t tmpfs -o mode=0755 tmpfs /lib/modules
-	mkdir "/lib/modules/$KVER"
-fi
-mount --bind /run/ipto/mods "/lib/modules/$KVER"
+# The module tree staged on the host (the kernel's modules, linked from the
+# cache, plus updates/ipto.ko, indexed by depmod there) as
+# /lib/modules/$KVER, so that modprobe and alias autoloading find ipto as
+# on an installed node.  (initramfs-init made /lib/modules writable.)
+rm -rf "/lib/modules/$KVER"
+mkdir -p /lib/modules
+cp -a "$RUN/modroot/lib/modules/$KVER" /lib/modules/
 
 # kmemleak (debug kernel): forget what boot allocated, so that the scan
 # after the last test reports only what the tests leaked.

@@ -3,7 +3,8 @@
 #
 # lint.sh - "make lint": the static checks, each of which must be clean:
 #   checkpatch.pl --strict on the module and the uapi header, taken from
-#     Debian's linux-source-6.1 package (extracted once into build/lint/);
+#     Debian's linux-source-6.1 in the cache (extracted once into
+#     build/lint/);
 #   sparse (C=2) and W=1 on a build of the module for each kernel of
 #     $KERNELS (default "6.1 6.12"; mainline's in its unstable chroot);
 #   cppcheck on the C code that runs in userspace: the tools, daemon and
@@ -32,9 +33,9 @@ result() {	# result NAME LOG: ok when LOG is empty, else its lines
 # checkpatch.pl and the data files it reads, from Debian's kernel source.
 cp_dir=$LINT/checkpatch
 if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
-	tarball=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
-	if [ -z "$tarball" ]; then
-		echo "lint: no /usr/src/linux-source-6.1.tar.* (make deps installs linux-source-6.1)" >&2
+	tarball=$(cache_source 6.1)
+	if [ ! -f "$tarball" ]; then
+		echo "lint: no $tarball (make deps puts it there)" >&2
 		exit 1
 	fi
 	rm -rf "$cp_dir" && mkdir -p "$cp_dir"

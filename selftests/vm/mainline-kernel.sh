@@ -14,7 +14,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${IPTO_CACHE:-/var/cache/ipto}
+# shellcheck source=selftests/vm/cache.sh
+. "$here/cache.sh"
+cache=$IPTO_CACHE
 dir=$cache/unstable
 root=$dir/root
 MAX_AGE_DAYS=7

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkinitramfs.sh KVER OUT [MODULE_TREE] - build the small busybox initramfs
-# that boots a kernel far enough to mount the host's root (read-only) and
-# the project tree (read-write) over 9p, then switch_root into the host
-# root and run selftests/vm/guest.sh as PID 1.  MODULE_TREE (a Debian
+# that boots a kernel far enough to mount the host's root (read-only), the
+# project tree (read-write) and the cache (read-only) over 9p, then
+# switch_root into the host root and run selftests/vm/guest.sh as PID 1.  MODULE_TREE (a Debian
 # kernel's [ROOT]/lib/modules/KVER) says the 9p drivers are modules, found there
 # by modprobe; without it the kernel has them built in.
 set -euo pipefail
@@ -23,11 +23,11 @@ moddir_root=${moddir_root:-/}
 
 mkdir -p "$tmp"/{bin,dev,proc,sys,newroot,modules}
 cp /bin/busybox "$tmp/bin/busybox"
-for applet in sh mount mkdir insmod switch_root cat echo sleep; do
+for applet in sh mount mkdir insmod switch_root cat echo sleep readlink; do
 	ln -s busybox "$tmp/bin/$applet"
 done
 
-# The 9p transport and file system, in dependency order; 6.12 ships
+# The 9p transport and file system and overlayfs, in dependency order; 6.12 ships
 # compressed modules, which busybox insmod cannot read.
 : >"$tmp/modules/order"
 n=0
@@ -45,7 +45,7 @@ n=0
 	esac
 	echo "$name" >>"$tmp/modules/order"
 done < <(modprobe -a --show-depends -S "$kver" -C /var/empty -d "$moddir_root" \
-	virtio_pci 9pnet_virtio 9p)
+	virtio_pci 9pnet_virtio 9p overlay)
 if [ -n "$modtree" ] && [ "$n" -eq 0 ]; then
 	echo "mkinitramfs: no 9p modules found in $modtree" >&2
 	exit 1

@@ -8,14 +8,10 @@
 # run.env.  Everything of one run lands in build/logs/<series>/.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=selftests/vm/cache.sh
+. "$TOP/selftests/vm/cache.sh"
 VM_TIMEOUT=${VM_TIMEOUT:-3600}
 IPTO_VERSION=${IPTO_VERSION:-0.1}
-
-# Newest installed Debian kernel of a series, e.g. 6.1 -> 6.1.0-56-amd64.
-kernel_of_series() {
-	ls /boot/vmlinuz-"$1".* /boot/vmlinuz-"$1"-* 2>/dev/null | sed 's|/boot/vmlinuz-||' |
-		sort -V | tail -n 1
-}
 
 # vm_kernel SERIES: sets VM_KVER, VM_KDIR (the tree modules build
 # against), VM_KIMAGE, VM_KMODS (the kernel's module tree, empty when
@@ -23,7 +19,8 @@ kernel_of_series() {
 # for the machine itself).  "debug" is the debug kernel of make
 # check-debug, built once by debug-kernel.sh; "mainline" is Debian
 # unstable's kernel, built against in the unstable chroot of
-# mainline-kernel.sh; any other series is an installed Debian kernel.
+# mainline-kernel.sh; any other series is a Debian kernel that deps.sh
+# unpacked into the cache.
 vm_kernel() {
 	local tree root
 
@@ -45,11 +42,12 @@ vm_kernel() {
 		VM_KMODS=""
 		return 0
 	fi
-	VM_KVER=$(kernel_of_series "$1")
-	VM_KDIR=/lib/modules/$VM_KVER/build
-	VM_KIMAGE=/boot/vmlinuz-$VM_KVER
-	VM_KMODS=/lib/modules/$VM_KVER
-	[ -n "$VM_KVER" ] && [ -d "$VM_KDIR" ]
+	VM_KVER=$(cache_kernel_release "$1") || return 1
+	root=$(cache_kernel_dir "$1")/root
+	VM_KDIR=$root/usr/src/linux-headers-$VM_KVER
+	VM_KIMAGE=$root/boot/vmlinuz-$VM_KVER
+	VM_KMODS=$root/lib/modules/$VM_KVER
+	[ -d "$VM_KDIR" ] && [ -f "$VM_KIMAGE" ]
 }
 
 # vm_module_sources DIR: a fresh copy of the module's sources in DIR, with
@@ -96,7 +94,7 @@ vm_prepare() {
 	rm -rf "$VM_DIR"
 	mkdir -p "$VM_DIR/logs"
 	if ! vm_kernel "$series"; then
-		VM_ERROR="no kernel image and headers for $series (make deps)"
+		VM_ERROR="no kernel image and headers for $series in $IPTO_CACHE (make deps)"
 		return 1
 	fi
 
@@ -155,11 +153,13 @@ vm_boot() {
 		-nodefaults -nographic -no-reboot -monitor none \
 		-serial "file:$VM_DIR/console.log" -serial "file:$VM_DIR/results.txt" \
 		-kernel "$VM_KIMAGE" -initrd "$VM_DIR/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 loglevel=5 tsc=reliable iptorun=${VM_DIR#"$TOP"/}" \
+		-append "console=ttyS0 panic=-1 loglevel=5 tsc=reliable iptorun=${VM_DIR#"$TOP"/} iptocache=$IPTO_CACHE" \
 		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
 		-fsdev local,id=ipto,path="$TOP",security_model=none,multidevs=remap \
 		-device virtio-9p-pci,fsdev=ipto,mount_tag=ipto \
+		-fsdev local,id=cache,path="$IPTO_CACHE",security_model=none,readonly=on,multidevs=remap \
+		-device virtio-9p-pci,fsdev=cache,mount_tag=cache \
 		>"$VM_DIR/qemu.log" 2>&1
 	rc=$?
 	exec {lock}>&-

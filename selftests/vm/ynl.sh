@@ -2,19 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # ynl.sh - the kernel's netlink spec tooling, from Debian's linux-source-6.12
-# (make deps installs it): extracts only Documentation/netlink/*.yaml (the
+# (make deps puts it in the cache): extracts only Documentation/netlink/*.yaml (the
 # spec schemas) and tools/net/ynl/ (the ynl CLI, cli.py, and its Python
 # library) into build/ynl/.  Cached: the tarball is read again only when
 # build/ynl/ lacks a file or the tarball is newer than the last extraction.
 # Prints the directory.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=selftests/vm/cache.sh
+. "$TOP/selftests/vm/cache.sh"
 YNL=$TOP/build/ynl
 STAMP=$YNL/.extracted
 
-tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n 1) || true
-if [ -z "$tarball" ]; then
-	echo "ynl: no /usr/src/linux-source-6.12.tar.* (make deps installs linux-source-6.12)" >&2
+tarball=$(cache_source 6.12)
+if [ ! -f "$tarball" ]; then
+	echo "ynl: no $tarball (make deps puts it there)" >&2
 	exit 1
 fi
 

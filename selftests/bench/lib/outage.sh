@@ -22,6 +22,8 @@
 #   none          nothing moves VIP1: the client's own timeout ends it
 # Results: selftests/bench/results/outage_<label>-<kernel>.json.
 
+# shellcheck source=selftests/vm/cache.sh
+. "$IPTO_SRC/selftests/vm/cache.sh"
 PROBE=$IPTO_SRC/userland/probe/ipto-probe
 # One probe timeout for every system: a client that gives an address 3 s
 # (the first two SYN retransmissions, at 1 s and 3 s) before it tries the
@@ -123,7 +125,9 @@ setup_keepalived() {
 	for i in 1 2 3; do
 		echo_start $i
 		keepalived_conf $i "$KEEPALIVED_ADVERT" >"$TEST_TMP/keepalived$i.conf"
-		ip netns exec node$i keepalived -n -l -D -P -G -f "$TEST_TMP/keepalived$i.conf" \
+		# (Unpacked into the cache by make deps, not installed.)
+		ip netns exec node$i env LD_LIBRARY_PATH="$CACHE_LIBS" "$CACHE_ROOT/usr/sbin/keepalived" \
+			-n -l -D -P -G -f "$TEST_TMP/keepalived$i.conf" \
 			-p "$TEST_TMP/keepalived$i.pid" -r "$TEST_TMP/vrrp$i.pid" \
 			-c "$TEST_TMP/checkers$i.pid" >"$TEST_TMP/keepalived$i.log" 2>&1 &
 	done
