@@ -5,7 +5,11 @@
 #   make deps       install the Debian packages build and tests need
 #   make check      deps + lint + build + unit tests + 10 s of each libFuzzer
 #                   harness + the Debian packages + every test in QEMU, on
-#                   each kernel
+#                   each kernel, at repeat counts sized to catch regressions
+#                   (what CI runs; at most 30 min on 2 cores)
+#   make check-full the same at full repeat counts (20 failover cuts, 100
+#                   unload cycles, 1 M fuzz messages), every test on 6.1,
+#                   6.12 and mainline: before a release
 #   make check-debug  the guest tests on a 6.1 debug kernel (KASAN, kmemleak,
 #                   lockdep, DEBUG_OBJECTS, refcount trackers), built once
 #                   into IPTO_CACHE (/var/cache/ipto) by debug-kernel.sh
@@ -26,9 +30,12 @@
 #   make install-dkms  the module's source into /usr/src/ipto-VERSION with
 #                   its dkms.conf, then dkms add, build and install (not
 #                   with DESTDIR); make uninstall-dkms undoes it
-# Variables: KDIR, KERNELS ("6.1 6.12"; also "mainline": Debian unstable's
+# Variables: KDIR, IPTO_CACHE (/var/cache/ipto: guest kernels, test servers),
+# KERNELS ("6.1 6.12"; also "mainline": Debian unstable's
 # kernel, from a chroot made by selftests/vm/mainline-kernel.sh), T (tests),
-# BENCH (some benchmarks), TEST_TIMEOUT, VM_TIMEOUT, FUZZ_MESSAGES and
+# BENCH (some benchmarks), TEST_TIMEOUT,
+# VM_TCG (multi; single: one host thread for all vCPUs), VM_CMDLINE (kernel
+# parameters added to the guests'), VM_TIMEOUT, FUZZ_MESSAGES and
 # FUZZ_SEED (fuzz-netlink), PREFIX (/usr/local) and DESTDIR (install).
 
 # The running kernel's headers, else the newest installed Debian headers,
@@ -143,6 +150,8 @@ uninstall-tools:
 	rm -f $(addprefix $(DESTDIR),$(TOOL_FILES))
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
+# check: what CI runs, in at most 30 min on a 2-core machine.  check-full:
+# the same at full repeat counts, every group on every kernel, mainline too.
 check: deps
 	$(MAKE) lint
 	$(MAKE) userland
@@ -152,7 +161,18 @@ check: deps
 	$(MAKE) -C selftests/fuzz smoke nlfuzz
 	$(MAKE) deb
 	selftests/vm/ynl.sh
-	selftests/vm/check.sh
+	IPTO_CHECK=quick selftests/vm/check.sh
+
+check-full: deps
+	$(MAKE) lint KERNELS="$(or $(KERNELS),6.1 6.12 mainline)"
+	$(MAKE) userland
+	$(MAKE) -C userland asan
+	$(MAKE) -C selftests/tools
+	$(MAKE) -C selftests/unit check
+	$(MAKE) -C selftests/fuzz smoke nlfuzz
+	$(MAKE) deb
+	selftests/vm/ynl.sh
+	IPTO_CHECK=full KERNELS="$(or $(KERNELS),6.1 6.12 mainline)" selftests/vm/check.sh
 
 # A debug kernel runs the suite several times slower under TCG: 60 min per
 # test at most (apt's DKMS build of the module alone took 25 to 29 min),
@@ -198,4 +218,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module userland deps install install-tools install-dkms kernelrelease \
-	uninstall uninstall-tools uninstall-dkms deb check check-debug lint demo bench fuzz fuzz-netlink clean
+	uninstall uninstall-tools uninstall-dkms deb check check-full check-debug lint demo bench fuzz fuzz-netlink clean

@@ -19,6 +19,13 @@ fail() { echo "# not ok - $*"; FAILED=1; }
 info() { echo "#   $*"; }
 skip_test() { echo "# SKIP $*"; exit $KSFT_SKIP; }
 
+# by_check QUICK FULL: a repeat count sized for the run: QUICK under make
+# check (IPTO_CHECK=quick, what CI runs: enough to catch a regression),
+# FULL under make check-full (the statistics).
+by_check() {
+	if [ "${IPTO_CHECK:-quick}" = full ]; then echo "$2"; else echo "$1"; fi
+}
+
 # check DESCRIPTION COMMAND...: the command must succeed.
 check() {
 	local desc=$1 out

@@ -1,48 +1,102 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh - the kernel half of "make check".  For each kernel series in
-# $KERNELS (default "6.1 6.12", Debian's installed images; "debug" is the
-# debug kernel of make check-debug): build ipto.ko
-# against that kernel's headers, stage it in a module tree, boot the kernel
-# in QEMU (TCG) with the host root shared read-only, run the tests under
-# selftests/ inside the guest, and report one KTAP line per test per kernel
-# and a closing "N passed, N failed" line.
+# check.sh - the kernel half of "make check" and "make check-full".  For
+# each kernel series in $KERNELS (default "6.1 6.12", the Debian kernels
+# make deps unpacked into the cache; "mainline" and "debug" as in vm.sh):
+# build ipto.ko against that kernel's headers, check the kernel's config
+# against each test group's config fragment, boot the kernel in QEMU (TCG)
+# with the host root shared read-only, run the groups' tests inside the
+# guest, and report one KTAP line per test per kernel, each with its time,
+# then the ten slowest tests and a closing "N passed, N failed" line.
 #
-# Environment: KERNELS, T (tests, by name), TEST_TIMEOUT (s, per test),
-# VM_TIMEOUT (s, per boot).  Logs: build/logs/<series>/.
+# The tests are grouped by what they test, one folder each under
+# selftests/ (TEST_GROUPS below, in the order they run); a folder's
+# "tests" file lists its tests in order, its "config" file the kernel
+# options they need.
+#
+# IPTO_CHECK=quick (make check, what CI runs) sizes repeat counts for
+# catching regressions and runs the install group (which compiles in the
+# guest) on the first kernel only; IPTO_CHECK=full (make check-full) runs
+# every count at its full size and every group on every kernel.
+#
+# Environment: KERNELS, T (tests or groups, by name), IPTO_CHECK,
+# TEST_TIMEOUT (s, per test), VM_TIMEOUT (s, per boot).
+# Logs: build/logs/<series>/.
 set -uo pipefail
 
 . "$(dirname "$0")/vm.sh"
 KERNELS=${KERNELS:-6.1 6.12}
 T=${T:-}
 TEST_TIMEOUT=${TEST_TIMEOUT:-240}
+export IPTO_CHECK=${IPTO_CHECK:-quick}
+TEST_GROUPS="kmod takeover cluster iptod clients install"
+# Compiles in the guest (DKMS, apt): one kernel is enough to catch a
+# regression; the module's build against each kernel is checked on the
+# host (above) and by make lint.
+ONE_KERNEL_GROUPS="install"
 
-all_tests=$(cd "$TOP/selftests" && ls -- *.sh | sed 's/\.sh$//' | grep -vx lib)
+case $IPTO_CHECK in
+quick|full) ;;
+*) echo "check: IPTO_CHECK must be quick or full, not '$IPTO_CHECK'" >&2; exit 2 ;;
+esac
+
+group_tests() { grep -v -e '^#' -e '^$' "$TOP/selftests/$1/tests"; }
+group_of() {	# group_of TEST: its group, or nothing
+	local g
+	for g in $TEST_GROUPS; do
+		group_tests "$g" | grep -qx -- "$1" && { echo "$g"; return; }
+	done
+}
+
+# The selection, as GROUP/TEST paths in run order.
+selected=()
 if [ -n "$T" ]; then
 	for t in $T; do
-		if ! grep -qx -- "$t" <<<"$all_tests"; then
-			echo "check: no test named '$t'; tests are:" $all_tests >&2
+		if [[ " $TEST_GROUPS " == *" $t "* ]]; then
+			for x in $(group_tests "$t"); do selected+=("$t/$x"); done
+		elif g=$(group_of "$t") && [ -n "$g" ]; then
+			selected+=("$g/$t")
+		else
+			echo "check: no test or group named '$t'; groups: $TEST_GROUPS; tests:" >&2
+			for g in $TEST_GROUPS; do echo "  $g: $(group_tests "$g" | tr '\n' ' ')" >&2; done
 			exit 2
 		fi
 	done
-	tests=$T
 else
-	tests=$(echo $all_tests)
+	for g in $TEST_GROUPS; do
+		for x in $(group_tests "$g"); do selected+=("$g/$x"); done
+	done
 fi
 
 n=0 passed=0 failed=0 skipped=0
+times=()	# "MS SERIES TEST" of every test that ran
 ktap() {	# ktap STATUS DESCRIPTION [REASON]
 	n=$((n + 1))
 	case $1 in
-	ok) passed=$((passed + 1)); echo "ok $n $2" ;;
+	ok) passed=$((passed + 1)); echo "ok $n $2${3:+ # $3}" ;;
 	skip) skipped=$((skipped + 1)); echo "ok $n $2 # SKIP ${3:-}" ;;
 	*) failed=$((failed + 1)); echo "not ok $n $2${3:+ # $3}" ;;
 	esac
 }
+secs() { printf '%d.%d s' $(($1 / 1000)) $(($1 % 1000 / 100)); }
+
+# config_missing GROUP: the options of GROUP's fragment that the kernel of
+# the last vm_prepare lacks ("CONFIG_X=y (is m)").
+config_missing() {
+	local opt want have kconfig=$VM_KDIR/.config
+	while IFS='=' read -r opt want; do
+		have=$(grep -m1 "^$opt=" "$kconfig" | cut -d= -f2)
+		case $want:$have in
+		y:y|m:y|m:m) ;;
+		*) echo -n "$opt=$want (is ${have:-not set}) " ;;
+		esac
+	done < <(grep -E '^CONFIG_[A-Z0-9_]+=[ym]$' "$TOP/selftests/$1/config")
+}
 
 run_kernel() {
-	local series=$1 t line status ms reason log start qemu_rc
+	local series=$1 first=$2 t name g line status ms reason log start qemu_rc
+	local tests=() missing=() bad
 
 	start=$(date +%s)
 	if ! vm_prepare "$series"; then
@@ -51,29 +105,51 @@ run_kernel() {
 	fi
 	ktap ok "$series build"
 	echo "# kernel $series: $VM_KVER, logs in build/logs/$series/"
-	vm_boot selftests "$tests" "$TEST_TIMEOUT"
+	for g in $TEST_GROUPS; do
+		bad=$(config_missing "$g")
+		if [ -n "$bad" ]; then
+			ktap fail "$series $g config" "the kernel lacks $bad"
+			missing+=("$g")
+		fi
+	done
+	for t in "${selected[@]}"; do
+		g=${t%/*}
+		[[ " ${missing[*]} " == *" $g "* ]] && continue
+		if [ "$IPTO_CHECK" = quick ] && [ -z "$T" ] && [ "$first" = no ] &&
+			[[ " $ONE_KERNEL_GROUPS " == *" $g "* ]]; then
+			continue
+		fi
+		tests+=("$t")
+	done
+	[ ${#tests[@]} -gt 0 ] || return
+	vm_boot selftests "${tests[*]}" "$TEST_TIMEOUT"
 	qemu_rc=$?
 
 	if ! grep -q '^IPTO-RESULT started' "$VM_DIR/results.txt"; then
 		ktap fail "$series boot" "guest did not boot (qemu exit $qemu_rc): $(grep -h -m1 -E 'IPTO-RESULT|Kernel panic|initramfs:' "$VM_DIR/results.txt" "$VM_DIR/console.log" | head -1)"
 		return
 	fi
-	for t in $tests; do
-		line=$(grep -m1 "^RESULT $t " "$VM_DIR/results.txt")
+	for t in "${tests[@]}"; do
+		name=${t#*/}
+		line=$(grep -m1 "^RESULT $name " "$VM_DIR/results.txt")
 		if [ -z "$line" ]; then
-			ktap fail "$series $t" "no result: guest crashed or timed out, see build/logs/$series/console.log"
+			ktap fail "$series $name" "no result: guest crashed or timed out, see build/logs/$series/console.log"
 			continue
 		fi
 		read -r _ _ status ms reason <<<"$line"
-		ktap "$status" "$series $t" "$reason"
-		log=$VM_DIR/logs/$t.log
+		times+=("$ms $series $name")
+		case $status in
+		skip) ktap skip "$series $name" "$reason ($(secs "$ms"))" ;;
+		ok) ktap ok "$series $name" "$(secs "$ms")" ;;
+		*) ktap fail "$series $name" "$(secs "$ms"): $reason" ;;
+		esac
+		log=$VM_DIR/logs/$name.log
 		if [ "$status" = fail ] && [ -f "$log" ]; then
 			# Every failed check and figure, then the log's end.
 			grep -E '^# (not ok|measure:)' "$log" | sed 's/^/#   /'
-			echo "#   ... the end of build/logs/$series/logs/$t.log:"
+			echo "#   ... the end of build/logs/$series/logs/$name.log:"
 			tail -n 15 "$log" | sed 's/^/#   /'
 		fi
-		echo "#   $t: ${ms} ms"
 	done
 	if ! grep -q '^IPTO-RESULT done' "$VM_DIR/results.txt"; then
 		ktap fail "$series guest" "guest did not finish (qemu exit $qemu_rc, VM_TIMEOUT=${VM_TIMEOUT}s)"
@@ -95,10 +171,19 @@ run_kernel() {
 }
 
 echo "TAP version 13"
+echo "# IPTO_CHECK=$IPTO_CHECK"
+first=yes
 for series in $KERNELS; do
-	run_kernel "$series"
+	run_kernel "$series" "$first"
+	first=no
 done
 echo "1..$n"
+if [ ${#times[@]} -gt 0 ]; then
+	echo "# the ten slowest:"
+	printf '%s\n' "${times[@]}" | sort -rn | head -n 10 | while read -r ms series name; do
+		printf '#   %8s  %s %s\n' "$(secs "$ms")" "$series" "$name"
+	done
+fi
 echo "# Totals: pass:$passed fail:$failed skip:$skipped"
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"

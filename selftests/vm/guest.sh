@@ -4,13 +4,15 @@
 # guest.sh - PID 1 of the test VM.  Runs inside the guest with the host's
 # root file system (read-only) and the project tree at /run/ipto/src.
 #
-# For each test named in run.env it runs $SCRIPT_DIR/<test>.sh under a
-# timeout, then cleans up what the test left (namespaces, the module) and
-# checks the kernel: a new WARNING/BUG/Oops/lockdep/refcount/KFENCE report
-# in the kernel log, or a taint other than out-of-tree/unsigned module,
-# fails the test.  On a kernel with kmemleak, a scan after the last test
-# counts the leaks for the host.  One line per test goes to ttyS1, the channel the host
-# reads; the test's own output goes to logs/<test>.log.
+# For each test named in run.env (GROUP/NAME, or NAME) it runs
+# $SCRIPT_DIR/GROUP/NAME.sh under a timeout, then cleans up what the test
+# left (namespaces, the module) and checks the kernel: a new
+# WARNING/BUG/Oops/lockdep/refcount/KFENCE report in the kernel log, or a
+# taint other than out-of-tree/unsigned module, fails the test.  On a
+# kernel with kmemleak, a scan after the last test counts the leaks for
+# the host.  One line per test goes to ttyS1, the channel the host reads
+# (RESULT NAME STATUS MS REASON); the test's own output goes to
+# logs/NAME.log.
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp LC_ALL=C.UTF-8 TERM=dumb
@@ -46,6 +48,7 @@ ln -sfn /proc/self/fd/2 /dev/stderr
 ip link set lo up
 # shellcheck source=/dev/null
 . "$RUN/run.env"
+export IPTO_CHECK	# quick (make check) or full (make check-full)
 report "IPTO-RESULT started $KVER"
 
 # The module tree staged on the host (the kernel's modules, linked from the
@@ -111,7 +114,8 @@ taint_letters() {
 
 taint_seen=0
 for t in $TESTS; do
-	log=$RUN/logs/$t.log
+	name=${t##*/}
+	log=$RUN/logs/$name.log
 	before=$(log_lines)
 	start=$(date +%s%N)
 	# A test may ask for more time than TEST_TIMEOUT: "# timeout: N".
@@ -145,7 +149,7 @@ for t in $TESTS; do
 		status=fail
 		reason="${reason:+$reason; }kernel tainted: $(taint_letters "$taint")"
 	fi
-	report "RESULT $t $status $ms ${reason:-}"
+	report "RESULT $name $status $ms ${reason:-}"
 done
 
 # Objects younger than 5 s are not reported, and a leak shows only on a

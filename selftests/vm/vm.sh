@@ -132,7 +132,9 @@ vm_prepare() {
 }
 
 # vm_boot SCRIPT_DIR SCRIPTS TIMEOUT_PER_SCRIPT: runs the scripts
-# (names without .sh, relative to the project) in the guest; returns
+# (paths without .sh, relative to SCRIPT_DIR, itself relative to the
+# project; a script's results and log go by its base name) in the guest,
+# with IPTO_CHECK (quick or full) in their environment; returns
 # QEMU's (or timeout's) exit status.  Results: $VM_DIR/results.txt.
 vm_boot() {
 	local lock rc
@@ -154,7 +156,8 @@ vm_boot() {
 	# ipto does depends on where a process's mappings are.
 	# VM_TCG=single runs every vCPU on one host thread (a fault hunt's
 	# comparison); VM_CMDLINE adds kernel parameters (preempt=full).
-	printf 'SCRIPT_DIR="%s"\nTESTS="%s"\nTEST_TIMEOUT=%s\n' "$1" "$2" "$3" >"$VM_DIR/run.env"
+	printf 'SCRIPT_DIR="%s"\nTESTS="%s"\nTEST_TIMEOUT=%s\nIPTO_CHECK=%s\n' \
+		"$1" "$2" "$3" "${IPTO_CHECK:-quick}" >"$VM_DIR/run.env"
 	: >"$VM_DIR/results.txt"
 	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
 		-machine q35 -accel tcg,thread="${VM_TCG:-multi}" -cpu max -smp 2 -m "${VM_MEMORY:-2048}" \

@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# client_psql.sh - an unmodified psql (libpq) with the host list
+# [VIP1, VIP2] fails over through ipto: three nodes run iptod (reject
+# action); PostgreSQL runs on node 1 and node 2, each on its home address.
+# After node 1's LAN port goes dark, node 2 adopts VIP1 and refuses the
+# client's SYN there with a RST; libpq moves on to VIP2 at once, long before
+# its connect_timeout.  The control: the same client, with node 1's failover
+# off, waits for its connect timeout on VIP1.  See helpers/client_failover.sh.
+. "$(dirname "$0")/../lib.sh"
+. "$IPTO_SRC/selftests/helpers/iptod.sh"
+. "$IPTO_SRC/selftests/helpers/client_failover.sh"
+
+. "$IPTO_SRC/selftests/vm/cache.sh"
+
+# PostgreSQL 15 as make deps unpacked it into the cache (not installed: no
+# postgres user, no service, no database cluster); the servers run as
+# nobody.
+PG_BIN=$CACHE_ROOT/usr/lib/postgresql/15/bin
+if [ ! -x "$PG_BIN/postgres" ] || [ ! -x "$PG_BIN/psql" ]; then
+	fail "PostgreSQL 15 is not in the cache ($PG_BIN: make deps)"
+	finish
+fi
+PG_ENV=(env LD_LIBRARY_PATH="$CACHE_LIBS")
+PG_DIR=$TEST_TMP/pg
+ASK_TIMEOUT=10
+# libpq 15 counts its connect_timeout in whole seconds from time(): a
+# timeout of N seconds waits more than N - 1 and at most N seconds.
+CONTROL_TIMEOUT=3
+CONTROL_MIN_MS=2000
+
+AS_NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+
+# ask TIMEOUT ADDR...: psql connects with that host list and says which
+# address and which server (its cluster_name) answered.
+ask() {
+	local timeout=$1 hosts
+	shift
+	hosts=$(IFS=,; echo "$*")
+	in_ns client "${PG_ENV[@]}" "$PG_BIN/psql" -X -At -F ' ' \
+		"host=$hosts port=5432 user=postgres dbname=postgres connect_timeout=$timeout" \
+		-c "select inet_server_addr(), current_setting('cluster_name')"
+}
+
+t_setup=$(date +%s%N)
+check "modprobe ipto" modprobe ipto
+iptod_cluster reject || fail "setting up three nodes running iptod"
+
+# One database cluster made by initdb, copied for the second server.
+chmod 711 "$TEST_TMP"
+mkdir "$PG_DIR" && chown nobody:nogroup "$PG_DIR"
+check "initdb" "${AS_NOBODY[@]}" "${PG_ENV[@]}" "$PG_BIN/initdb" -D "$PG_DIR/node1" \
+	--auth=trust -U postgres \
+	--locale=C -E UTF8 --no-sync --no-instructions
+# --auth=trust covers local and loopback connections only: the LAN too.
+echo "host all postgres 10.0.0.0/24 trust" >>"$PG_DIR/node1/pg_hba.conf"
+cp -a "$PG_DIR/node1" "$PG_DIR/node2"
+info "initdb and copy: $((($(date +%s%N) - t_setup) / 1000000)) ms since the start"
+for i in 1 2; do
+	in_ns node$i "${AS_NOBODY[@]}" "${PG_ENV[@]}" "$PG_BIN/postgres" -D "$PG_DIR/node$i" \
+		-c listen_addresses=10.0.0.1$i -c port=5432 \
+		-c unix_socket_directories="$PG_DIR/node$i" -c cluster_name=node$i \
+		-c shared_buffers=16MB -c max_connections=10 -c fsync=off -c autovacuum=off \
+		-c huge_pages=off >"$PG_DIR/node$i.log" 2>&1 &
+done
+for i in 1 2; do
+	if wait_for 60 in_ns client "${PG_ENV[@]}" "$PG_BIN/pg_isready" -q -h 10.0.0.1$i -p 5432 -t 2; then
+		pass "PostgreSQL on node $i is ready at 10.0.0.1$i"
+	else
+		fail "PostgreSQL on node $i is ready at 10.0.0.1$i"
+		tail -n 5 "$PG_DIR/node$i.log" | while read -r line; do info "  postgres $i: $line"; done
+	fi
+done
+check "three nodes running iptod settle" wait_for 30 iptod_settled
+info "setup (cluster, initdb, two servers): $((($(date +%s%N) - t_setup) / 1000000)) ms"
+
+client_failover_run
+finish

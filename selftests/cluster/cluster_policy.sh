@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# cluster_policy.sh - failover policy and failback.  A node that does not
+# allow failover is taken over by nobody; a serve service of it with its
+# own standby moves alone, and is served there.  Failback auto: the node
+# back up takes its addresses back at once; manual: the adopter keeps them
+# until an operator releases one.
+. "$(dirname "$0")/../lib.sh"
+
+check "modprobe ipto" modprobe ipto
+check "three nodes, one table" cluster_new
+all() { local i; for i in 1 2 3; do in_ns node$i iptoctl "$@" || return 1; done; }
+
+check "node 1 does not allow failover" all node set dev ipto0 id 1 failover off
+cut 1
+check "node 1 down" cluster_set 1 down
+check_eq "node 2 adopted nothing" "" "$(adopted_on node2)"
+check_eq "node 3 adopted nothing" "" "$(adopted_on node3)"
+check_eq "client times out on 10.0.0.11, as without ipto" timeout "$(client_says 10.0.0.11 1)"
+
+check "node 1 up again" cluster_set 1 up
+heal 1
+check "a serve service of node 1 with its own failover and standby 3" \
+	all service add dev ipto0 node 1 name echo proto tcp port $CLUSTER_PORT action serve failover on standby 3
+cut 1
+check "node 1 down" cluster_set 1 down
+check_eq "node 3 adopted node 1's addresses for the service" "10.0.0.11 fd00::11" "$(adopted_on node3)"
+check_eq "node 2 adopted nothing" "" "$(adopted_on node2)"
+# serve needs the address local (iptod adds it on the adoption event).
+ip -n node3 addr add 10.0.0.11/32 dev ipto0
+check_eq "the service is served by node 3 on 10.0.0.11" "ok node3" "$(client_says 10.0.0.11)"
+out=$(in_ns client python3 "$IPTO_SRC/selftests/helpers/client.py" connect 10.0.0.11 $((CLUSTER_PORT + 1)) 2)
+check_eq "the rest of node 1's traffic is refused" refused "${out%% *}"
+ip -n node3 addr del 10.0.0.11/32 dev ipto0
+check "node 1 up" cluster_set 1 up
+heal 1
+check "service removed, failover back on" sh -c "
+	for i in 1 2 3; do ip netns exec node\$i iptoctl service del dev ipto0 node 1 name echo &&
+		ip netns exec node\$i iptoctl node set dev ipto0 id 1 failover on || exit 1; done"
+
+# Failback auto (the default).
+cut 1
+check "node 1 down" cluster_set 1 down
+check_eq "node 2 adopted" "10.0.0.11 fd00::11" "$(adopted_on node2)"
+heal 1
+check "node 1 up" cluster_set 1 up
+check_eq "auto failback: node 2 released at once" "" "$(adopted_on node2)"
+in_ns node1 arping -q -U -c 1 -S 10.0.0.11 -i eth0 10.0.0.11
+check_eq "client served by node 1 again" "ok node1" "$(client_says 10.0.0.11)"
+
+# Failback manual.
+check "failback manual" all set dev ipto0 failback manual
+cut 1
+check "node 1 down" cluster_set 1 down
+heal 1
+check "node 1 up" cluster_set 1 up
+check_eq "manual failback: node 2 keeps node 1's addresses" "10.0.0.11 fd00::11" "$(adopted_on node2)"
+check "the operator releases one of them" in_ns node2 iptoctl release dev ipto0 addr 10.0.0.11
+check_eq "node 2 gave all of node 1's addresses back" "" "$(adopted_on node2)"
+finish

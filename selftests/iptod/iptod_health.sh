@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# iptod_health.sh - local monitors: node 1's echo service has a TCP health
+# check, node 3's an executable one.  When a check fails "fall" times in a
+# row the node steps down: its peers see it down and its first standby
+# adopts its addresses and serves the service there (action serve); when
+# the check passes "rise" times the node rejoins and takes its addresses
+# back (failback auto).  The node that stepped down never answers its
+# addresses while the standby does.  Heartbeats go over IPv6 here.
+. "$(dirname "$0")/../lib.sh"
+IPTOD_MISSES=10	# what moves, not how fast (see helpers/iptod.sh, Timers)
+. "$IPTO_SRC/selftests/helpers/iptod.sh"
+
+IPTOD_HB_FAMILY=6
+IPTOD_EXTRA[1]="check = tcp 127.0.0.1:$CLUSTER_PORT
+$CHECK_TIMERS
+fall = 3
+rise = 2"
+IPTOD_EXTRA[3]="check = exec /usr/bin/test ! -e $TEST_TMP/sick3
+$CHECK_TIMERS
+fall = 2
+rise = 2"
+
+check "modprobe ipto" modprobe ipto
+iptod_cluster serve || fail "setting up three nodes running iptod"
+check "three nodes running iptod settle" wait_for 30 iptod_settled
+check "client served on VIP1 by node 1" serves 10.0.0.11 node1
+
+t0=$(date +%s.%N)
+kill "${ECHO_PID[1]}"
+check "node 1's check fails: it steps down" wait_for 10 sh -c "grep -qx fit=0 $TEST_TMP/node1.status"
+check "node 2 adopts node 1's addresses" wait_for 10 sh -c "grep -qx held=1 $TEST_TMP/node2.status"
+check "client served on VIP1 by node 2" wait_for 10 serves 10.0.0.11 node2
+t1=$(date +%s.%N)
+echo "# measure: health_fail_to_served_by_standby_ms=$(awk "BEGIN { printf \"%.0f\", ($t1 - $t0) * 1000 }")"
+check_eq "node 1's own view: node 2 holds its addresses" "1:2 2:2 3:3" "$(owners_on 1)"
+check "node 1 logged why it stepped down" grep -q 'steps down' "$TEST_TMP/node1.log"
+
+t0=$(date +%s.%N)
+echo_start 1
+check "node 1's check passes again: it rejoins" wait_for 10 node_settled 1
+check "node 2 gives the addresses back" wait_for 10 sh -c "grep -qx held= $TEST_TMP/node2.status"
+check "client served on VIP1 by node 1 again" wait_for 20 serves 10.0.0.11 node1
+t1=$(date +%s.%N)
+echo "# measure: health_recover_to_served_by_home_ms=$(awk "BEGIN { printf \"%.0f\", ($t1 - $t0) * 1000 }")"
+
+touch "$TEST_TMP/sick3"
+check "node 3's exec check fails: it steps down" wait_for 10 sh -c "grep -qx fit=0 $TEST_TMP/node3.status"
+check "node 1 (node 3's first standby) adopts its addresses" \
+	wait_for 10 sh -c "grep -qx held=3 $TEST_TMP/node1.status"
+check "client served on VIP3 by node 1" wait_for 10 serves 10.0.0.13 node1
+rm "$TEST_TMP/sick3"
+check "node 3 rejoins" wait_for 10 iptod_settled
+check "client served on VIP3 by node 3 again" wait_for 20 serves 10.0.0.13 node3
+for i in 1 2 3; do
+	check_eq "node $i's view: every node owns its own addresses" "1:1 2:2 3:3" "$(owners_on $i)"
+done
+finish
