@@ -363,7 +363,8 @@ static bool ipto_addr_is_local(struct net *net, const struct ipto_addr_key *key,
 		return *dev;
 	}
 	*dev = NULL;
-	return ipv6_chk_addr(net, &key->ip6, NULL, 0);
+	/* Tentative ones too: an address still in DAD is this node's. */
+	return ipv6_chk_addr_and_flags(net, &key->ip6, NULL, true, 0, 0);
 }
 
 /* Addresses no node may adopt or call its own, with the reason why. */

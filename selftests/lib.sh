@@ -100,15 +100,32 @@ wait_for() {
 }
 
 # ns_new NAME...: fresh network namespaces with lo up, removed on exit.
-# IPv6 duplicate address detection is off: tests do not wait for it.
+# Their sysctls are the kernel's defaults: IPv6 duplicate address
+# detection is on, as on every real node (dad_settled waits for it).
 ns_new() {
 	local ns
 	for ns in "$@"; do
 		ip netns add "$ns" || return 1
 		NS_LIST+=("$ns")
 		ip -n "$ns" link set lo up
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-			net.ipv6.conf.default.accept_dad=0
+	done
+}
+
+# dad_settled NS...: every IPv6 address in each NS has passed duplicate
+# address detection (a random delay below rtr_solicit_delay, 1 s, then one
+# probe and retrans_time, 1 s: at most about 2 s after it was added) and
+# none failed it.
+dad_settled() {
+	local ns failed
+	for ns in "$@"; do
+		failed=$(ip -n "$ns" -6 -o addr show dadfailed)
+		if [ -z "$failed" ]; then
+			wait_for 10 sh -c "[ -z \"\$(ip -n $ns -6 addr show tentative)\" ]" && continue
+			failed=$(ip -n "$ns" -6 -o addr show dadfailed)
+		fi
+		echo "# not ok - duplicate address detection in $ns: ${failed:-still tentative after 10 s: $(ip -n "$ns" -6 -o addr show tentative)}"
+		FAILED=1
+		return 1
 	done
 }
 
@@ -132,6 +149,7 @@ lan_new() {
 
 # lan_hosts N NAME...: for each NAME, 10.0.0.N/24 and fd00::N/64 on its
 # eth0, counting N up from the first; e.g. lan_hosts 1 node1 node2.
+# Returns when every IPv6 address of those namespaces passed DAD.
 lan_hosts() {
 	local n=$1 ns
 	shift
@@ -140,12 +158,14 @@ lan_hosts() {
 		ip -n "$ns" addr add "fd00::$n/64" dev eth0
 		n=$((n + 1))
 	done
+	dad_settled "$@"
 }
 
-# ipto_up NS: ipto0 on eth0, up, with the kernel's own ICMP rate limits
-# off in NS (they would hide the product's own; see DESIGN.md).
+# ipto_up NS: ipto0 on eth0, up.  The namespace's sysctls stay the
+# kernel's defaults: ipto builds its replies itself and sends them with
+# ip_local_out, past the kernel's ICMP rate limits; its own limiter
+# (reply_rate) is the one that applies.
 ipto_up() {
-	ip netns exec "$1" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
 	ip -n "$1" link add ipto0 link eth0 type ipto &&
 	ip -n "$1" link set ipto0 up
 }
@@ -167,11 +187,14 @@ CLUSTER_PORT=7000
 cluster_new() {
 	local i j self
 	lan_new node1 node2 node3 client || return 1
-	lan_hosts 1 node1 node2 node3
-	lan_hosts 100 client
 	for i in 1 2 3; do
 		ip -n node$i addr add 10.0.0.1$i/24 dev eth0
 		ip -n node$i addr add fd00::1$i/64 dev eth0
+	done
+	# (The home addresses' DAD runs alongside the LAN addresses'.)
+	lan_hosts 1 node1 node2 node3 || return 1
+	lan_hosts 100 client || return 1
+	for i in 1 2 3; do
 		ipto_up node$i || return 1
 		for j in 1 2 3; do
 			self=""

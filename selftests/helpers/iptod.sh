@@ -141,15 +141,19 @@ iptod_cluster() {
 	local i
 	# shellcheck disable=SC2046 # (one word per node)
 	lan_new $(printf 'node%s ' $IPTOD_NODES) client || return 1
+	# Node i: 10.0.0.i and fd00::i, its home addresses 10.0.0.1i and
+	# fd00::1i; every address's DAD runs at once.
 	for i in $IPTOD_NODES; do
-		lan_hosts $i node$i
-	done
-	lan_hosts 100 client
-	iptod_key || return 1
-	for i in $IPTOD_NODES; do
+		ip -n node$i addr add 10.0.0.$i/24 dev eth0
+		ip -n node$i addr add fd00::$i/64 dev eth0
 		ip -n node$i addr add 10.0.0.1$i/24 dev eth0
 		ip -n node$i addr add fd00::1$i/64 dev eth0
-		in_ns node$i sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
+	done
+	lan_hosts 100 client || return 1
+	# shellcheck disable=SC2046 # (one word per node)
+	dad_settled $(printf 'node%s ' $IPTOD_NODES) || return 1
+	iptod_key || return 1
+	for i in $IPTOD_NODES; do
 		echo_start $i
 		iptod_conf $i "$1" "${IPTOD_EXTRA[$i]:-}" >"$TEST_TMP/node$i.conf"
 	done

@@ -69,6 +69,11 @@ check_refused "a loopback address" "loopback" ctl adopt dev ipto0 addr 127.0.0.1
 check_refused "an IPv6 link-local address" "link-local" ctl adopt dev ipto0 addr fe80::1
 check_refused "one of the node's own addresses" "one of this node's own addresses" ctl adopt dev ipto0 addr 10.0.0.2
 check_refused "one of the node's own IPv6 addresses" "one of this node's own addresses" ctl adopt dev ipto0 addr fd00::2
+# An address still in duplicate address detection (for a second at least
+# after it is added) is the node's own all the same.
+ip -n node2 addr add fd00::3/64 dev eth0
+check "fd00::3 is tentative (in DAD)" sh -c "ip -n node2 -6 addr show tentative | grep -q fd00::3"
+check_refused "one of the node's own IPv6 addresses, in DAD" "one of this node's own addresses" ctl adopt dev ipto0 addr fd00::3
 check_refused "prefix /24 through iptoctl" "prefix out of range" ctl adopt dev ipto0 addr 10.0.0.12/24
 check_refused "duplicate service" "already has a service of that name" ctl service add dev ipto0 node 1 name web proto udp port 53
 check_refused "delete an unknown service" "no service of that name" ctl service del dev ipto0 node 1 name nosuch

@@ -52,9 +52,7 @@ pids+=($!)
 node2_ready() {
 	local mac
 	if [ ! -e /run/netns/node2 ]; then
-		ns_new node2 &&
-		in_ns node2 sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 ||
-			return 1
+		ns_new node2 || return 1
 	fi
 	if ! ip -n node2 link show eth0 >/dev/null 2>&1; then
 		ip -n lan link add lan-node2 type veth peer name eth0 netns node2 &&

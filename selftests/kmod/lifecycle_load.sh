@@ -29,7 +29,6 @@ check "modprobe ipto" modprobe ipto
 lan_new node2 client
 lan_hosts 2 node2
 lan_hosts 100 client
-in_ns node2 sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
 # The flood reaches node 2 whether or not the module is there to answer
 # ARP / neighbour solicitations for the adopted addresses.
 node2_mac=$(mac_of node2 eth0)

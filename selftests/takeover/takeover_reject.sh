@@ -18,6 +18,7 @@ lan_new node1
 lan_hosts 1 node1
 ip -n node1 addr add 10.0.0.11/24 dev eth0
 ip -n node1 addr add fd00::11/64 dev eth0
+dad_settled node1
 
 in_ns node1 python3 "$IPTO_SRC/selftests/helpers/echo_server.py" $PORT node1 >/dev/null &
 check "service up on node 1" wait_for 20 sh -c "ip netns exec client python3 $IPTO_SRC/selftests/helpers/client.py connect 10.0.0.11 $PORT 1 | grep -q '^ok'"
