@@ -70,7 +70,10 @@ MANDIR := $(PREFIX)/share/man
 DOCDIR := $(PREFIX)/share/doc/ipto
 COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
 UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,/etc/systemd/system)
-KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The release the module's vermagic names (Debian's 6.1 headers put the
+# upstream version in include/config/kernel.release, not the release).
+KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 MODDIR = /lib/modules/$(KVER)/updates
 TOOL_FILES = $(SBINDIR)/iptoctl $(SBINDIR)/iptod \
 	$(BINDIR)/ipto-probe $(MANDIR)/man8/iptoctl.8 $(MANDIR)/man8/iptod.8 \

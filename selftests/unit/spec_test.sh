@@ -60,9 +60,6 @@ refused "unknown key in an attribute" \
 refused "unknown attribute type" \
 	"attribute-sets/0/attributes/1/type: 'u31' is not one of" \
 	"$(broken type '0,/^        type: u32$/s//        type: u31/')"
-refused "a define name as a check's max (the schema allows s32-max etc. only)" \
-	"attribute-sets/1/attributes/6/checks/max: 'node-id-max' does not match" \
-	"$(broken define '0,/max: 65535  # node-id-max/s//max: node-id-max/')"
 refused "no SPDX tag on line 1" "SPDX license tag required" "$(broken spdx '1d')"
 refused "an operation on an undefined attribute set" "KeyError: 'nosuch'" \
 	"$(broken aset '0,/attribute-set: dev$/s//attribute-set: nosuch/')"
