@@ -155,7 +155,17 @@ uninstall-tools:
 
 # check: what CI runs, in at most 30 min on a 2-core machine.  check-full:
 # the same at full repeat counts, every group on every kernel, mainline too.
+# check-host: their steps on the host, before the guests.
 check: deps
+	$(MAKE) check-host
+	IPTO_CHECK=quick selftests/vm/check.sh
+
+check-full: export KERNELS ?= 6.1 6.12 mainline
+check-full: deps
+	$(MAKE) check-host
+	IPTO_CHECK=full selftests/vm/check.sh
+
+check-host:
 	$(MAKE) lint
 	$(MAKE) userland
 	$(MAKE) -C userland asan
@@ -164,18 +174,6 @@ check: deps
 	$(MAKE) -C selftests/fuzz smoke nlfuzz
 	$(MAKE) deb
 	selftests/vm/ynl.sh
-	IPTO_CHECK=quick selftests/vm/check.sh
-
-check-full: deps
-	$(MAKE) lint KERNELS="$(or $(KERNELS),6.1 6.12 mainline)"
-	$(MAKE) userland
-	$(MAKE) -C userland asan
-	$(MAKE) -C selftests/tools
-	$(MAKE) -C selftests/unit check
-	$(MAKE) -C selftests/fuzz smoke nlfuzz
-	$(MAKE) deb
-	selftests/vm/ynl.sh
-	IPTO_CHECK=full KERNELS="$(or $(KERNELS),6.1 6.12 mainline)" selftests/vm/check.sh
 
 # A debug kernel runs the suite several times slower under TCG: 60 min per
 # test at most (apt's DKMS build of the module alone took 25 to 29 min),
@@ -221,4 +219,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module userland deps install install-tools install-dkms kernelrelease \
-	uninstall uninstall-tools uninstall-dkms deb check check-full check-debug lint demo bench fuzz fuzz-netlink clean
+	uninstall uninstall-tools uninstall-dkms deb check check-full check-host check-debug lint demo bench fuzz fuzz-netlink clean
