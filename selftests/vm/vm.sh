@@ -11,6 +11,10 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=selftests/vm/cache.sh
 . "$TOP/selftests/vm/cache.sh"
 VM_TIMEOUT=${VM_TIMEOUT:-3600}
+# Multi-threaded TCG (one host thread per vCPU) unless VM_TCG=single; under
+# it the guest holds ipto's netfilter hook points (guest.sh says why).
+VM_TCG=${VM_TCG:-multi}
+HOLD_HOOKS=${HOLD_HOOKS:-$([ "$VM_TCG" = multi ] && echo yes || echo no)}
 IPTO_VERSION=${IPTO_VERSION:-0.1}
 
 # vm_kernel SERIES: sets VM_KVER, VM_KDIR (the tree modules build
@@ -154,13 +158,12 @@ vm_boot() {
 	# afresh.  Without randomisation a process starts 4 to 5 times faster
 	# (ip -V: 1.1 s -> 0.13 s; python3 -c pass: 2 s -> 0.5 s).  Nothing
 	# ipto does depends on where a process's mappings are.
-	# VM_TCG=single runs every vCPU on one host thread (a fault hunt's
-	# comparison); VM_CMDLINE adds kernel parameters (preempt=full).
-	printf 'SCRIPT_DIR="%s"\nTESTS="%s"\nTEST_TIMEOUT=%s\nIPTO_CHECK=%s\n' \
-		"$1" "$2" "$3" "${IPTO_CHECK:-quick}" >"$VM_DIR/run.env"
+	# VM_CMDLINE adds kernel parameters (preempt=full).
+	printf 'SCRIPT_DIR="%s"\nTESTS="%s"\nTEST_TIMEOUT=%s\nIPTO_CHECK=%s\nHOLD_HOOKS=%s\n' \
+		"$1" "$2" "$3" "${IPTO_CHECK:-quick}" "$HOLD_HOOKS" >"$VM_DIR/run.env"
 	: >"$VM_DIR/results.txt"
 	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
-		-machine q35 -accel tcg,thread="${VM_TCG:-multi}" -cpu max -smp 2 -m "${VM_MEMORY:-2048}" \
+		-machine q35 -accel tcg,thread="$VM_TCG" -cpu max -smp 2 -m "${VM_MEMORY:-2048}" \
 		-nodefaults -nographic -no-reboot -monitor none \
 		-serial "file:$VM_DIR/console.log" -serial "file:$VM_DIR/results.txt" \
 		-kernel "$VM_KIMAGE" -initrd "$VM_DIR/initramfs.cpio.gz" \
