@@ -75,8 +75,10 @@ cache_complete() {
 	for s in "${SOURCE_SERIES[@]}"; do
 		[ -f "$(cache_source "$s")" ] || return 1
 	done
-	[ "$(cat "$CACHE_ROOT/.done" 2>/dev/null)" = "${CACHE_PKGS[*]}" ]
+	cache_pkgs_present
 }
+
+cache_pkgs_present() { [ "$(cat "$CACHE_ROOT/.done" 2>/dev/null)" = "${CACHE_PKGS[*]}" ]; }
 
 cache_fresh() {
 	[ -f "$APT_DIR/resolved" ] &&
@@ -257,6 +259,6 @@ done
 for series in "${SOURCE_SERIES[@]}"; do
 	fetch_source "$series"
 done
-[ "$(cat "$CACHE_ROOT/.done" 2>/dev/null)" = "${CACHE_PKGS[*]}" ] || fetch_cache_pkgs
+cache_pkgs_present || fetch_cache_pkgs
 touch "$APT_DIR/resolved"
 echo "deps: done"
