@@ -111,12 +111,14 @@ ns_new() {
 	done
 }
 
-# dad_settled NS...: every IPv6 address in each NS has passed duplicate
-# address detection (a random delay below rtr_solicit_delay, 1 s, then one
-# probe and retrans_time, 1 s: at most about 2 s after it was added) and
-# none failed it.
+# dad_settled [NS...]: every IPv6 address in each NS (every namespace of
+# the test without one) has passed duplicate address detection (a random
+# delay below rtr_solicit_delay, 1 s, then one probe and retrans_time, 1 s:
+# at most about 2 s after it was added) and none failed it.  Add every
+# address first and wait once: the detections run side by side.
 dad_settled() {
 	local ns failed
+	[ $# -gt 0 ] || set -- "${NS_LIST[@]}"
 	for ns in "$@"; do
 		failed=$(ip -n "$ns" -6 -o addr show dadfailed)
 		if [ -z "$failed" ]; then
@@ -147,10 +149,9 @@ lan_new() {
 	done
 }
 
-# lan_hosts N NAME...: for each NAME, 10.0.0.N/24 and fd00::N/64 on its
-# eth0, counting N up from the first; e.g. lan_hosts 1 node1 node2.
-# Returns when every IPv6 address of those namespaces passed DAD.
-lan_hosts() {
+# lan_addrs N NAME...: for each NAME, 10.0.0.N/24 and fd00::N/64 on its
+# eth0, counting N up from the first; e.g. lan_addrs 1 node1 node2.
+lan_addrs() {
 	local n=$1 ns
 	shift
 	for ns in "$@"; do
@@ -158,7 +159,12 @@ lan_hosts() {
 		ip -n "$ns" addr add "fd00::$n/64" dev eth0
 		n=$((n + 1))
 	done
-	dad_settled "$@"
+}
+
+# lan_hosts N NAME...: lan_addrs, then returns when every IPv6 address of
+# those namespaces passed DAD.
+lan_hosts() {
+	lan_addrs "$@" && shift && dad_settled "$@"
 }
 
 # ipto_up NS: ipto0 on eth0, up.  The namespace's sysctls stay the
@@ -174,8 +180,9 @@ ipto_up() {
 # ipto0 up, and a client (10.0.0.100, fd00::100), on one LAN.
 standby_and_client() {
 	lan_new node2 client
-	lan_hosts 2 node2
-	lan_hosts 100 client
+	lan_addrs 2 node2
+	lan_addrs 100 client
+	dad_settled
 	ipto_up node2
 }
 
@@ -191,9 +198,9 @@ cluster_new() {
 		ip -n node$i addr add 10.0.0.1$i/24 dev eth0
 		ip -n node$i addr add fd00::1$i/64 dev eth0
 	done
-	# (The home addresses' DAD runs alongside the LAN addresses'.)
-	lan_hosts 1 node1 node2 node3 || return 1
-	lan_hosts 100 client || return 1
+	lan_addrs 1 node1 node2 node3
+	lan_addrs 100 client
+	dad_settled || return 1
 	for i in 1 2 3; do
 		ipto_up node$i || return 1
 		for j in 1 2 3; do

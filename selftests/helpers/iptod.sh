@@ -142,16 +142,14 @@ iptod_cluster() {
 	# shellcheck disable=SC2046 # (one word per node)
 	lan_new $(printf 'node%s ' $IPTOD_NODES) client || return 1
 	# Node i: 10.0.0.i and fd00::i, its home addresses 10.0.0.1i and
-	# fd00::1i; every address's DAD runs at once.
+	# fd00::1i.
 	for i in $IPTOD_NODES; do
-		ip -n node$i addr add 10.0.0.$i/24 dev eth0
-		ip -n node$i addr add fd00::$i/64 dev eth0
+		lan_addrs "$i" "node$i"
 		ip -n node$i addr add 10.0.0.1$i/24 dev eth0
 		ip -n node$i addr add fd00::1$i/64 dev eth0
 	done
-	lan_hosts 100 client || return 1
-	# shellcheck disable=SC2046 # (one word per node)
-	dad_settled $(printf 'node%s ' $IPTOD_NODES) || return 1
+	lan_addrs 100 client
+	dad_settled || return 1
 	iptod_key || return 1
 	for i in $IPTOD_NODES; do
 		echo_start $i

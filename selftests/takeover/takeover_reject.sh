@@ -15,7 +15,7 @@ PORT=7000
 check "modprobe ipto" modprobe ipto
 standby_and_client
 lan_new node1
-lan_hosts 1 node1
+lan_addrs 1 node1
 ip -n node1 addr add 10.0.0.11/24 dev eth0
 ip -n node1 addr add fd00::11/64 dev eth0
 dad_settled node1
