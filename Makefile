@@ -9,9 +9,7 @@
 #                   (what CI runs; at most 30 min on 2 cores)
 #   make check-full the same at full repeat counts (20 failover cuts, 100
 #                   unload cycles, 1 M fuzz messages), every test on 6.1,
-#                   6.12 and mainline, then the lifecycle, takeover and
-#                   cluster tests on 6.12 with ipto's own hook registration
-#                   (single-threaded TCG): before a release
+#                   6.12 and mainline: before a release
 #   make check-debug  the guest tests on a 6.1 debug kernel (KASAN, kmemleak,
 #                   lockdep, DEBUG_OBJECTS, refcount trackers), built once
 #                   into IPTO_CACHE (/var/cache/ipto) by debug-kernel.sh
@@ -36,9 +34,11 @@
 # KERNELS ("6.1 6.12"; also "mainline": Debian unstable's
 # kernel, from a chroot made by selftests/vm/mainline-kernel.sh), T (tests),
 # BENCH (some benchmarks), TEST_TIMEOUT,
-# VM_TCG (multi; single: one host thread for all vCPUs), VM_CMDLINE (kernel
-# parameters added to the guests'), VM_TIMEOUT, FUZZ_MESSAGES and
-# FUZZ_SEED (fuzz-netlink), PREFIX (/usr/local) and DESTDIR (install).
+# VM_TCG (single: one host thread per guest, VM_JOBS guests side by side,
+# as many as cores; multi: one thread per vCPU, one guest at a time),
+# VM_CMDLINE (kernel parameters added to the guests'), VM_TIMEOUT,
+# FUZZ_MESSAGES and FUZZ_SEED (fuzz-netlink), PREFIX (/usr/local) and
+# DESTDIR (install).
 
 # The running kernel's headers, else the newest installed Debian headers,
 # else the 6.1 headers make deps unpacked into the cache.
@@ -162,16 +162,10 @@ check: deps
 	$(MAKE) check-host
 	IPTO_CHECK=quick selftests/vm/check.sh
 
-# Its last lane runs without the guest holding the netfilter hook points,
-# under single-threaded TCG (selftests/vm/guest.sh says why): ipto's own
-# hook registration under traffic.
-OWN_HOOKS_TESTS = lifecycle_load lifecycle_delete module_unload netns_delete takeover cluster
 check-full: export KERNELS ?= 6.1 6.12 mainline
 check-full: deps
 	$(MAKE) check-host
 	IPTO_CHECK=full selftests/vm/check.sh
-	IPTO_CHECK=full LANE=own-hooks VM_TCG=single KERNELS=6.12 T="$(OWN_HOOKS_TESTS)" \
-		selftests/vm/check.sh
 
 check-host:
 	$(MAKE) lint

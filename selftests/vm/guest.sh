@@ -76,9 +76,9 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 # with "Oops: int3" at ipv6_rcv+0x42, where memory already held the
 # finished 5-byte NOP (0f 1f 44 00 00: the patch was complete and synced
 # on every CPU, yet one vCPU still ran the int3); single-threaded TCG ran
-# the same tests clean in two boots of two.  make check-full runs a lane
-# without the holder under single-threaded TCG (check.sh: LANE own-hooks),
-# where ipto's own registration under traffic is what the tests exercise.
+# the same tests clean in two boots of two.  Single-threaded TCG is the
+# default (vm.sh): make check and make check-full run without the holder,
+# and ipto's own registration under traffic is what the tests exercise.
 HOOK_HOLDER=hook_holder
 if [ "${HOLD_HOOKS:-no}" = yes ]; then
 	ip netns add "$HOOK_HOLDER" && ip netns exec "$HOOK_HOLDER" nft -f - <<-'EOF' ||
