@@ -78,17 +78,6 @@ static void usage(FILE *out)
 		IPTO_GENL_NAME, sizeof(trailing_garbage));
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes an even-length hex string into out; returns the byte count. */
 static size_t parse_hex(const char *arg, const char *hex, uint8_t *out)
 {

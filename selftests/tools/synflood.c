@@ -227,25 +227,6 @@ static const struct in6_addr *v6(const struct sockaddr_storage *ss)
 	return &((const struct sockaddr_in6 *)ss)->sin6_addr;
 }
 
-/* Internet checksum arithmetic (RFC 1071) over a buffer, folded later. */
-static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-
-	for (; len > 1; p += 2, len -= 2)
-		sum += (uint32_t)p[0] << 8 | p[1];
-	if (len)
-		sum += (uint32_t)p[0] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
-
 /* The TCP checksum over the IPv4 pseudo-header and the segment. */
 static uint16_t tcp4_checksum(struct in_addr src, struct in_addr dst,
 			      const struct tcphdr *tcp, size_t len)
