@@ -10,10 +10,12 @@
  * namespace are registered with the first entry and unregistered with the
  * last.
  *
- * The same table holds the silenced addresses: home addresses of the self
- * node that the node must not answer now (see "Lease and fencing" in
- * uapi/linux/ipto.h).  Keeping them here costs a packet to any other
- * address nothing more than the one lookup it pays already.
+ * The same table holds the self node's home addresses while the device has
+ * a lease or must not answer them (see "Lease and fencing" in
+ * uapi/linux/ipto.h): the packet path drops what arrives for them once the
+ * lease has run out or while they are silenced.  Keeping them here costs a
+ * packet to any other address nothing more than the one lookup it pays
+ * already.
  */
 #include <linux/jiffies.h>
 #include <linux/netdevice.h>
@@ -88,7 +90,7 @@ static int ipto_addr_hooks_get(struct ipto_net *in, struct net *net)
 /* Caller holds ipto_net.lock. */
 static void ipto_addr_hooks_put(struct ipto_net *in, struct net *net)
 {
-	if (!in->naddrs && !in->nsilenced && in->hooks_on) {
+	if (!in->naddrs && !in->nhome && in->hooks_on) {
 		ipto_nf_unregister(net);
 		in->hooks_on = false;
 	}
@@ -167,9 +169,8 @@ int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 
 						ipto_addr_params);
 	if (old) {
 		ret = IS_ERR(old) ? PTR_ERR(old) : -EEXIST;
-		if (ret == -EEXIST && old->silenced)
-			NL_SET_ERR_MSG_MOD(extack,
-					   "the address is a home address of this node, silenced now");
+		if (ret == -EEXIST && old->home)
+			NL_SET_ERR_MSG_MOD(extack, "the address is a home address of this node");
 		else if (ret == -EEXIST && old->ipto == ipto)
 			NL_SET_ERR_MSG_MOD(extack, "address already adopted on this device");
 		else if (ret == -EEXIST)
@@ -227,7 +228,7 @@ int ipto_addr_release(struct ipto_dev *ipto, const struct ipto_addr_key *key,
 	ASSERT_RTNL();
 	mutex_lock(&in->lock);
 	a = ipto_addr_lookup_locked(in, key);
-	if (!a || a->ipto != ipto || a->silenced) {
+	if (!a || a->ipto != ipto || a->home) {
 		NL_SET_ERR_MSG_MOD(extack, "address is not adopted on this device");
 		ret = -ENOENT;
 	} else {
@@ -281,14 +282,15 @@ void ipto_addr_release_all(struct ipto_dev *ipto, bool events)
 }
 
 /*
- * Enters @keys, home addresses of the self node, as silenced addresses of
- * @ipto: from now on packets for them that arrive on the lower device are
- * dropped.  An address the table already holds (adopted by an operator, or
- * entered for another ipto device) is left as it is.  Returns how many
- * could not be entered for want of memory.
+ * Enters @keys, home addresses of the self node, as home entries of @ipto,
+ * silenced or not: from now on packets for them that arrive on the lower
+ * device are dropped while they are silenced or once the lease has run out.
+ * An address the table already holds (adopted by an operator, or entered
+ * for another ipto device) is left as it is.  Returns how many could not be
+ * entered for want of memory.
  */
-unsigned int ipto_addr_silence(struct ipto_dev *ipto, const struct ipto_addr_key *keys,
-			       unsigned int n)
+unsigned int ipto_addr_home_enter(struct ipto_dev *ipto, const struct ipto_addr_key *keys,
+				  unsigned int n, bool silence)
 {
 	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
 	unsigned int i, failed = 0;
@@ -308,7 +310,8 @@ unsigned int ipto_addr_silence(struct ipto_dev *ipto, const struct ipto_addr_key
 		}
 		a->key = keys[i];
 		a->ipto = ipto;
-		a->silenced = true;
+		a->home = true;
+		a->silenced = silence;
 		INIT_DELAYED_WORK(&a->announce, ipto_addr_announce_work);
 		old = rhashtable_lookup_get_insert_fast(&in->addrs, &a->node, ipto_addr_params);
 		if (old) {
@@ -316,8 +319,8 @@ unsigned int ipto_addr_silence(struct ipto_dev *ipto, const struct ipto_addr_key
 			kfree(a);
 			continue;
 		}
-		list_add_tail(&a->dev_list, &ipto->silenced_addrs);
-		in->nsilenced++;
+		list_add_tail(&a->dev_list, &ipto->home_addrs);
+		in->nhome++;
 	}
 	ipto_addr_hooks_put(in, dev_net(ipto->dev));
 	mutex_unlock(&in->lock);
@@ -325,23 +328,36 @@ unsigned int ipto_addr_silence(struct ipto_dev *ipto, const struct ipto_addr_key
 }
 
 /*
- * Removes every silenced address of @ipto: they are answered again.  With
- * @announce each is announced once (gratuitous ARP, unsolicited NA), so that
- * neighbours that learnt another node's hardware address for it while it was
- * silenced come back at once; without, e.g. when the node or the device goes.
+ * Silences the home entries of @ipto, or lets them be answered again.  Back
+ * to answering, each is announced once (gratuitous ARP, unsolicited NA), so
+ * that neighbours that learnt another node's hardware address for it while
+ * it was silenced come back at once.
  */
-void ipto_addr_unsilence(struct ipto_dev *ipto, bool announce)
+void ipto_addr_home_silence(struct ipto_dev *ipto, bool silence)
+{
+	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
+	struct ipto_addr *a;
+
+	mutex_lock(&in->lock);
+	list_for_each_entry(a, &ipto->home_addrs, dev_list) {
+		WRITE_ONCE(a->silenced, silence);
+		if (!silence && READ_ONCE(ipto->settings.announce_count))
+			ipto_announce(a);
+	}
+	mutex_unlock(&in->lock);
+}
+
+/* Removes every home entry of @ipto: its addresses go to the stack unguarded. */
+void ipto_addr_home_remove(struct ipto_dev *ipto)
 {
 	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
 	struct ipto_addr *a, *tmp;
 
 	mutex_lock(&in->lock);
-	list_for_each_entry_safe(a, tmp, &ipto->silenced_addrs, dev_list) {
-		if (announce && READ_ONCE(ipto->settings.announce_count))
-			ipto_announce(a);
+	list_for_each_entry_safe(a, tmp, &ipto->home_addrs, dev_list) {
 		rhashtable_remove_fast(&in->addrs, &a->node, ipto_addr_params);
 		list_del(&a->dev_list);
-		in->nsilenced--;
+		in->nhome--;
 		kfree_rcu(a, rcu);
 	}
 	ipto_addr_hooks_put(in, dev_net(ipto->dev));

@@ -36,23 +36,28 @@ struct ipto_addr_stats {
 };
 
 /**
- * struct ipto_addr - an address this node answers for, or one it must not
- *	answer (silenced)
+ * struct ipto_addr - an address this node answers for, or a home address of
+ *	the self node it guards (@home)
  * @node: in struct ipto_net.addrs
  * @key: the address
  * @ipto: the device it is adopted on; its lower device is where packets
  *	for the address are answered and where it is announced
  * @from_node: node the address came from (its services apply), 0 = none
- * @silenced: not adopted but a home address of the self node that the
- *	node must not answer now (fenced, or held by another node): packets
- *	for it are dropped.  Such an entry is on ipto_dev.silenced_addrs, is
- *	never announced, dumped or released by an operator, and only
- *	@node, @key, @ipto, @dev_list and @rcu are used
+ * @home: not adopted but a home address of the self node, entered while the
+ *	device has a lease or must not answer it: packets for it go on to
+ *	the stack while @silenced is clear and the lease holds, and are
+ *	dropped otherwise.  Such an entry is on ipto_dev.home_addrs, is
+ *	never announced by the packet path, dumped or released by an
+ *	operator, and only @node, @key, @ipto, @silenced, @dev_list and
+ *	@rcu are used
+ * @silenced: of a home entry: the node must not answer the address now
+ *	(fenced, or held by another node); written under ipto_net.lock,
+ *	read by the packet path
  * @by_engine: adopted by the takeover engine (cluster.c), which may release
  *	it again; otherwise by an operator, and released only by one
  * @adopted_at: ktime_get_boottime_ns() at adoption
  * @stats: packet counters, updated on the packet path
- * @dev_list: in struct ipto_dev.addrs (silenced: .silenced_addrs), oldest
+ * @dev_list: in struct ipto_dev.addrs (home: .home_addrs), oldest
  *	first; under ipto_net.lock
  * @announce: sends the remaining announcements
  * @announce_left: announcements still to send; only @announce touches it
@@ -63,6 +68,7 @@ struct ipto_addr {
 	struct ipto_addr_key key;
 	struct ipto_dev *ipto;
 	u32 from_node;
+	bool home;
 	bool silenced;
 	bool by_engine;
 	u64 adopted_at;
@@ -83,8 +89,9 @@ int ipto_addr_release(struct ipto_dev *ipto, const struct ipto_addr_key *key,
 		      u32 *engine_node, struct netlink_ext_ack *extack);
 void ipto_addr_release_all(struct ipto_dev *ipto, bool events);
 unsigned int ipto_addr_release_engine(struct ipto_dev *ipto, u32 from_node);
-unsigned int ipto_addr_silence(struct ipto_dev *ipto, const struct ipto_addr_key *keys,
-			       unsigned int n);
-void ipto_addr_unsilence(struct ipto_dev *ipto, bool announce);
+unsigned int ipto_addr_home_enter(struct ipto_dev *ipto, const struct ipto_addr_key *keys,
+				  unsigned int n, bool silence);
+void ipto_addr_home_silence(struct ipto_dev *ipto, bool silence);
+void ipto_addr_home_remove(struct ipto_dev *ipto);
 
 #endif /* _IPTO_ADDR_H */

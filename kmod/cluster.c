@@ -8,11 +8,12 @@
  * answer to this node: it adopts the addresses of nodes it now provides,
  * releases those it no longer does, switches services on or off, and
  * raises the cascade guard's marks and alerts.  While the device is fenced
- * it adopts nothing.  It also silences the self node's home addresses
- * (addr.c) while the device is fenced or the decision gives them to
- * another node or to none.  The packet path never reads the table; it sees
- * only adopted and silenced addresses and service flags, each switched
- * atomically.
+ * it adopts nothing.  It also enters the self node's home addresses in
+ * the address table (addr.c) while the device has a lease, so that the
+ * packet path guards them with it, and silences them while the device is
+ * fenced or the decision gives them to another node or to none.  The
+ * packet path never reads the table; it sees only adopted and home
+ * addresses and service flags, each switched atomically.
  */
 #include <linux/bsearch.h>
 #include <linux/mm.h>
@@ -163,8 +164,9 @@ int ipto_cluster_node_del(struct ipto_dev *ipto, u32 id, struct netlink_ext_ack 
 		}
 	}
 	ipto_addr_release_engine(ipto, id);
-	if (node->self && ipto->silenced) {
-		ipto_addr_unsilence(ipto, false);
+	if (node->self && ipto->home_entered) {
+		ipto_addr_home_remove(ipto);
+		ipto->home_entered = false;
 		ipto->silenced = false;
 	}
 	memmove(&c->nodes[at], &c->nodes[at + 1], (c->nnodes - at - 1) * sizeof(c->nodes[0]));
@@ -368,31 +370,41 @@ static void ipto_cluster_apply_node(struct ipto_dev *ipto, struct ipto_node *nod
 }
 
 /*
- * The self node's home addresses are silenced while the device is fenced or
- * the table gives them to another node, or to none.
+ * The self node's home addresses are in the address table while the device
+ * has a lease (the packet path silences them when it runs out) or while
+ * they are silenced: the device is fenced or the table gives them to
+ * another node, or to none.
  */
 static void ipto_cluster_silence(struct ipto_dev *ipto)
 {
 	struct ipto_cluster *c = &ipto->cluster;
 	struct ipto_node *self = NULL;
 	unsigned int i, failed;
-	bool silence;
+	bool silence, enter;
 
 	for (i = 0; i < c->nnodes; i++)
 		if (c->nodes[i]->self)
 			self = c->nodes[i];
 	silence = self && (ipto->fence || self->addr_owner != self->id);
-	if (silence == ipto->silenced)
-		return;
-	ipto->silenced = silence;
-	if (!silence) {
-		ipto_addr_unsilence(ipto, true);
+	enter = silence || (self && ipto->lease_on);
+	if (enter && !ipto->home_entered) {
+		failed = ipto_addr_home_enter(ipto, self->addrs, self->naddrs, silence);
+		if (failed)
+			netdev_err(ipto->dev,
+				   "out of memory: %u of this node's addresses not guarded\n",
+				   failed);
+		ipto->home_entered = true;
+		ipto->silenced = silence;
 		return;
 	}
-	failed = ipto_addr_silence(ipto, self->addrs, self->naddrs);
-	if (failed)
-		netdev_err(ipto->dev, "out of memory: %u of this node's addresses not silenced\n",
-			   failed);
+	if (ipto->home_entered && silence != ipto->silenced) {
+		ipto_addr_home_silence(ipto, silence);
+		ipto->silenced = silence;
+	}
+	if (!enter && ipto->home_entered) {
+		ipto_addr_home_remove(ipto);
+		ipto->home_entered = false;
+	}
 }
 
 /*

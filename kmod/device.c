@@ -74,7 +74,7 @@ static void ipto_uninit(struct net_device *dev)
 
 	ipto_lease_stop(ipto);
 	ipto_addr_release_all(ipto, false);
-	ipto_addr_unsilence(ipto, false);
+	ipto_addr_home_remove(ipto);
 	ipto_services_free(ipto);
 	ipto_cluster_free(ipto);
 	list_del(&ipto->list);
@@ -157,7 +157,7 @@ int ipto_create(struct net *link_net, struct net_device *dev,
 	ipto->lower = lower;
 	ipto_settings_load_defaults(&ipto->settings);
 	INIT_LIST_HEAD(&ipto->addrs);
-	INIT_LIST_HEAD(&ipto->silenced_addrs);
+	INIT_LIST_HEAD(&ipto->home_addrs);
 	ipto_lease_dev_init(ipto);
 	RCU_INIT_POINTER(ipto->services, NULL);
 	ipto_ratelimit_init(&ipto->ratelimit);

@@ -29,13 +29,18 @@ struct ipto_services;
  * @ratelimit: bounds the error replies sent for this device's addresses
  * @cluster: the cluster table; protected by RTNL
  * @fence: enum ipto_fence: whether, and why, the device is fenced; RTNL
- * @silenced: the self node's home addresses are entered in the address
- *	table as silenced (struct ipto_addr.silenced, on @silenced_addrs):
- *	the device is fenced or the table gives them to another node; RTNL
- * @silenced_addrs: those entries (struct ipto_addr.dev_list); protected by
+ * @home_entered: the self node's home addresses are entered in the address
+ *	table (struct ipto_addr.home, on @home_addrs): the device has a
+ *	lease, or they are silenced; RTNL
+ * @silenced: those entries are silenced: the device is fenced or the
+ *	table gives the addresses to another node; RTNL
+ * @home_addrs: the home entries (struct ipto_addr.dev_list); protected by
  *	ipto_net.lock
- * @lease_expires: jiffies when the lease runs out, while
- *	settings.lease_ms is not 0; RTNL
+ * @lease_on: the device has a lease (settings.lease_ms is not 0); written
+ *	under RTNL after @lease_expires (release), read by the packet path
+ *	(acquire)
+ * @lease_expires: jiffies when the lease runs out, while @lease_on;
+ *	written under RTNL, read by the packet path
  * @lease_work: runs when the lease may have run out (fence.c); holds a
  *	reference to @dev while queued
  */
@@ -51,8 +56,10 @@ struct ipto_dev {
 	struct ipto_ratelimit ratelimit;
 	struct ipto_cluster cluster;
 	u8 fence;
+	bool home_entered;
 	bool silenced;
-	struct list_head silenced_addrs;
+	struct list_head home_addrs;
+	bool lease_on;
 	unsigned long lease_expires;
 	struct delayed_work lease_work;
 };

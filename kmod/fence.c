@@ -3,8 +3,12 @@
  * fence.c - the daemon's lease and the fence (uapi/linux/ipto.h, "Lease
  * and fencing").
  *
- * The lease of a device is a delayed work queued for the moment the lease
- * runs out and moved on by every renewal.  The work takes RTNL, so nothing
+ * The packet path itself compares the lease's end with jiffies, for every
+ * address of the device's that it answers or guards (nf.c): once the lease
+ * has run out the node is silent, whatever the daemon, RTNL or the
+ * workqueue are doing.  Fencing is the bookkeeping that follows: a delayed
+ * work, queued for the moment the lease runs out and moved on by every
+ * renewal, fences the device.  The work takes RTNL, so nothing
  * that holds RTNL may wait for it: instead it holds a reference to the
  * device while queued, and gives up when it finds the device unregistering.
  * The module's own workqueue is drained before the module's code goes.
@@ -39,6 +43,18 @@ static void ipto_lease_arm(struct ipto_dev *ipto, unsigned long delay)
 static bool ipto_lease_expired(const struct ipto_dev *ipto, unsigned long now)
 {
 	return !time_before(now, ipto->lease_expires);
+}
+
+/*
+ * The packet path's test, under RCU: the device has a lease and it has run
+ * out.  Pairs with the release in ipto_lease_start(): a lease switched on
+ * is seen with its end.
+ */
+bool ipto_lease_ran_out(const struct ipto_dev *ipto)
+{
+	/* Pairs with the release in ipto_lease_start(). */
+	return smp_load_acquire(&ipto->lease_on) &&
+	       !time_before(jiffies, READ_ONCE(ipto->lease_expires));
 }
 
 static void ipto_lease_work(struct work_struct *work)
@@ -82,7 +98,9 @@ void ipto_lease_start(struct ipto_dev *ipto)
 		ipto_lease_stop(ipto);
 		return;
 	}
-	ipto->lease_expires = jiffies + len;
+	WRITE_ONCE(ipto->lease_expires, jiffies + len);
+	/* The end before the switch: see ipto_lease_ran_out(). */
+	smp_store_release(&ipto->lease_on, true);
 	ipto_lease_arm(ipto, len);
 }
 
@@ -92,6 +110,7 @@ void ipto_lease_start(struct ipto_dev *ipto)
  */
 void ipto_lease_stop(struct ipto_dev *ipto)
 {
+	WRITE_ONCE(ipto->lease_on, false);
 	if (cancel_delayed_work(&ipto->lease_work))
 		dev_put(ipto->dev);
 }

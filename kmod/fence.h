@@ -20,6 +20,7 @@ void ipto_lease_start(struct ipto_dev *ipto);
 void ipto_lease_stop(struct ipto_dev *ipto);
 int ipto_lease_renew(struct ipto_dev *ipto, struct netlink_ext_ack *extack);
 u32 ipto_lease_left_ms(const struct ipto_dev *ipto);
+bool ipto_lease_ran_out(const struct ipto_dev *ipto);
 
 bool ipto_fence_set(struct ipto_dev *ipto, enum ipto_fence reason);
 

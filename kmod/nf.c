@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nf.c - the packet path.  Three hooks, registered in a namespace only
- * while its address table has an entry (adopted or silenced):
+ * while its address table has an entry (adopted or home):
  *
  *   IPv4 and IPv6 PRE_ROUTING, after defragmentation and before raw and
  *   conntrack: a packet whose destination is adopted, arriving on the
@@ -12,10 +12,13 @@
  *
  *   ARP IN: requests for an adopted address are answered.
  *
- * Packets, ARP requests and neighbour solicitations for a silenced address
- * (a home address of the self node the node must not answer now, see
- * addr.c) arriving on the lower device are dropped, and counted as
- * rx_dropped of the ipto device.
+ * Packets, ARP requests and neighbour solicitations for an address of a
+ * device whose lease has run out (fence.c), adopted or home, or for a
+ * silenced home address (one the node must not answer now, see addr.c),
+ * arriving on the lower device, are dropped and counted as rx_dropped of
+ * the ipto device.  The lease is compared here, on every packet, so that
+ * the node is silent when it runs out, not when the fence's work gets to
+ * run.  Other packets for a home address go on to the stack.
  *
  * Any other packet costs one RCU hash lookup.
  */
@@ -40,6 +43,7 @@
 #include "addr.h"
 #include "announce.h"
 #include "device.h"
+#include "fence.h"
 #include "nf.h"
 #include "pernet.h"
 #include "reply.h"
@@ -79,7 +83,13 @@ static struct ipto_addr *ipto_nf_lookup(const struct nf_hook_state *state,
 	return a && a->ipto->lower == state->in ? a : NULL;
 }
 
-/* A packet for a silenced address: the node stays silent. */
+/* Whether the node must not answer for @a now. */
+static bool ipto_addr_silent(const struct ipto_addr *a)
+{
+	return READ_ONCE(a->silenced) || ipto_lease_ran_out(a->ipto);
+}
+
+/* A packet for an address the node must not answer: it stays silent. */
 static unsigned int ipto_silenced_drop(const struct ipto_addr *a)
 {
 	DEV_STATS_INC(a->ipto->dev, rx_dropped);
@@ -238,8 +248,10 @@ static unsigned int ipto_nf_ipv4(void *priv, struct sk_buff *skb,
 	a = ipto_nf_lookup(state, &key);
 	if (!a)
 		return NF_ACCEPT;
-	if (a->silenced)
+	if (ipto_addr_silent(a))
 		return ipto_silenced_drop(a);
+	if (a->home)
+		return NF_ACCEPT;
 	return ipto_act(a, ipto_classify(a, skb, iph->protocol, ip_hdrlen(skb),
 					 !!(iph->frag_off & htons(IP_OFFSET))),
 			skb, ip_hdrlen(skb), state);
@@ -247,7 +259,8 @@ static unsigned int ipto_nf_ipv4(void *priv, struct sk_buff *skb,
 
 /*
  * A neighbour solicitation for an adopted address: answer it and consume
- * it; for a silenced address: consume it.  Returns false for anything else.
+ * it; for an address the node must not answer: consume it.  Returns false
+ * for anything else, a home address answered by the stack included.
  */
 static bool ipto_nf_ndisc(struct sk_buff *skb, const struct nf_hook_state *state)
 {
@@ -267,10 +280,12 @@ static bool ipto_nf_ndisc(struct sk_buff *skb, const struct nf_hook_state *state
 	a = ipto_nf_lookup(state, &key);
 	if (!a)
 		return false;
-	if (a->silenced) {
+	if (ipto_addr_silent(a)) {
 		ipto_silenced_drop(a);
 		return true;
 	}
+	if (a->home)
+		return false;
 
 	if (ipv6_addr_any(&ip6h->saddr)) {
 		/* Duplicate address detection by someone else: defend. */
@@ -304,8 +319,10 @@ static unsigned int ipto_nf_ipv6(void *priv, struct sk_buff *skb,
 	a = ipto_nf_lookup(state, &key);
 	if (!a)
 		return NF_ACCEPT;
-	if (a->silenced)
+	if (ipto_addr_silent(a))
 		return ipto_silenced_drop(a);
+	if (a->home)
+		return NF_ACCEPT;
 	proto = ip6h->nexthdr;
 	thoff = ipv6_skip_exthdr(skb, sizeof(*ip6h), &proto, &frag_off);
 	if (thoff < 0)
@@ -341,8 +358,10 @@ static unsigned int ipto_nf_arp(void *priv, struct sk_buff *skb,
 	a = ipto_nf_lookup(state, &key);
 	if (!a)
 		return NF_ACCEPT;
-	if (a->silenced)
+	if (ipto_addr_silent(a))
 		return ipto_silenced_drop(a);
+	if (a->home)
+		return NF_ACCEPT;
 	/* Someone announcing the address itself (its owner back): let it be. */
 	if (sip == tip)
 		return NF_ACCEPT;

@@ -21,7 +21,7 @@ static int __net_init ipto_net_init(struct net *net)
 	in->devices_gen = 0;
 	mutex_init(&in->lock);
 	in->naddrs = 0;
-	in->nsilenced = 0;
+	in->nhome = 0;
 	in->addrs_gen = 0;
 	in->hooks_on = false;
 	return ipto_addr_table_init(in);
@@ -37,7 +37,7 @@ static void __net_exit ipto_net_exit(struct net *net)
 	struct ipto_net *in = ipto_net(net);
 
 	WARN_ON_ONCE(!list_empty(&in->devices));
-	WARN_ON_ONCE(in->naddrs || in->nsilenced || in->hooks_on);
+	WARN_ON_ONCE(in->naddrs || in->nhome || in->hooks_on);
 	ipto_addr_table_destroy(in);
 	mutex_destroy(&in->lock);
 }

@@ -15,12 +15,12 @@
  * @devices_gen: bumped on every change of @devices, so that a dump split
  *	over several messages can tell it was interrupted; protected by RTNL
  * @lock: protects the adopted-address table: @addrs (its writers), @naddrs,
- *	@nsilenced, @addrs_gen, every device's address lists, and @hooks_on
- * @addrs: adopted and silenced addresses of every ipto device of the
+ *	@nhome, @addrs_gen, every device's address lists, and @hooks_on
+ * @addrs: adopted addresses and home entries of every ipto device of the
  *	namespace, by address (struct ipto_addr); read under RCU on the
  *	packet path
  * @naddrs: number of adopted entries in @addrs
- * @nsilenced: number of silenced entries in @addrs
+ * @nhome: number of home entries in @addrs
  * @addrs_gen: bumped on every change of the table, for dump consistency
  * @hooks_on: the netfilter hooks are registered in this namespace; they
  *	are registered only while @addrs has an entry
@@ -33,7 +33,7 @@ struct ipto_net {
 	struct mutex lock;
 	struct rhashtable addrs;
 	unsigned int naddrs;
-	unsigned int nsilenced;
+	unsigned int nhome;
 	unsigned int addrs_gen;
 	bool hooks_on;
 };

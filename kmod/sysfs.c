@@ -54,6 +54,8 @@ static ssize_t ipto_setting_store(struct device *d, struct device_attribute *att
 		ipto_setting_set(&ipto->settings, setting, val);
 		if (setting->attr == IPTO_DEV_A_LEASE_MS)
 			ipto_lease_start(ipto);
+		/* As after IPTO_CMD_DEV_SET: the engine applies the setting. */
+		ipto_cluster_run(ipto);
 	} else {
 		ret = -ENODEV;
 	}

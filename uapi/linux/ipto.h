@@ -105,8 +105,9 @@
  *   Refused: an address already adopted in the namespace (EEXIST), a
  *   multicast, broadcast, unspecified, loopback or IPv6 link-local
  *   address, an address of this node other than one on an ipto device,
- *   a home address of the self node while it is dropped (EEXIST; see
- *   Lease and fencing), any address while the device is fenced (EBUSY).
+ *   a home address of the self node while the device guards it (EEXIST;
+ *   see Lease and fencing), any address while the device is fenced
+ *   (EBUSY).
  *
  * IPTO_CMD_ADDR_DEL (release)
  *   the device and the address as above; ENOENT if it is not adopted there.
@@ -235,11 +236,19 @@
  * sysfs file lease_ms, or the module parameter for a new device) starts
  * the lease, running lease_ms from then, also when the value is the one
  * set before; setting 0 ends it.  IPTO_CMD_LEASE on a device without a
- * lease is refused (EINVAL).  When the lease runs out the device is fenced
- * with reason IPTO_FENCE_LEASE.  The daemon chooses the lease shorter than
- * the time its peers take to declare it dead, so the node falls silent
- * before another adopts its addresses.  IPTO_DEV_A_LEASE_LEFT_MS says how
- * long the lease has left.
+ * lease is refused (EINVAL).  The moment the lease runs out the node falls
+ * silent: the packet path compares the lease's end with the clock on every
+ * packet, and from then drops what arrives on the lower device for the
+ * device's adopted addresses and for the self node's home addresses, ARP
+ * requests and neighbour solicitations included (counted in rx_dropped).
+ * No lock, work or daemon stands between the lease's end and the silence;
+ * to that end the self node's home addresses are guarded by the device
+ * (entered in its address table) while it has a lease.  The device is then
+ * fenced with reason IPTO_FENCE_LEASE, by a work that may run later: that
+ * releases the adopted addresses and raises the events.  The daemon
+ * chooses the lease shorter than the time its peers take to declare it
+ * dead, so the node falls silent before another adopts its addresses.
+ * IPTO_DEV_A_LEASE_LEFT_MS says how long the lease has left.
  *
  * Fence.  IPTO_CMD_DEV_SET with IPTO_DEV_A_FENCED 1 (IPTO_FENCE_REQUEST)
  * fences the device, e.g. when the daemon loses quorum; 0 lifts a fence of
