@@ -152,6 +152,17 @@ int ipto_create(struct net *link_net, struct net_device *dev,
 				    "lower device cannot be a loopback device");
 		return -EINVAL;
 	}
+	/* ARP, neighbour discovery and announcements speak Ethernet. */
+	if (lower->type != ARPHRD_ETHER || lower->addr_len != ETH_ALEN) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK], "lower device must be Ethernet");
+		return -EINVAL;
+	}
+	/* A port's packets are received on its bridge or bond, never on it. */
+	if (netif_is_bridge_port(lower) || netif_is_lag_port(lower)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK],
+				    "lower device is a bridge or bond port: use the bridge or bond");
+		return -EINVAL;
+	}
 
 	ipto->dev = dev;
 	ipto->lower = lower;

@@ -2,7 +2,9 @@
 /*
  * main.c - module entry and exit: registers per-namespace state, the lease
  * workqueue, the link type and the generic netlink family, in that order,
- * so that userspace never reaches a half-initialised module.
+ * so that userspace never reaches a half-initialised module.  On exit the
+ * family goes last: the devices' teardown and a lease work still running
+ * send events through it.
  */
 #include <linux/module.h>
 #include <linux/ipto.h>
@@ -46,9 +48,9 @@ err_pernet:
 
 static void __exit ipto_module_exit(void)
 {
-	ipto_genl_uninit();
 	ipto_device_uninit();
 	ipto_fence_uninit();
+	ipto_genl_uninit();
 	ipto_pernet_uninit();
 	rcu_barrier();
 }
