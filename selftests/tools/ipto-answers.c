@@ -95,7 +95,6 @@
 #define DURATION_MS_MAX		2147483647U
 #define PORT_DEFAULT		80
 #define NSEC_PER_MSEC		1000000ULL
-#define NSEC_PER_SEC		1000000000ULL
 
 _Static_assert(PORT_SPAN % MAX_NODES == 0, "a port names a round and a node");
 _Static_assert(PORT_ROUNDS > RING_ROUNDS, "ports must outlive the kept rounds");
@@ -176,14 +175,6 @@ static void usage(FILE *out)
 	      "per node and for \"other\" (times: CLOCK_REALTIME ms of round sends, -1: never;\n"
 	      "X, Y: rounds with two or more answerers).  Needs CAP_NET_RAW.  Exit 0, 1 on\n"
 	      "failure, 2 on usage errors.\n", out);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
 static int64_t realtime_ms(void)

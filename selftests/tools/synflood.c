@@ -30,7 +30,6 @@
 #define PROG "synflood"
 #include "tool_util.h"
 
-#define NSEC_PER_SEC		1000000000ULL
 #define NSEC_PER_MSEC		1000000ULL
 #define FIRST_SOURCE_PORT	1024
 #define NUM_SOURCE_PORTS	(65536 - FIRST_SOURCE_PORT)
@@ -86,14 +85,6 @@ static void usage(FILE *out)
 	      "  -w WAIT_MS  how long to count answers after the last SYN (default 1000)\n"
 	      "  -s SRCADDR  source address (default: the one the route to ADDR picks)\n"
 	      "Prints \"sent N rst M duration_ms D\".\n", out);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
 static void sleep_until_ns(uint64_t when)
