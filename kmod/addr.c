@@ -282,15 +282,15 @@ void ipto_addr_release_all(struct ipto_dev *ipto, bool events)
 }
 
 /*
- * Enters @keys, home addresses of the self node, as home entries of @ipto,
- * silenced or not: from now on packets for them that arrive on the lower
- * device are dropped while they are silenced or once the lease has run out.
+ * Enters @keys, home addresses of the self node, as home entries of @ipto:
+ * from now on packets for them that arrive on the lower device are dropped
+ * while the device silences them or once the lease has run out.
  * An address the table already holds (adopted by an operator, or entered
  * for another ipto device) is left as it is.  Returns how many could not be
  * entered for want of memory.
  */
 unsigned int ipto_addr_home_enter(struct ipto_dev *ipto, const struct ipto_addr_key *keys,
-				  unsigned int n, bool silence)
+				  unsigned int n)
 {
 	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
 	unsigned int i, failed = 0;
@@ -311,7 +311,6 @@ unsigned int ipto_addr_home_enter(struct ipto_dev *ipto, const struct ipto_addr_
 		a->key = keys[i];
 		a->ipto = ipto;
 		a->home = true;
-		a->silenced = silence;
 		INIT_DELAYED_WORK(&a->announce, ipto_addr_announce_work);
 		old = rhashtable_lookup_get_insert_fast(&in->addrs, &a->node, ipto_addr_params);
 		if (old) {
@@ -328,22 +327,20 @@ unsigned int ipto_addr_home_enter(struct ipto_dev *ipto, const struct ipto_addr_
 }
 
 /*
- * Silences the home entries of @ipto, or lets them be answered again.  Back
- * to answering, each is announced once (gratuitous ARP, unsolicited NA), so
- * that neighbours that learnt another node's hardware address for it while
- * it was silenced come back at once.
+ * The home addresses of @ipto are answered again: each is announced once
+ * (gratuitous ARP, unsolicited NA), so that neighbours that learnt another
+ * node's hardware address for it while it was silenced come back at once.
  */
-void ipto_addr_home_silence(struct ipto_dev *ipto, bool silence)
+void ipto_addr_home_announce(struct ipto_dev *ipto)
 {
 	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
 	struct ipto_addr *a;
 
+	if (!READ_ONCE(ipto->settings.announce_count))
+		return;
 	mutex_lock(&in->lock);
-	list_for_each_entry(a, &ipto->home_addrs, dev_list) {
-		WRITE_ONCE(a->silenced, silence);
-		if (!silence && READ_ONCE(ipto->settings.announce_count))
-			ipto_announce(a);
-	}
+	list_for_each_entry(a, &ipto->home_addrs, dev_list)
+		ipto_announce(a);
 	mutex_unlock(&in->lock);
 }
 

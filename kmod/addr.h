@@ -45,14 +45,11 @@ struct ipto_addr_stats {
  * @from_node: node the address came from (its services apply), 0 = none
  * @home: not adopted but a home address of the self node, entered while the
  *	device has a lease or must not answer it: packets for it go on to
- *	the stack while @silenced is clear and the lease holds, and are
- *	dropped otherwise.  Such an entry is on ipto_dev.home_addrs, is
- *	never announced by the packet path, dumped or released by an
- *	operator, and only @node, @key, @ipto, @silenced, @dev_list and
- *	@rcu are used
- * @silenced: of a home entry: the node must not answer the address now
- *	(fenced, or held by another node); written under ipto_net.lock,
- *	read by the packet path
+ *	the stack while the device's home addresses are not silenced
+ *	(ipto_dev.silenced) and the lease holds, and are dropped otherwise.
+ *	Such an entry is on ipto_dev.home_addrs, is never announced by the
+ *	packet path, dumped or released by an operator, and only @node,
+ *	@key, @ipto, @dev_list and @rcu are used
  * @by_engine: adopted by the takeover engine (cluster.c), which may release
  *	it again; otherwise by an operator, and released only by one
  * @adopted_at: ktime_get_boottime_ns() at adoption
@@ -69,7 +66,6 @@ struct ipto_addr {
 	struct ipto_dev *ipto;
 	u32 from_node;
 	bool home;
-	bool silenced;
 	bool by_engine;
 	u64 adopted_at;
 	struct ipto_addr_stats stats;
@@ -90,8 +86,8 @@ int ipto_addr_release(struct ipto_dev *ipto, const struct ipto_addr_key *key,
 void ipto_addr_release_all(struct ipto_dev *ipto, bool events);
 unsigned int ipto_addr_release_engine(struct ipto_dev *ipto, u32 from_node);
 unsigned int ipto_addr_home_enter(struct ipto_dev *ipto, const struct ipto_addr_key *keys,
-				  unsigned int n, bool silence);
-void ipto_addr_home_silence(struct ipto_dev *ipto, bool silence);
+				  unsigned int n);
+void ipto_addr_home_announce(struct ipto_dev *ipto);
 void ipto_addr_home_remove(struct ipto_dev *ipto);
 
 #endif /* _IPTO_ADDR_H */

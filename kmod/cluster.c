@@ -167,7 +167,7 @@ int ipto_cluster_node_del(struct ipto_dev *ipto, u32 id, struct netlink_ext_ack 
 	if (node->self && ipto->home_entered) {
 		ipto_addr_home_remove(ipto);
 		ipto->home_entered = false;
-		ipto->silenced = false;
+		WRITE_ONCE(ipto->silenced, false);
 	}
 	memmove(&c->nodes[at], &c->nodes[at + 1], (c->nnodes - at - 1) * sizeof(c->nodes[0]));
 	c->nnodes--;
@@ -388,18 +388,20 @@ static void ipto_cluster_silence(struct ipto_dev *ipto)
 	silence = self && (ipto->fence || self->addr_owner != self->id);
 	enter = silence || (self && ipto->lease_on);
 	if (enter && !ipto->home_entered) {
-		failed = ipto_addr_home_enter(ipto, self->addrs, self->naddrs, silence);
+		/* Silenced, if so, before the packet path can see them. */
+		WRITE_ONCE(ipto->silenced, silence);
+		failed = ipto_addr_home_enter(ipto, self->addrs, self->naddrs);
 		if (failed)
 			netdev_err(ipto->dev,
 				   "out of memory: %u of this node's addresses not guarded\n",
 				   failed);
 		ipto->home_entered = true;
-		ipto->silenced = silence;
 		return;
 	}
 	if (ipto->home_entered && silence != ipto->silenced) {
-		ipto_addr_home_silence(ipto, silence);
-		ipto->silenced = silence;
+		WRITE_ONCE(ipto->silenced, silence);
+		if (!silence)
+			ipto_addr_home_announce(ipto);
 	}
 	if (!enter && ipto->home_entered) {
 		ipto_addr_home_remove(ipto);

@@ -33,7 +33,8 @@ struct ipto_services;
  *	table (struct ipto_addr.home, on @home_addrs): the device has a
  *	lease, or they are silenced; RTNL
  * @silenced: those entries are silenced: the device is fenced or the
- *	table gives the addresses to another node; RTNL
+ *	table gives the addresses to another node; written under RTNL,
+ *	read by the packet path
  * @home_addrs: the home entries (struct ipto_addr.dev_list); protected by
  *	ipto_net.lock
  * @lease_on: the device has a lease (settings.lease_ms is not 0); written

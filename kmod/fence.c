@@ -45,14 +45,10 @@ static bool ipto_lease_expired(const struct ipto_dev *ipto, unsigned long now)
 	return !time_before(now, ipto->lease_expires);
 }
 
-/*
- * The packet path's test, under RCU: the device has a lease and it has run
- * out.  Pairs with the release in ipto_lease_start(): a lease switched on
- * is seen with its end.
- */
+/* The packet path's test, under RCU: the device has a lease and it has run out. */
 bool ipto_lease_ran_out(const struct ipto_dev *ipto)
 {
-	/* Pairs with the release in ipto_lease_start(). */
+	/* Pairs with the release in ipto_lease_start(): seen with its end. */
 	return smp_load_acquire(&ipto->lease_on) &&
 	       !time_before(jiffies, READ_ONCE(ipto->lease_expires));
 }

@@ -86,7 +86,7 @@ static struct ipto_addr *ipto_nf_lookup(const struct nf_hook_state *state,
 /* Whether the node must not answer for @a now. */
 static bool ipto_addr_silent(const struct ipto_addr *a)
 {
-	return READ_ONCE(a->silenced) || ipto_lease_ran_out(a->ipto);
+	return (a->home && READ_ONCE(a->ipto->silenced)) || ipto_lease_ran_out(a->ipto);
 }
 
 /* A packet for an address the node must not answer: it stays silent. */
