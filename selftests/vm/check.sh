@@ -22,10 +22,9 @@
 # kernel.
 #
 # The kernels' guests run side by side, one per core (VM_JOBS), each under
-# single-threaded TCG (vm.sh): on 2 cores make check took 31 min so (its
-# install group all on 6.1), against 35 min for one multi-threaded guest
-# after the other.  Under VM_TCG=multi one
-# guest runs at a time, and it holds the netfilter hook points open
+# single-threaded TCG (vm.sh): on 2 cores make check took 30 min so,
+# against 35 min with one multi-threaded guest after the other.  Under
+# VM_TCG=multi one guest runs at a time, and it holds the netfilter hook points open
 # (HOLD_HOOKS=yes; guest.sh says why: the emulator runs stale int3s of the
 # kernel's text patching), so that ipto's own hook registration under
 # traffic is exercised only under single-threaded TCG.
@@ -112,30 +111,28 @@ config_missing() {
 
 run_kernel() {
 	local series=$1 kidx=$2 t name g line status ms reason log start qemu_rc
-	local nk one=0
-	local tests=() missing=() bad logs=build/logs/$series
-	local label=$series
+	local nk one=0 tests=() missing=() bad logs=build/logs/$series
 
 	start=$(date +%s)
 	if ! vm_prepare "$series" "$logs"; then
-		ktap fail "$label build" "$VM_ERROR"
+		ktap fail "$series build" "$VM_ERROR"
 		return
 	fi
-	ktap ok "$label build"
-	echo "# kernel $label: $VM_KVER, logs in $logs/, netfilter hook points held: $HOLD_HOOKS"
+	ktap ok "$series build"
+	echo "# kernel $series: $VM_KVER, logs in $logs/, netfilter hook points held: $HOLD_HOOKS"
 	for g in $TEST_GROUPS; do
 		bad=$(config_missing "$g")
 		if [ -n "$bad" ]; then
-			ktap fail "$label $g config" "the kernel lacks $bad"
+			ktap fail "$series $g config" "the kernel lacks $bad"
 			missing+=("$g")
 		fi
 	done
+	nk=$(wc -w <<<"$KERNELS")
 	for t in "${selected[@]}"; do
 		g=${t%/*}
 		[[ " ${missing[*]} " == *" $g "* ]] && continue
 		if [ "$IPTO_CHECK" = quick ] && [ -z "$T" ] &&
 			[[ " $ONE_KERNEL_GROUPS " == *" $g "* ]]; then
-			nk=$(wc -w <<<"$KERNELS")
 			one=$((one + 1))
 			[ $(((one - 1) % nk)) -eq "$kidx" ] || continue
 		fi
@@ -146,22 +143,22 @@ run_kernel() {
 	qemu_rc=$?
 
 	if ! grep -q '^IPTO-RESULT started' "$VM_DIR/results.txt"; then
-		ktap fail "$label boot" "guest did not boot (qemu exit $qemu_rc): $(grep -h -m1 -E 'IPTO-RESULT|Kernel panic|initramfs:' "$VM_DIR/results.txt" "$VM_DIR/console.log" | head -1)"
+		ktap fail "$series boot" "guest did not boot (qemu exit $qemu_rc): $(grep -h -m1 -E 'IPTO-RESULT|Kernel panic|initramfs:' "$VM_DIR/results.txt" "$VM_DIR/console.log" | head -1)"
 		return
 	fi
 	for t in "${tests[@]}"; do
 		name=${t#*/}
 		line=$(grep -m1 "^RESULT $name " "$VM_DIR/results.txt")
 		if [ -z "$line" ]; then
-			ktap fail "$label $name" "no result: guest crashed or timed out, see $logs/console.log"
+			ktap fail "$series $name" "no result: guest crashed or timed out, see $logs/console.log"
 			continue
 		fi
 		read -r _ _ status ms reason <<<"$line"
-		echo "TIME $ms $label $name"
+		echo "TIME $ms $series $name"
 		case $status in
-		skip) ktap skip "$label $name" "$reason ($(secs "$ms"))" ;;
-		ok) ktap ok "$label $name" "$(secs "$ms")" ;;
-		*) ktap fail "$label $name" "$(secs "$ms"): $reason" ;;
+		skip) ktap skip "$series $name" "$reason ($(secs "$ms"))" ;;
+		ok) ktap ok "$series $name" "$(secs "$ms")" ;;
+		*) ktap fail "$series $name" "$(secs "$ms"): $reason" ;;
 		esac
 		log=$VM_DIR/logs/$name.log
 		if [ "$status" = fail ] && [ -f "$log" ]; then
@@ -172,22 +169,22 @@ run_kernel() {
 		fi
 	done
 	if ! grep -q '^IPTO-RESULT done' "$VM_DIR/results.txt"; then
-		ktap fail "$label guest" "guest did not finish (qemu exit $qemu_rc, VM_TIMEOUT=${VM_TIMEOUT}s)"
+		ktap fail "$series guest" "guest did not finish (qemu exit $qemu_rc, VM_TIMEOUT=${VM_TIMEOUT}s)"
 	fi
 	leaks=$(awk '$1 == "KMEMLEAK" { print $2 }' "$VM_DIR/results.txt")
 	if [ -n "$leaks" ]; then
 		if [ "$leaks" -eq 0 ]; then
-			ktap ok "$label kmemleak"
+			ktap ok "$series kmemleak"
 		else
-			ktap fail "$label kmemleak" "$leaks unreferenced objects, see $logs/kmemleak.log"
+			ktap fail "$series kmemleak" "$leaks unreferenced objects, see $logs/kmemleak.log"
 			grep -A12 -m3 '^unreferenced object' "$VM_DIR/kmemleak.log" | sed 's/^/#   /'
 		fi
 	fi
 	# Reports the guest could not attribute to a test (a panic) still fail.
 	if grep -q -E 'Kernel panic|BUG:|Oops' "$VM_DIR/console.log"; then
-		ktap fail "$label console" "$(grep -m1 -E 'Kernel panic|BUG:|Oops' "$VM_DIR/console.log")"
+		ktap fail "$series console" "$(grep -m1 -E 'Kernel panic|BUG:|Oops' "$VM_DIR/console.log")"
 	fi
-	echo "# kernel $label: $(($(date +%s) - start)) s"
+	echo "# kernel $series: $(($(date +%s) - start)) s"
 }
 
 echo "TAP version 13"
