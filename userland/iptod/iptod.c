@@ -33,7 +33,9 @@
 #include "version.h"	/* IPTO_VERSION, written by the Makefile */
 
 #define EXIT_USAGE	2
-#define POLL_MAX	(6 + 64)
+/* signals, 3 timers, kernel events, witness; heartbeat sockets; health checks */
+#define POLL_FIXED	6
+#define POLL_MAX	(POLL_FIXED + IPTO_NODES_MAX + 64)
 
 static const char usage[] =
 	"Usage: iptod [-c FILE] [--check] [--insecure] [--log auto|stderr|journal]\n"
@@ -312,8 +314,8 @@ static void write_status(struct iptod *d)
 		PUT("rx.%s=%lu\n", iptod_hb_verdict_name(v), d->rx[v]);
 	PUT("tx=%lu\ntx_errors=%lu\nreloads=%lu\nreload_failures=%lu\n", d->tx, d->tx_errors,
 	    d->reloads, d->reload_failures);
-	PUT("pauses=%lu\nlongest_pause_ms=%llu\n", d->pauses,
-	    (unsigned long long)d->longest_pause_ms);
+	PUT("pauses=%lu\nlongest_pause_ms=%llu\nlongest_busy_ms=%llu\n", d->pauses,
+	    (unsigned long long)d->longest_pause_ms, (unsigned long long)d->longest_busy_ms);
 #undef PUT
 	if (len >= sizeof(buf) || !strcmp(buf, last))
 		return;
@@ -419,28 +421,18 @@ static void read_events(struct iptod *d)
 	}
 }
 
-/*
- * Renews the kernel lease when half an interval has passed since the last
- * renewal: at every tick, and whenever the loop wakes up between ticks, so
- * that a slow tick (a takeover's work) does not let the lease run out while
- * iptod is alive.
- */
-static void renew_lease(struct iptod *d, uint64_t now_ms)
+/* The lease timer's work: twice an interval, whatever else is going on. */
+static void renew_lease(struct iptod *d)
 {
-	int ret;
+	int ret = iptod_kernel_renew_lease(d->kernel);
 
-	if (now_ms - d->lease_renewed_ms < d->cfg.interval_ms / 2)
-		return;
-	ret = iptod_kernel_renew_lease(d->kernel);
 	if (ret < 0)
 		kernel_failed(d, "renewing the lease", ret);
-	else
-		d->lease_renewed_ms = now_ms;
 }
 
 static void tick(struct iptod *d, uint64_t now_ms)
 {
-	renew_lease(d, now_ms);
+	iptod_membership_connect(d);
 	iptod_health_tick(d->health, now_ms);
 	iptod_notify_expire(now_ms);
 	update_fitness(d);
@@ -451,13 +443,13 @@ static void tick(struct iptod *d, uint64_t now_ms)
 	iptod_membership_send(d);
 	iptod_witness_ping(d);
 	write_status(d);
-	sd_notify(0, "WATCHDOG=1");
 }
 
 /* Heartbeats came in: act at once when they change what the kernel must know. */
-static void heartbeats_in(struct iptod *d, uint64_t now_ms)
+static void heartbeats_in(struct iptod *d, const struct pollfd *fds, unsigned int n,
+			  uint64_t now_ms)
 {
-	if (!iptod_membership_receive(d, now_ms))
+	if (!iptod_membership_receive(d, fds, n, now_ms))
 		return;
 	iptod_membership_update(d, now_ms);
 	apply_membership(d, now_ms);
@@ -484,15 +476,34 @@ static int load_config(const char *path, bool insecure, struct iptod_config *cfg
 	return 0;
 }
 
-/* The heartbeat interval timer: first expiry at once, then every interval. */
-static void arm_timer(struct iptod *d)
+/* A periodic timer: first expiry at once, then every period_us. */
+static void arm_periodic(int fd, uint64_t period_us)
 {
 	struct itimerspec its = { 0 };
 
-	its.it_interval.tv_sec = d->cfg.interval_ms / 1000;
-	its.it_interval.tv_nsec = (long)(d->cfg.interval_ms % 1000) * 1000000;
+	its.it_interval.tv_sec = (time_t)(period_us / 1000000);
+	its.it_interval.tv_nsec = (long)(period_us % 1000000) * 1000;
 	its.it_value.tv_nsec = 1;
-	timerfd_settime(d->timer_fd, 0, &its, NULL);
+	timerfd_settime(fd, 0, &its, NULL);
+}
+
+/*
+ * The heartbeat timer fires every interval, the lease timer twice an
+ * interval: the lease outlasts an interval (iptod.conf(5)), so it is
+ * renewed at least twice before it could run out while iptod runs.
+ */
+static void arm_timer(struct iptod *d)
+{
+	arm_periodic(d->timer_fd, (uint64_t)d->cfg.interval_ms * 1000);
+	arm_periodic(d->lease_timer_fd, (uint64_t)d->cfg.interval_ms * 500);
+}
+
+/* Drains a timerfd; true when it had expired. */
+static bool timer_expired(const struct pollfd *pfd)
+{
+	uint64_t expirations;
+
+	return pfd->revents && read(pfd->fd, &expirations, sizeof(expirations)) > 0;
 }
 
 static void reload(struct iptod *d)
@@ -566,9 +577,13 @@ static void reload(struct iptod *d)
 		unsigned int nold = d->npeers;
 
 		d->peers = NULL;
-		if (iptod_membership_peers(d, old, nold) < 0)
-			iptod_err("reload: out of memory");
-		free(old);
+		if (iptod_membership_peers(d, old, nold) < 0) {
+			iptod_err("reload: out of memory; the peers stay as they were");
+			d->peers = old;
+			d->npeers = nold;
+		} else {
+			free(old);
+		}
 	}
 	d->held_dirty = true;
 	d->reloads++;
@@ -638,7 +653,8 @@ static int run(struct iptod *d)
 {
 	struct pollfd fds[POLL_MAX];
 	sigset_t sigs;
-	int sig_fd, timer_fd, ret;
+	int sig_fd, timer_fd, lease_timer_fd, watchdog_fd = -1, ret;
+	uint64_t watchdog_us = 0;
 	char err[512];
 
 	sigemptyset(&sigs);
@@ -649,7 +665,14 @@ static int run(struct iptod *d)
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	sig_fd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 	timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (sig_fd < 0 || timer_fd < 0) {
+	lease_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	/*
+	 * The service manager's watchdog (WatchdogSec=) is fed from a timer of
+	 * its own at half its period, so that it fits any interval_ms.
+	 */
+	if (sd_watchdog_enabled(0, &watchdog_us) > 0)
+		watchdog_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (sig_fd < 0 || timer_fd < 0 || lease_timer_fd < 0 || (watchdog_us && watchdog_fd < 0)) {
 		iptod_err("signalfd/timerfd: %s", strerror(errno));
 		return 1;
 	}
@@ -699,7 +722,10 @@ static int run(struct iptod *d)
 			   "from a broken link, so a partition makes both nodes answer the same "
 			   "addresses (no split-brain protection); set witness = ADDRESS in [cluster]");
 	d->timer_fd = timer_fd;
+	d->lease_timer_fd = lease_timer_fd;
 	arm_timer(d);
+	if (watchdog_fd >= 0)
+		arm_periodic(watchdog_fd, watchdog_us / 2);
 	iptod_event(d, LOG_NOTICE, (const char *[]){ "EVENT=started", NULL },
 		    "started: node %u of %u on %s (%s), heartbeat every %u ms, dead after %u, "
 		    "lease %u ms", d->cfg.self, d->cfg.nnodes, d->cfg.device, d->cfg.link,
@@ -707,15 +733,18 @@ static int run(struct iptod *d)
 	sd_notify(0, "READY=1");
 
 	for (;;) {
-		unsigned int n = 0, nhealth;
-		uint64_t now;
+		unsigned int n = 0, nhb, nhealth;
+		uint64_t now, busy;
 
 		fds[n++] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = lease_timer_fd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = watchdog_fd, .events = POLLIN };
 		fds[n++] = (struct pollfd){ .fd = timer_fd, .events = POLLIN };
-		fds[n++] = (struct pollfd){ .fd = d->hb_fd, .events = POLLIN };
 		fds[n++] = (struct pollfd){ .fd = iptod_kernel_events_fd(d->kernel),
 					    .events = POLLIN };
 		fds[n++] = (struct pollfd){ .fd = d->witness_fd, .events = POLLIN };
+		nhb = iptod_membership_pollfds(d, fds + n, POLL_MAX - n);
+		n += nhb;
 		nhealth = iptod_health_pollfds(d->health, fds + n, POLL_MAX - n);
 		if (poll(fds, n + nhealth, -1) < 0) {
 			if (errno == EINTR)
@@ -723,9 +752,12 @@ static int run(struct iptod *d)
 			iptod_err("poll: %s", strerror(errno));
 			return 1;
 		}
+		/*
+		 * Signals and timers first; then the sockets, each read in a
+		 * bounded batch, so that no input can keep the others waiting.
+		 */
 		now = iptod_now_ms();
 		note_pause(d, now);
-		renew_lease(d, now);
 		if (fds[0].revents) {
 			struct signalfd_siginfo si;
 
@@ -740,20 +772,23 @@ static int run(struct iptod *d)
 					reap(d);
 			}
 		}
-		if (fds[2].revents)
-			heartbeats_in(d, now);
-		if (fds[3].revents)
-			read_events(d);
+		if (timer_expired(&fds[1]))
+			renew_lease(d);
+		if (timer_expired(&fds[2]))
+			sd_notify(0, "WATCHDOG=1");
+		if (timer_expired(&fds[3]))
+			tick(d, now);
 		if (fds[4].revents)
+			read_events(d);
+		if (fds[5].revents)
 			iptod_witness_receive(d, now);
+		if (nhb)
+			heartbeats_in(d, fds + POLL_FIXED, nhb, now);
 		if (nhealth)
 			iptod_health_polled(d->health, fds + n, nhealth, now);
-		if (fds[1].revents) {
-			uint64_t expirations;
-
-			if (read(timer_fd, &expirations, sizeof(expirations)) > 0)
-				tick(d, now);
-		}
+		busy = iptod_now_ms() - now;
+		if (busy > d->longest_busy_ms)
+			d->longest_busy_ms = busy;
 	}
 }
 

@@ -7,6 +7,7 @@
 #ifndef IPTOD_H
 #define IPTOD_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -34,6 +35,8 @@ struct iptod_peer {
 	bool alive;			/* heard within interval * misses */
 	bool up;			/* alive, fit and with quorum */
 	int pushed;			/* state set in the kernel: -1 none, 0, 1 */
+	int fd;				/* socket connected to it, or -1 */
+	bool connect_failed;		/* logged once until it works */
 };
 
 struct iptod {
@@ -49,13 +52,14 @@ struct iptod {
 	unsigned int npeers;
 	int hb_fd;			/* heartbeat socket */
 	int timer_fd;			/* heartbeat interval */
+	int lease_timer_fd;		/* lease renewal, twice an interval */
 	uint64_t boot;			/* our boot id (start time, us) */
 	uint64_t seq;
 	uint64_t start_ms;
-	uint64_t lease_renewed_ms;
 	uint64_t last_wake_ms;		/* the main loop's last wakeup */
 	unsigned long pauses;		/* wakeups two intervals apart or more */
 	uint64_t longest_pause_ms;
+	uint64_t longest_busy_ms;	/* the longest one wakeup's work took */
 	unsigned long rx[IPTOD_HB_NVERDICTS];
 	unsigned long tx, tx_errors;
 	uint64_t rx_logged_ms[IPTOD_HB_NVERDICTS];
@@ -88,8 +92,17 @@ void iptod_membership_close(struct iptod *d);
 /* Builds d->peers from d->cfg, keeping what is known of peers still there. */
 int iptod_membership_peers(struct iptod *d, struct iptod_peer *old, unsigned int nold);
 void iptod_membership_send(struct iptod *d);
-/* Reads heartbeats; returns true when a peer's view changed. */
-bool iptod_membership_receive(struct iptod *d, uint64_t now_ms);
+/* Gives peers without one their own connected heartbeat socket. */
+void iptod_membership_connect(struct iptod *d);
+/* The heartbeat sockets to poll: the port's, then one per connected peer. */
+unsigned int iptod_membership_pollfds(const struct iptod *d, struct pollfd *fds,
+				      unsigned int max);
+/*
+ * Reads a bounded batch of heartbeats from each socket that poll found
+ * ready; returns true when a peer's view changed.
+ */
+bool iptod_membership_receive(struct iptod *d, const struct pollfd *fds, unsigned int n,
+			      uint64_t now_ms);
 /* Recomputes alive/up and quorum; returns true when something changed. */
 bool iptod_membership_update(struct iptod *d, uint64_t now_ms);
 /* This node did not run for lost_ms: that time does not count against peers. */

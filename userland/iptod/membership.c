@@ -5,11 +5,13 @@
  * peers' state derived from them, quorum, and the witness that breaks the
  * tie of a two-node cluster.
  */
+#define _GNU_SOURCE	/* recvmmsg */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/icmp6.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,13 @@
 #include "log.h"
 
 #define BAD_LOG_INTERVAL_MS	1000	/* one log line per reason per second */
+/*
+ * At most this many datagrams are read from one socket per wakeup of the
+ * main loop.  A flood at the heartbeat port needs no key: bounded, it
+ * cannot hold the loop, and the timers (heartbeats, the lease, the
+ * watchdog) and signals are served between two batches.
+ */
+#define RX_BATCH		64
 
 static socklen_t to_sockaddr(const struct iptod_addr *a, uint16_t port,
 			     struct sockaddr_storage *ss)
@@ -82,39 +91,85 @@ static int open_witness(struct iptod *d, char *err, size_t errlen)
 	return 0;
 }
 
-int iptod_membership_open(struct iptod *d, char *err, size_t errlen)
+/*
+ * A heartbeat socket bound to this node's heartbeat address and port, with
+ * SO_REUSEADDR so that several can be.  Connected to a peer, it receives
+ * only that peer's datagrams: the kernel delivers a datagram to the bound
+ * socket that matches it best, and a connected one matches better than
+ * the unconnected one.  So each peer's heartbeats wait in a queue of their
+ * own, which a flood from anywhere else cannot fill.
+ */
+static int open_heartbeat_socket(const struct iptod *d, const struct sockaddr_storage *peer,
+				 socklen_t peerlen, char *err, size_t errlen)
 {
 	const struct iptod_node *self = iptod_config_node(&d->cfg, d->cfg.self);
 	struct sockaddr_storage ss;
 	socklen_t len = to_sockaddr(&self->heartbeat, d->cfg.port, &ss);
 	char buf[INET6_ADDRSTRLEN];
-	int one = 1;
+	int one = 1, fd;
 
-	d->witness_fd = -1;
-	d->hb_fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (d->hb_fd < 0) {
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
 		snprintf(err, errlen, "heartbeat socket: %s", strerror(errno));
 		return -1;
 	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	/* The address may come up after iptod: bind to it anyway. */
 	if (ss.ss_family == AF_INET)
-		setsockopt(d->hb_fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
+		setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
 	else
-		setsockopt(d->hb_fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one));
-	if (bind(d->hb_fd, (struct sockaddr *)&ss, len) < 0) {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
 		snprintf(err, errlen, "heartbeat socket: cannot bind to %s port %u: %s",
 			 iptod_addr_str(&self->heartbeat, buf, sizeof(buf)), d->cfg.port,
 			 strerror(errno));
-		close(d->hb_fd);
-		d->hb_fd = -1;
+		close(fd);
 		return -1;
 	}
+	if (peer && connect(fd, (const struct sockaddr *)peer, peerlen) < 0) {
+		snprintf(err, errlen, "heartbeat socket: cannot connect to %s: %s",
+			 sockaddr_str(peer, buf, sizeof(buf)), strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int iptod_membership_open(struct iptod *d, char *err, size_t errlen)
+{
+	d->witness_fd = -1;
+	d->hb_fd = open_heartbeat_socket(d, NULL, 0, err, errlen);
+	if (d->hb_fd < 0)
+		return -1;
 	if (d->cfg.has_witness && open_witness(d, err, errlen) < 0) {
 		close(d->hb_fd);
 		d->hb_fd = -1;
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Gives each peer without one its own connected socket.  Until that works
+ * (no route to the peer yet: iptod may start before the network), the
+ * peer's heartbeats arrive on the unconnected socket, which takes them as
+ * well; the next tick tries again.
+ */
+void iptod_membership_connect(struct iptod *d)
+{
+	char err[256];
+
+	for (unsigned int i = 0; i < d->npeers; i++) {
+		struct iptod_peer *p = &d->peers[i];
+
+		if (p->fd >= 0)
+			continue;
+		p->fd = open_heartbeat_socket(d, &p->sa, p->salen, err, sizeof(err));
+		if (p->fd < 0 && !p->connect_failed)
+			iptod_warn("%s (peer %s): its heartbeats share the port's socket "
+				   "until it can be connected", err, p->name);
+		p->connect_failed = p->fd < 0;
+	}
 }
 
 void iptod_membership_close(struct iptod *d)
@@ -124,6 +179,9 @@ void iptod_membership_close(struct iptod *d)
 	if (d->witness_fd >= 0)
 		close(d->witness_fd);
 	d->hb_fd = d->witness_fd = -1;
+	for (unsigned int i = 0; i < d->npeers; i++)
+		if (d->peers[i].fd >= 0)
+			close(d->peers[i].fd);
 	free(d->peers);
 	d->peers = NULL;
 	d->npeers = 0;
@@ -132,7 +190,9 @@ void iptod_membership_close(struct iptod *d)
 int iptod_membership_peers(struct iptod *d, struct iptod_peer *old, unsigned int nold)
 {
 	struct iptod_peer *peers = calloc(d->cfg.nnodes, sizeof(*peers));
+	struct sockaddr_storage sa;
 	unsigned int n = 0;
+	socklen_t salen;
 
 	if (!peers)
 		return -ENOMEM;
@@ -144,13 +204,29 @@ int iptod_membership_peers(struct iptod *d, struct iptod_peer *old, unsigned int
 			continue;
 		p->id = node->id;
 		p->pushed = -1;
-		for (unsigned int j = 0; j < nold; j++)
-			if (old[j].id == node->id)
-				*p = old[j];
+		p->fd = -1;
+		for (unsigned int j = 0; j < nold; j++) {
+			if (old[j].id != node->id)
+				continue;
+			*p = old[j];
+			old[j].fd = -1;	/* p has it now */
+		}
 		snprintf(p->name, sizeof(p->name), "%s", node->name);
-		p->salen = to_sockaddr(&node->heartbeat, d->cfg.port, &p->sa);
+		salen = to_sockaddr(&node->heartbeat, d->cfg.port, &sa);
+		if (p->salen != salen || memcmp(&p->sa, &sa, salen)) {
+			/* A new peer, or its address changed: connect again. */
+			if (p->fd >= 0)
+				close(p->fd);
+			p->fd = -1;
+			p->connect_failed = false;
+			p->sa = sa;
+			p->salen = salen;
+		}
 		n++;
 	}
+	for (unsigned int j = 0; j < nold; j++)
+		if (old[j].fd >= 0)
+			close(old[j].fd);
 	free(d->peers);
 	d->peers = peers;
 	d->npeers = n;
@@ -200,51 +276,90 @@ static void count_bad(struct iptod *d, enum iptod_hb_verdict v,
 	d->rx_unlogged[v] = 0;
 }
 
-bool iptod_membership_receive(struct iptod *d, uint64_t now_ms)
+/* One datagram read from a heartbeat socket: checked, and taken if good. */
+static bool take_heartbeat(struct iptod *d, const uint8_t *buf, size_t n, size_t cap,
+			   const struct sockaddr_storage *from, uint64_t now_ms)
+{
+	struct iptod_heartbeat hb;
+	struct iptod_peer *p = NULL;
+	enum iptod_hb_verdict v;
+	bool changed = false;
+
+	/* MSG_TRUNC: n is the real length, so an oversized one is malformed. */
+	v = iptod_hb_decode(buf, n > cap ? cap : n, &d->key, &hb);
+	if (v == IPTOD_HB_OK) {
+		for (unsigned int i = 0; i < d->npeers; i++)
+			if (d->peers[i].id == hb.node)
+				p = &d->peers[i];
+		if (!p)
+			v = IPTOD_HB_UNKNOWN_NODE;
+		else if (!same_host(from, &p->sa))
+			v = IPTOD_HB_WRONG_SOURCE;
+		else
+			v = iptod_hb_window_accept(&p->window, &hb);
+	}
+	if (v != IPTOD_HB_OK) {
+		count_bad(d, v, from, now_ms);
+		return false;
+	}
+	d->rx[IPTOD_HB_OK]++;
+	if (!p->alive || p->flags != hb.flags || p->nheld != hb.nheld ||
+	    memcmp(p->held, hb.held, hb.nheld * sizeof(hb.held[0])))
+		changed = true;
+	p->heard = true;
+	p->last_rx_ms = now_ms;
+	p->flags = hb.flags;
+	p->nheld = hb.nheld;
+	memcpy(p->held, hb.held, hb.nheld * sizeof(hb.held[0]));
+	return changed;
+}
+
+/* Reads at most RX_BATCH datagrams from fd, in one system call. */
+static bool receive_batch(struct iptod *d, int fd, uint64_t now_ms)
+{
+	uint8_t bufs[RX_BATCH][IPTOD_HB_MAX_LEN + 1];
+	struct sockaddr_storage from[RX_BATCH];
+	struct mmsghdr msgs[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+	bool changed = false;
+	int n;
+
+	memset(msgs, 0, sizeof(msgs));
+	for (unsigned int i = 0; i < RX_BATCH; i++) {
+		iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = sizeof(bufs[i]) };
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		msgs[i].msg_hdr.msg_name = &from[i];
+		msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+	}
+	n = recvmmsg(fd, msgs, RX_BATCH, MSG_TRUNC, NULL);
+	for (int i = 0; i < n; i++)
+		changed |= take_heartbeat(d, bufs[i], msgs[i].msg_len, sizeof(bufs[i]), &from[i],
+					  now_ms);
+	return changed;
+}
+
+unsigned int iptod_membership_pollfds(const struct iptod *d, struct pollfd *fds,
+				      unsigned int max)
+{
+	unsigned int n = 0;
+
+	if (max)
+		fds[n++] = (struct pollfd){ .fd = d->hb_fd, .events = POLLIN };
+	for (unsigned int i = 0; i < d->npeers && n < max; i++)
+		if (d->peers[i].fd >= 0)
+			fds[n++] = (struct pollfd){ .fd = d->peers[i].fd, .events = POLLIN };
+	return n;
+}
+
+bool iptod_membership_receive(struct iptod *d, const struct pollfd *fds, unsigned int n,
+			      uint64_t now_ms)
 {
 	bool changed = false;
 
-	for (;;) {
-		uint8_t buf[IPTOD_HB_MAX_LEN + 1];
-		struct sockaddr_storage from;
-		socklen_t fromlen = sizeof(from);
-		struct iptod_heartbeat hb;
-		struct iptod_peer *p = NULL;
-		enum iptod_hb_verdict v;
-		ssize_t n;
-
-		n = recvfrom(d->hb_fd, buf, sizeof(buf), MSG_TRUNC, (struct sockaddr *)&from,
-			     &fromlen);
-		if (n < 0)
-			break;
-		/* MSG_TRUNC: n is the real length, so an oversized one is malformed. */
-		v = iptod_hb_decode(buf, (size_t)n > sizeof(buf) ? sizeof(buf) : (size_t)n,
-				    &d->key, &hb);
-		if (v == IPTOD_HB_OK) {
-			for (unsigned int i = 0; i < d->npeers; i++)
-				if (d->peers[i].id == hb.node)
-					p = &d->peers[i];
-			if (!p)
-				v = IPTOD_HB_UNKNOWN_NODE;
-			else if (!same_host(&from, &p->sa))
-				v = IPTOD_HB_WRONG_SOURCE;
-			else
-				v = iptod_hb_window_accept(&p->window, &hb);
-		}
-		if (v != IPTOD_HB_OK) {
-			count_bad(d, v, &from, now_ms);
-			continue;
-		}
-		d->rx[IPTOD_HB_OK]++;
-		if (!p->alive || p->flags != hb.flags || p->nheld != hb.nheld ||
-		    memcmp(p->held, hb.held, hb.nheld * sizeof(hb.held[0])))
-			changed = true;
-		p->heard = true;
-		p->last_rx_ms = now_ms;
-		p->flags = hb.flags;
-		p->nheld = hb.nheld;
-		memcpy(p->held, hb.held, hb.nheld * sizeof(hb.held[0]));
-	}
+	for (unsigned int i = 0; i < n; i++)
+		if (fds[i].revents)
+			changed |= receive_batch(d, fds[i].fd, now_ms);
 	return changed;
 }
 
@@ -416,7 +531,7 @@ void iptod_witness_receive(struct iptod *d, uint64_t now_ms)
 	uint16_t id = htons((uint16_t)getpid());
 
 	to_sockaddr(&d->cfg.witness, 0, &want);
-	for (;;) {
+	for (unsigned int i = 0; i < RX_BATCH; i++) {
 		uint8_t buf[256];
 		struct sockaddr_storage from;
 		socklen_t fromlen = sizeof(from);
