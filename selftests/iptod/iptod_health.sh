@@ -56,4 +56,36 @@ check "client served on VIP3 by node 3 again" wait_for 20 serves 10.0.0.13 node3
 for i in 1 2 3; do
 	check_eq "node $i's view: every node owns its own addresses" "1:1 2:2 3:3" "$(owners_on $i)"
 done
+
+# Node 3's daemon restarts while its service is down.  Its check starts
+# with no result, so node 3 is not fit until it passes: it never reports
+# itself up, and its addresses stay with node 1.  A reload keeps the
+# check's state (bad): node 3 does not claim health for fall - 1 checks.
+touch "$TEST_TMP/sick3"
+kill -TERM "${IPTOD_PID[3]}"
+wait "${IPTOD_PID[3]}"
+check "node 1 adopts node 3's addresses while node 3 is stopped" \
+	wait_for 10 sh -c "grep -qx held=3 $TEST_TMP/node1.status"
+# up_lines: how often the peers logged node 3 up; rx_above I N: node I
+# took more than N heartbeats (time measured in heartbeats, not sleeps).
+up_lines() { cat "$TEST_TMP/node1.log" "$TEST_TMP/node2.log" | grep -c 'node n3 (3) is up'; }
+rx_above() { [ "$(status_of "$1" rx.ok)" -gt "$2" ]; }
+ups=$(up_lines)
+iptod_start 3
+check "node 3's check fails at its first run" \
+	wait_for 10 grep -q 'health check of service echo3 fails at its first run' "$TEST_TMP/node3.log"
+rx=$(status_of 1 rx.ok)
+check "ten more heartbeats reach node 1" wait_for 10 rx_above 1 $((rx + 10))
+check_eq "node 3 was never reported up" "$ups" "$(up_lines)"
+check "node 1 still holds node 3's addresses" grep -qx held=3 "$TEST_TMP/node1.status"
+kill -HUP "${IPTOD_PID[3]}"
+check "node 3 reloaded" wait_for 10 grep -q 'reloaded' "$TEST_TMP/node3.log"
+rx=$(status_of 1 rx.ok)
+check "ten more heartbeats reach node 1 after the reload" wait_for 10 rx_above 1 $((rx + 10))
+check_eq "the reload kept node 3's check bad: never reported up" "$ups" "$(up_lines)"
+check "node 1 still holds node 3's addresses after the reload" \
+	grep -qx held=3 "$TEST_TMP/node1.status"
+rm "$TEST_TMP/sick3"
+check "node 3 rejoins once its check passes" wait_for 10 iptod_settled
+check "client served on VIP3 by node 3" wait_for 20 serves 10.0.0.13 node3
 finish

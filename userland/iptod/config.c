@@ -355,7 +355,7 @@ static int parse_unicast(struct parser *p, const char *key, const char *v,
 	return 0;
 }
 
-static bool addr_equal(const struct iptod_addr *a, const struct iptod_addr *b)
+bool iptod_addr_equal(const struct iptod_addr *a, const struct iptod_addr *b)
 {
 	if (a->family != b->family)
 		return false;
@@ -1245,7 +1245,7 @@ static int check_nodes(struct parser *p)
 			if (a->id == b->id)
 				return fail(p, bl[NK_ID], "id: %u is also the id of node %s "
 					    "(line %d)", b->id, a->name, al[NK_ID]);
-			if (addr_equal(&a->heartbeat, &b->heartbeat))
+			if (iptod_addr_equal(&a->heartbeat, &b->heartbeat))
 				return fail(p, bl[NK_HEARTBEAT], "heartbeat: %s is also the "
 					    "heartbeat address of node %s (line %d)",
 					    iptod_addr_str(&b->heartbeat, buf, sizeof(buf)),
@@ -1253,7 +1253,7 @@ static int check_nodes(struct parser *p)
 		}
 	}
 	for (i = 0; c->has_witness && i < c->nnodes; i++) {
-		if (addr_equal(&c->witness, &c->nodes[i].heartbeat))
+		if (iptod_addr_equal(&c->witness, &c->nodes[i].heartbeat))
 			return fail(p, p->cluster_key_line[CK_WITNESS], "witness: %s is the "
 				    "heartbeat address of node %s (line %d): the witness must "
 				    "be another host",
@@ -1507,7 +1507,7 @@ bool iptod_node_equal(const struct iptod_node *a, const struct iptod_node *b)
 	    a->naddrs != b->naddrs || !ids_equal(a->standby, a->nstandby, b->standby, b->nstandby))
 		return false;
 	for (i = 0; i < a->naddrs; i++) {
-		if (!addr_equal(&a->addrs[i], &b->addrs[i]))
+		if (!iptod_addr_equal(&a->addrs[i], &b->addrs[i]))
 			return false;
 	}
 	return true;

@@ -161,5 +161,7 @@ bool iptod_service_equal(const struct iptod_service *a,
 
 /* Formats an address as ip(8) writes it; buf needs INET6_ADDRSTRLEN. */
 const char *iptod_addr_str(const struct iptod_addr *a, char *buf, size_t len);
+/* Whether a and b are the same address (same family, same bytes). */
+bool iptod_addr_equal(const struct iptod_addr *a, const struct iptod_addr *b);
 
 #endif /* IPTOD_CONFIG_H */

@@ -19,9 +19,16 @@
 #include "log.h"
 #include "spawn.h"
 
+/* What a check has found: nothing yet, then good or bad. */
+enum check_state {
+	CHECK_UNKNOWN,
+	CHECK_GOOD,
+	CHECK_BAD,
+};
+
 struct check_run {
 	const struct iptod_service *svc;
-	bool good;
+	enum check_state state;
 	unsigned int fails, oks;	/* in a row */
 	uint64_t next_ms;		/* when the next run starts */
 	uint64_t deadline_ms;		/* of the running one; 0: none */
@@ -51,9 +58,48 @@ struct iptod_health *iptod_health_new(const struct iptod_config *cfg, uint32_t s
 
 		if (s->node != self || s->check.kind == IPTOD_CHECK_NONE)
 			continue;
-		h->runs[h->nruns++] = (struct check_run){ .svc = s, .good = true, .fd = -1 };
+		h->runs[h->nruns++] = (struct check_run){ .svc = s, .fd = -1 };
 	}
 	return h;
+}
+
+static bool same_check(const struct iptod_check *a, const struct iptod_check *b)
+{
+	unsigned int i;
+
+	if (a->kind != b->kind || a->interval_ms != b->interval_ms ||
+	    a->timeout_ms != b->timeout_ms || a->fall != b->fall || a->rise != b->rise)
+		return false;
+	if (a->kind == IPTOD_CHECK_TCP)
+		return a->port == b->port && iptod_addr_equal(&a->addr, &b->addr);
+	for (i = 0; a->argv[i] && b->argv[i]; i++)
+		if (strcmp(a->argv[i], b->argv[i]))
+			return false;
+	return !a->argv[i] && !b->argv[i];
+}
+
+void iptod_health_carry(struct iptod_health *h, struct iptod_health *old)
+{
+	for (unsigned int i = 0; i < h->nruns; i++) {
+		struct check_run *r = &h->runs[i];
+		const struct iptod_service *svc;
+
+		for (unsigned int j = 0; j < old->nruns; j++) {
+			struct check_run *o = &old->runs[j];
+
+			if (!o->svc || strcmp(o->svc->name, r->svc->name) ||
+			    !same_check(&o->svc->check, &r->svc->check))
+				continue;
+			svc = r->svc;
+			*r = *o;
+			r->svc = svc;
+			/* The running check is r's now: old must not stop it. */
+			o->svc = NULL;
+			o->fd = -1;
+			o->pid = 0;
+			break;
+		}
+	}
 }
 
 static void stop_run(struct check_run *r)
@@ -85,8 +131,11 @@ static void result(struct check_run *r, bool ok, uint64_t now_ms, const char *wh
 	r->next_ms = now_ms + c->interval_ms;
 	if (ok) {
 		r->fails = 0;
-		if (!r->good && ++r->oks >= c->rise) {
-			r->good = true;
+		if (r->state == CHECK_UNKNOWN) {
+			r->state = CHECK_GOOD;
+			iptod_notice("health check of service %s passes", r->svc->name);
+		} else if (r->state == CHECK_BAD && ++r->oks >= c->rise) {
+			r->state = CHECK_GOOD;
 			iptod_notice("health check of service %s passes again (%u in a row)",
 				     r->svc->name, r->oks);
 		}
@@ -94,8 +143,12 @@ static void result(struct check_run *r, bool ok, uint64_t now_ms, const char *wh
 	}
 	r->oks = 0;
 	snprintf(r->why, sizeof(r->why), "%s", why);
-	if (r->good && ++r->fails >= c->fall) {
-		r->good = false;
+	if (r->state == CHECK_UNKNOWN) {
+		r->state = CHECK_BAD;
+		iptod_warn("health check of service %s fails at its first run: %s",
+			   r->svc->name, why);
+	} else if (r->state == CHECK_GOOD && ++r->fails >= c->fall) {
+		r->state = CHECK_BAD;
 		iptod_warn("health check of service %s failed %u times in a row: %s",
 			   r->svc->name, r->fails, why);
 	}
@@ -247,14 +300,18 @@ bool iptod_health_reaped(struct iptod_health *h, pid_t pid, int status, uint64_t
 	return false;
 }
 
-bool iptod_health_good(const struct iptod_health *h, const char **bad)
+enum iptod_health_verdict iptod_health_verdict(const struct iptod_health *h, const char **bad)
 {
+	enum iptod_health_verdict v = IPTOD_HEALTH_GOOD;
+
 	for (unsigned int i = 0; h && i < h->nruns; i++) {
-		if (!h->runs[i].good) {
+		if (h->runs[i].state == CHECK_BAD) {
 			if (bad)
 				*bad = h->runs[i].svc->name;
-			return false;
+			return IPTOD_HEALTH_BAD;
 		}
+		if (h->runs[i].state == CHECK_UNKNOWN)
+			v = IPTOD_HEALTH_UNKNOWN;
 	}
-	return true;
+	return v;
 }

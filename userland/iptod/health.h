@@ -4,7 +4,9 @@
  * and the health checks of the services it provides (a TCP connect, or an
  * executable that must exit 0 within its timeout), each with hysteresis: a
  * check goes bad after "fall" failures in a row and good again after
- * "rise" successes.  Every check starts good.
+ * "rise" successes.  Every check starts unknown, which is not good: its
+ * first result makes it good or bad.  A reload keeps what the checks it did
+ * not change have found.
  */
 #ifndef IPTOD_HEALTH_H
 #define IPTOD_HEALTH_H
@@ -21,6 +23,11 @@ struct iptod_health;
 /* The checks of the services of node self in cfg (which must outlive it). */
 struct iptod_health *iptod_health_new(const struct iptod_config *cfg, uint32_t self);
 void iptod_health_free(struct iptod_health *h);
+/*
+ * Takes over from old the state (and the running check) of each check that
+ * h has unchanged: the same service and the same check settings.
+ */
+void iptod_health_carry(struct iptod_health *h, struct iptod_health *old);
 
 /* Starts checks that are due, times out those that ran too long. */
 void iptod_health_tick(struct iptod_health *h, uint64_t now_ms);
@@ -37,7 +44,12 @@ void iptod_health_polled(struct iptod_health *h, const struct pollfd *fds,
 bool iptod_health_reaped(struct iptod_health *h, pid_t pid, int status,
 			 uint64_t now_ms);
 
-/* Whether every check is good; the first bad one's service in *bad. */
-bool iptod_health_good(const struct iptod_health *h, const char **bad);
+enum iptod_health_verdict {
+	IPTOD_HEALTH_GOOD,	/* every check is good (or there is none) */
+	IPTOD_HEALTH_BAD,	/* a check is bad: its service in *bad */
+	IPTOD_HEALTH_UNKNOWN,	/* none is bad, one has no result yet */
+};
+
+enum iptod_health_verdict iptod_health_verdict(const struct iptod_health *h, const char **bad);
 
 #endif /* IPTOD_HEALTH_H */

@@ -267,8 +267,14 @@ static void update_fitness(struct iptod *d)
 {
 	const char *bad = NULL;
 	bool carrier = carrier_of(d->cfg.link);
-	bool healthy = iptod_health_good(d->health, &bad);
-	bool fit = carrier && healthy;
+	enum iptod_health_verdict health = iptod_health_verdict(d->health, &bad);
+	/*
+	 * A check with no result yet (at the start, or changed by a reload)
+	 * leaves fitness as it was: at the start not fit, so that a node
+	 * whose service is down never claims it is up.
+	 */
+	bool fit = carrier && (health == IPTOD_HEALTH_GOOD ||
+			       (health == IPTOD_HEALTH_UNKNOWN && d->fit));
 	char svc[64];
 
 	if (carrier != d->carrier)
@@ -564,6 +570,7 @@ static void reload(struct iptod *d)
 		if (ret < 0)
 			kernel_failed(d, "setting the lease", ret);
 	}
+	iptod_health_carry(health, d->health);
 	iptod_health_free(d->health);
 	d->health = health;
 	interval_changed = cfg.interval_ms != d->cfg.interval_ms;
@@ -690,7 +697,6 @@ static int run(struct iptod *d)
 	}
 	d->fenced = true;
 	d->carrier = carrier_of(d->cfg.link);
-	d->fit = d->carrier;
 	d->self_pushed = -1;	/* pushed by the first apply_membership() */
 	if (iptod_membership_open(d, err, sizeof(err)) < 0 ||
 	    iptod_membership_peers(d, NULL, 0) < 0) {
@@ -702,6 +708,8 @@ static int run(struct iptod *d)
 		iptod_err("out of memory");
 		return 1;
 	}
+	/* Fit once every health check has passed (update_fitness()). */
+	d->fit = d->carrier && iptod_health_verdict(d->health, NULL) == IPTOD_HEALTH_GOOD;
 	d->start_ms = iptod_now_ms();	/* the start-up grace begins */
 	ret = iptod_kernel_apply(d->kernel, NULL, &d->cfg, node_up_for_kernel, d, err,
 				 sizeof(err));
