@@ -3,7 +3,7 @@
 #
 # lifecycle_delete.sh - deleting the ipto device, its lower device or its
 # whole namespace while a SYN flood hits the device's adopted addresses and
-# an iptoctl adopt/show/release churn runs against it, 3 rounds of each
+# an iptoctl adopt/show/release churn runs against it, 2 rounds of each
 # (10 in make check-full).
 # Each round first waits until the flood is answered and the churn has
 # adopted an address, deletes, and checks that nothing of the device is
@@ -12,7 +12,7 @@
 # unloads at the end.
 . "$(dirname "$0")/../lib.sh"
 
-ROUNDS=${LIFECYCLE_ROUNDS:-$(by_check 3 10)}	# rounds of each kind of deletion
+ROUNDS=${LIFECYCLE_ROUNDS:-$(by_check 2 10)}	# rounds of each kind of deletion
 MIN_RST=20		# resets a client must see before a deletion / after it
 FLOOD_RATE=200		# SYNs per second per flooded address
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# lifecycle_load.sh - 20 cycles (100 in make check-full) of module load, device creation, adoption
+# lifecycle_load.sh - 10 cycles (100 in make check-full) of module load, device creation, adoption
 # and "rmmod ipto" while a SYN flood hits the adopted addresses and an
 # iptoctl adopt/show/release churn runs, from start to end.  Each cycle
 # creates ipto0 in node2 (over a veth on the LAN), adopts 10.0.0.11 and
@@ -16,7 +16,7 @@
 # printed as info lines.
 . "$(dirname "$0")/../lib.sh"
 
-CYCLES=${LIFECYCLE_CYCLES:-$(by_check 20 100)}
+CYCLES=${LIFECYCLE_CYCLES:-$(by_check 10 100)}
 MIN_RST=20		# resets the client must see in each cycle before rmmod
 # The cycles stop when this is spent (ms), 40 s before the harness's
 # timeout (240 s, more on the debug kernel) would kill the test without its
