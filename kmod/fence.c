@@ -8,7 +8,8 @@
  * has run out the node is silent, whatever the daemon, RTNL or the
  * workqueue are doing.  Fencing is the bookkeeping that follows: a delayed
  * work, queued for the moment the lease runs out and moved on by every
- * renewal, fences the device.  The work takes RTNL, so nothing
+ * renewal, fences the device.  Renewals take no lock (RCU only): a busy
+ * RTNL does not hold them up.  The work takes RTNL, so nothing
  * that holds RTNL may wait for it: instead it holds a reference to the
  * device while queued, and gives up when it finds the device unregistering.
  * The module's own workqueue is drained before the module's code goes.
@@ -39,10 +40,10 @@ static void ipto_lease_arm(struct ipto_dev *ipto, unsigned long delay)
 		dev_put(ipto->dev);	/* it was queued and holds one already */
 }
 
-/* Caller holds RTNL. */
+/* The end is read once: a renewal may move it meanwhile (no RTNL there). */
 static bool ipto_lease_expired(const struct ipto_dev *ipto, unsigned long now)
 {
-	return !time_before(now, ipto->lease_expires);
+	return !time_before(now, READ_ONCE(ipto->lease_expires));
 }
 
 /* The packet path's test, under RCU: the device has a lease and it has run out. */
@@ -65,7 +66,7 @@ static void ipto_lease_work(struct work_struct *work)
 	now = jiffies;
 	if (!ipto_lease_expired(ipto, now)) {
 		/* Renewed since it was queued: wait for the new end. */
-		ipto_lease_arm(ipto, ipto->lease_expires - now);
+		ipto_lease_arm(ipto, READ_ONCE(ipto->lease_expires) - now);
 		goto out;
 	}
 	if (ipto_fence_set(ipto, IPTO_FENCE_LEASE))
@@ -111,25 +112,37 @@ void ipto_lease_stop(struct ipto_dev *ipto)
 		dev_put(ipto->dev);
 }
 
-/* IPTO_CMD_LEASE: the lease runs lease_ms from now.  Caller holds RTNL. */
+/*
+ * IPTO_CMD_LEASE: the lease runs lease_ms from now.  Under RCU, without
+ * RTNL: a renewal must not wait behind whoever holds RTNL, or a busy RTNL
+ * would fence a node whose daemon runs.  The caller saw the device
+ * registered inside this RCU section, so ipto_lease_stop() at its
+ * unregistration, which comes after a grace period, runs after the work
+ * queued here and cancels it.  A concurrent lease_ms of 0 (RTNL) may leave
+ * the work queued; it then finds no lease and does nothing.
+ */
 int ipto_lease_renew(struct ipto_dev *ipto, struct netlink_ext_ack *extack)
 {
-	if (!READ_ONCE(ipto->settings.lease_ms)) {
+	u32 ms = READ_ONCE(ipto->settings.lease_ms);
+	unsigned long len = msecs_to_jiffies(ms);
+
+	if (!ms || !READ_ONCE(ipto->lease_on)) {
 		NL_SET_ERR_MSG_MOD(extack, "the device has no lease (lease_ms is 0)");
 		return -EINVAL;
 	}
-	ipto_lease_start(ipto);
+	WRITE_ONCE(ipto->lease_expires, jiffies + len);
+	ipto_lease_arm(ipto, len);
 	return 0;
 }
 
 /* Time until the lease runs out; 0 without one.  Caller holds RTNL. */
 u32 ipto_lease_left_ms(const struct ipto_dev *ipto)
 {
-	unsigned long now = jiffies;
+	unsigned long now = jiffies, end = READ_ONCE(ipto->lease_expires);
 
-	if (!READ_ONCE(ipto->settings.lease_ms) || ipto_lease_expired(ipto, now))
+	if (!READ_ONCE(ipto->settings.lease_ms) || !time_before(now, end))
 		return 0;
-	return jiffies_to_msecs(ipto->lease_expires - now);
+	return jiffies_to_msecs(end - now);
 }
 
 /*

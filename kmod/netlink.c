@@ -120,10 +120,11 @@ static const struct nla_policy ipto_node_policy[IPTO_NODE_A_MAX + 1] = {
 /*
  * Finds the ipto device a request names by exactly one of ifindex and
  * ifname (attributes 1 and 2 of every attribute set), in the requester's
- * namespace.  Caller holds RTNL.
+ * namespace.  Caller holds RTNL, or, with @rcu, the RCU read lock: a device
+ * then counts only while registered.
  */
-static struct ipto_dev *ipto_lookup_dev(struct net *net, struct nlattr **attrs,
-					struct netlink_ext_ack *extack)
+static struct ipto_dev *ipto_find_dev(struct net *net, struct nlattr **attrs,
+				      struct netlink_ext_ack *extack, bool rcu)
 {
 	struct nlattr *ifindex = attrs[IPTO_DEV_A_IFINDEX];
 	struct nlattr *ifname = attrs[IPTO_DEV_A_IFNAME];
@@ -138,10 +139,12 @@ static struct ipto_dev *ipto_lookup_dev(struct net *net, struct nlattr **attrs,
 		return ERR_PTR(-EINVAL);
 	}
 	if (ifindex)
-		dev = __dev_get_by_index(net, nla_get_u32(ifindex));
+		dev = rcu ? dev_get_by_index_rcu(net, nla_get_u32(ifindex)) :
+			    __dev_get_by_index(net, nla_get_u32(ifindex));
 	else
-		dev = __dev_get_by_name(net, nla_data(ifname));
-	if (!dev) {
+		dev = rcu ? dev_get_by_name_rcu(net, nla_data(ifname)) :
+			    __dev_get_by_name(net, nla_data(ifname));
+	if (!dev || (rcu && READ_ONCE(dev->reg_state) != NETREG_REGISTERED)) {
 		NL_SET_ERR_MSG_ATTR(extack, ifindex ?: ifname, "no such device");
 		return ERR_PTR(-ENODEV);
 	}
@@ -150,6 +153,13 @@ static struct ipto_dev *ipto_lookup_dev(struct net *net, struct nlattr **attrs,
 		return ERR_PTR(-EOPNOTSUPP);
 	}
 	return netdev_priv(dev);
+}
+
+static struct ipto_dev *ipto_lookup_dev(struct net *net, struct nlattr **attrs,
+					struct netlink_ext_ack *extack)
+{
+	ASSERT_RTNL();
+	return ipto_find_dev(net, attrs, extack, false);
 }
 
 /* A dump request carries only its device, or nothing for DEV_GET. */
@@ -313,15 +323,16 @@ out:
 	return ret;
 }
 
+/* Under RCU, not RTNL: see ipto_lease_renew(). */
 static int ipto_lease_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipto_dev *ipto;
 	int ret;
 
-	rtnl_lock();
-	ipto = ipto_lookup_dev(genl_info_net(info), info->attrs, info->extack);
+	rcu_read_lock();
+	ipto = ipto_find_dev(genl_info_net(info), info->attrs, info->extack, true);
 	ret = IS_ERR(ipto) ? PTR_ERR(ipto) : ipto_lease_renew(ipto, info->extack);
-	rtnl_unlock();
+	rcu_read_unlock();
 	return ret;
 }
 

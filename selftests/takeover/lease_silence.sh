@@ -11,7 +11,10 @@
 # on every address and both ways of asking, falls before the lease's end:
 # the silence does not wait for the fence's work, which takes RTNL, and
 # here RTNL is kept busy by a loop of link changes in node 1 throughout.
-# With a lease renewed in time, and without one, node 1 answers again.
+# Renewals take no lock: while the teardown of a namespace of many devices
+# holds RTNL for longer than a lease, they go on at once (a request that
+# takes RTNL, DEV_GET, waits).  With a lease renewed in time, and without
+# one, node 1 answers again.
 . "$(dirname "$0")/../lib.sh"
 
 LEASE_MS=300
@@ -83,6 +86,31 @@ for a in $addrs; do
 	check_eq "$a: no round with node 2 answering" "-1 -1" \
 		"$(summary "$f" node2 arp_last_ms) $(summary "$f" node2 tcp_last_ms)"
 done
+
+# A renewal takes no lock (RCU only).  RTNL is held for long by the
+# teardown of a namespace with many devices (the kernel unregisters them in
+# one batch under RTNL); meanwhile one process renews the lease and reads
+# the device (DEV_GET, under RTNL) in turn: the reads wait, the renewals
+# do not.
+HOG_DEVICES=1000
+check "a lease of 60 s, to renew" ctl set dev ipto0 lease_ms 60000
+ns_new hog
+for ((i = 0; i < HOG_DEVICES; i++)); do echo "link add d$i type dummy"; done |
+	ip -n hog -batch - || fail "$HOG_DEVICES dummy devices in the namespace hog"
+ip netns exec node1 env PYTHONPATH="$IPTO_SRC/selftests/helpers" \
+	python3 "$IPTO_SRC/selftests/helpers/lease_latency.py" ipto0 4 >"$TEST_TMP/latency" 2>&1 &
+latency=$!
+wait_for 10 grep -qx started "$TEST_TMP/latency" ||
+	info "the latency probe had not started before the teardown"
+ip netns delete hog
+wait "$latency"
+read -r _ lease_max _ get_max _ rounds <<<"$(tail -n 1 "$TEST_TMP/latency")"
+echo "# measure: while a namespace of $HOG_DEVICES devices is torn down: slowest lease renewal ${lease_max:-?} ms, slowest DEV_GET ${get_max:-?} ms, ${rounds:-?} rounds"
+slowest=$((${get_max:-0} > ${lease_max:-0} ? ${get_max:-0} : ${lease_max:-0}))
+check "RTNL was held for longer than a lease: a request waited $slowest ms" \
+	test "$slowest" -gt "$LEASE_MS"
+check "no renewal waited for it: the slowest took ${lease_max:-?} ms, less than a lease" \
+	test "${lease_max:-99999}" -lt "$LEASE_MS"
 
 # A lease renewed in time keeps node 1 answering, the fence aside.
 check "a lease of 4000 ms" ctl set dev ipto0 lease_ms 4000

@@ -236,7 +236,9 @@
  * sysfs file lease_ms, or the module parameter for a new device) starts
  * the lease, running lease_ms from then, also when the value is the one
  * set before; setting 0 ends it.  IPTO_CMD_LEASE on a device without a
- * lease is refused (EINVAL).  The moment the lease runs out the node falls
+ * lease is refused (EINVAL).  IPTO_CMD_LEASE takes no lock the other
+ * commands or link changes hold (RTNL): a busy RTNL does not delay a
+ * renewal until the lease runs out.  The moment the lease runs out the node falls
  * silent: the packet path compares the lease's end with the clock on every
  * packet, and from then drops what arrives on the lower device for the
  * device's adopted addresses and for the self node's home addresses, ARP
