@@ -7,7 +7,7 @@
 # do.  Node 1's LAN port goes dark without a goodbye: node 2 adopts VIP1 and
 # rejects the client there, the client is served through VIP2.  The time
 # from the cut to the client's next success is measured over CUTS cuts
-# (5 in make check, 20 in make check-full), each under 2 s; after each heal node 1 takes VIP1 back and
+# (3 in make check, 20 in make check-full), each under 2 s; after each heal node 1 takes VIP1 back and
 # serves the client there again.  A cut during which node 2's or node 3's
 # daemon did not run for two heartbeat intervals or more (each logs that;
 # under TCG the whole guest, or one process, stops for up to a second now
@@ -18,7 +18,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
-CUTS=${CUTS:-$(by_check 5 20)}
+CUTS=${CUTS:-$(by_check 3 20)}
 
 check "modprobe ipto" modprobe ipto
 iptod_cluster reject || fail "setting up three nodes running iptod"
