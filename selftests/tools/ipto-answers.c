@@ -185,21 +185,6 @@ static int64_t realtime_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / (long)NSEC_PER_MSEC;
 }
 
-static uint32_t parse_u32(const char *text, uint32_t min, uint32_t max, const char *what)
-{
-	uint64_t v = 0;
-
-	switch (parse_number(text, 10, min, max, &v)) {
-	case PARSE_OK:
-		break;
-	case PARSE_NOT_A_NUMBER:
-		usage_error("%s: \"%s\" is not a decimal number", what, text);
-	case PARSE_OUT_OF_RANGE:
-		usage_error("%s: %s is out of range %" PRIu32 "..%" PRIu32, what, text, min, max);
-	}
-	return (uint32_t)v;
-}
-
 /* Parses exactly "aa:bb:cc:dd:ee:ff". */
 static bool parse_mac(const char *text, uint8_t *mac)
 {
@@ -288,13 +273,15 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			opt->ifname = optarg;
 			break;
 		case 'p':
-			opt->period_ms = parse_u32(optarg, 1, PERIOD_MS_MAX, "-p PERIOD_MS");
+			opt->period_ms = (uint32_t)parse_option(optarg, 10, 1, PERIOD_MS_MAX,
+								"-p PERIOD_MS");
 			break;
 		case 't':
-			opt->duration_ms = parse_u32(optarg, 1, DURATION_MS_MAX, "-t DURATION_MS");
+			opt->duration_ms = (uint32_t)parse_option(optarg, 10, 1, DURATION_MS_MAX,
+								  "-t DURATION_MS");
 			break;
 		case 'P':
-			opt->port = (uint16_t)parse_u32(optarg, 1, 65535, "-P PORT");
+			opt->port = (uint16_t)parse_option(optarg, 10, 1, 65535, "-P PORT");
 			break;
 		case 'h':
 			usage_exit(usage, EXIT_OK);

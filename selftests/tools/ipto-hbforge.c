@@ -99,23 +99,6 @@ static void usage(FILE *out)
 	      "usage errors.\n", out);
 }
 
-static uint64_t parse_u64(const char *text, uint64_t min, uint64_t max,
-			  const char *what)
-{
-	uint64_t v = 0;
-
-	switch (parse_number(text, 0, min, max, &v)) {
-	case PARSE_OK:
-		break;
-	case PARSE_NOT_A_NUMBER:
-		usage_error("%s: \"%s\" is not a number", what, text);
-	case PARSE_OUT_OF_RANGE:
-		usage_error("%s: %s is out of range %" PRIu64 "..%" PRIu64,
-			    what, text, min, max);
-	}
-	return v;
-}
-
 static uint64_t now_usec(void)
 {
 	struct timespec ts;
@@ -135,7 +118,7 @@ static void parse_held(const char *text, struct iptod_heartbeat *hb)
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (hb->nheld == IPTO_NODES_MAX)
 			usage_error("--held: more than %d ids", IPTO_NODES_MAX);
-		hb->held[hb->nheld++] = parse_u64(tok, 0, UINT32_MAX,
+		hb->held[hb->nheld++] = parse_option(tok, 0, 0, UINT32_MAX,
 						  "--held");
 	}
 	free(copy);
@@ -159,7 +142,7 @@ static uint8_t parse_flags(const char *text)
 		else if (!strcmp(tok, "none"))
 			;
 		else if (tok[0] >= '0' && tok[0] <= '9')
-			flags |= parse_u64(tok, 0, UINT8_MAX, "--flags");
+			flags |= parse_option(tok, 0, 0, UINT8_MAX, "--flags");
 		else
 			usage_error("--flags: unknown flag \"%s\" (fit, fenced, quorum, none or a number)",
 				    tok);
@@ -264,19 +247,19 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			opt->key_file = optarg;
 			break;
 		case OPT_NODE:
-			opt->hb.node = parse_u64(optarg, 0, UINT32_MAX, "--node");
+			opt->hb.node = parse_option(optarg, 0, 0, UINT32_MAX, "--node");
 			opt->has_node = true;
 			break;
 		case OPT_BOOT:
 			if (!strcmp(optarg, "now"))
 				opt->hb.boot = now_usec();
 			else
-				opt->hb.boot = parse_u64(optarg, 0, UINT64_MAX,
+				opt->hb.boot = parse_option(optarg, 0, 0, UINT64_MAX,
 							 "--boot");
 			opt->has_boot = true;
 			break;
 		case OPT_SEQ:
-			opt->hb.seq = parse_u64(optarg, 0, UINT64_MAX, "--seq");
+			opt->hb.seq = parse_option(optarg, 0, 0, UINT64_MAX, "--seq");
 			opt->has_seq = true;
 			break;
 		case OPT_HELD:
@@ -288,11 +271,11 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			has_flags = true;
 			break;
 		case OPT_COUNT:
-			opt->count = parse_u64(optarg, 1, UINT32_MAX, "--count");
+			opt->count = parse_option(optarg, 0, 1, UINT32_MAX, "--count");
 			opt->has_count = true;
 			break;
 		case OPT_INTERVAL:
-			opt->interval_ms = parse_u64(optarg, 0, 3600000,
+			opt->interval_ms = parse_option(optarg, 0, 0, 3600000,
 						     "--interval-ms");
 			has_interval = true;
 			break;
@@ -300,29 +283,29 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			opt->same = true;
 			break;
 		case OPT_TRUNCATE:
-			opt->truncate = parse_u64(optarg, 0, IPTOD_HB_MAX_LEN - 1,
+			opt->truncate = parse_option(optarg, 0, 0, IPTOD_HB_MAX_LEN - 1,
 						  "--truncate");
 			opt->has_truncate = true;
 			break;
 		case OPT_RAW:
 			set_mode(opt, MODE_RAW, "--raw-random");
-			opt->raw_count = parse_u64(optarg, 1, UINT32_MAX,
+			opt->raw_count = parse_option(optarg, 0, 1, UINT32_MAX,
 						   "--raw-random");
 			break;
 		case OPT_SEED:
-			opt->seed = parse_u64(optarg, 0, UINT64_MAX, "--seed");
+			opt->seed = parse_option(optarg, 0, 0, UINT64_MAX, "--seed");
 			opt->has_seed = true;
 			break;
 		case OPT_CAPTURE:
 			set_mode(opt, MODE_CAPTURE, "--capture");
-			opt->capture_port = parse_u64(optarg, 1, 65535,
+			opt->capture_port = parse_option(optarg, 0, 1, 65535,
 						      "--capture");
 			break;
 		case OPT_OUT:
 			opt->out = optarg;
 			break;
 		case OPT_TIMEOUT:
-			opt->timeout_ms = parse_u64(optarg, 0, 3600000,
+			opt->timeout_ms = parse_option(optarg, 0, 0, 3600000,
 						    "--timeout-ms");
 			has_timeout = true;
 			break;
@@ -383,7 +366,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		usage_error("need ADDR PORT, got %d argument%s", argc - optind,
 			    argc - optind == 1 ? "" : "s");
 	opt->addr = argv[optind];
-	opt->port = parse_u64(argv[optind + 1], 1, 65535, "PORT");
+	opt->port = parse_option(argv[optind + 1], 0, 1, 65535, "PORT");
 }
 
 /* splitmix64's state */

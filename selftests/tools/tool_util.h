@@ -14,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -103,6 +104,27 @@ static inline enum parse_result parse_number(const char *s, int base,
 		return PARSE_OUT_OF_RANGE;
 	*out = v;
 	return PARSE_OK;
+}
+
+/*
+ * The value of a number option (base as for parse_number()) in min..max;
+ * otherwise a usage error that names what and the bad text.
+ */
+static inline uint64_t parse_option(const char *text, int base, uint64_t min, uint64_t max,
+				    const char *what)
+{
+	uint64_t v = 0;
+
+	switch (parse_number(text, base, min, max, &v)) {
+	case PARSE_OK:
+		break;
+	case PARSE_NOT_A_NUMBER:
+		usage_error("%s: \"%s\" is not a %snumber", what, text,
+			    base == 10 ? "decimal " : "");
+	case PARSE_OUT_OF_RANGE:
+		usage_error("%s: %s is out of range %" PRIu64 "..%" PRIu64, what, text, min, max);
+	}
+	return v;
 }
 
 /* Whether s is a number (decimal, 0x hex or 0 octal) no larger than max. */
