@@ -22,6 +22,7 @@
  *
  * Any other packet costs one RCU hash lookup.
  */
+#include <linux/err.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/if_arp.h>
@@ -74,26 +75,26 @@ static void ipto_key_set6(struct ipto_addr_key *key, const struct in6_addr *addr
 	key->ip6 = *addr;
 }
 
-/* The adopted address @key, if adopted on the device whose lower is @in. */
+/*
+ * The entry for @key on the device whose lower is @in, for a packet that
+ * arrived there: the adopted address ipto answers; NULL when the packet is
+ * none of ipto's (no entry, or a home address the stack answers); or
+ * ERR_PTR(-EPERM) when the node must not answer it (the device's lease has
+ * run out, or the home address is silenced), counted as rx_dropped of the
+ * ipto device: the caller drops the packet.
+ */
 static struct ipto_addr *ipto_nf_lookup(const struct nf_hook_state *state,
 					const struct ipto_addr_key *key)
 {
 	struct ipto_addr *a = ipto_addr_lookup(ipto_net(state->net), key);
 
-	return a && a->ipto->lower == state->in ? a : NULL;
-}
-
-/* Whether the node must not answer for @a now. */
-static bool ipto_addr_silent(const struct ipto_addr *a)
-{
-	return (a->home && READ_ONCE(a->ipto->silenced)) || ipto_lease_ran_out(a->ipto);
-}
-
-/* A packet for an address the node must not answer: it stays silent. */
-static unsigned int ipto_silenced_drop(const struct ipto_addr *a)
-{
-	DEV_STATS_INC(a->ipto->dev, rx_dropped);
-	return NF_DROP;
+	if (!a || a->ipto->lower != state->in)
+		return NULL;
+	if ((a->home && READ_ONCE(a->ipto->silenced)) || ipto_lease_ran_out(a->ipto)) {
+		DEV_STATS_INC(a->ipto->dev, rx_dropped);
+		return ERR_PTR(-EPERM);
+	}
+	return a->home ? NULL : a;
 }
 
 static enum ipto_verdict ipto_action_verdict(int action, enum ipto_verdict reject)
@@ -248,10 +249,8 @@ static unsigned int ipto_nf_ipv4(void *priv, struct sk_buff *skb,
 	a = ipto_nf_lookup(state, &key);
 	if (!a)
 		return NF_ACCEPT;
-	if (ipto_addr_silent(a))
-		return ipto_silenced_drop(a);
-	if (a->home)
-		return NF_ACCEPT;
+	if (IS_ERR(a))
+		return NF_DROP;
 	return ipto_act(a, ipto_classify(a, skb, iph->protocol, ip_hdrlen(skb),
 					 !!(iph->frag_off & htons(IP_OFFSET))),
 			skb, ip_hdrlen(skb), state);
@@ -280,12 +279,8 @@ static bool ipto_nf_ndisc(struct sk_buff *skb, const struct nf_hook_state *state
 	a = ipto_nf_lookup(state, &key);
 	if (!a)
 		return false;
-	if (ipto_addr_silent(a)) {
-		ipto_silenced_drop(a);
+	if (IS_ERR(a))
 		return true;
-	}
-	if (a->home)
-		return false;
 
 	if (ipv6_addr_any(&ip6h->saddr)) {
 		/* Duplicate address detection by someone else: defend. */
@@ -319,10 +314,8 @@ static unsigned int ipto_nf_ipv6(void *priv, struct sk_buff *skb,
 	a = ipto_nf_lookup(state, &key);
 	if (!a)
 		return NF_ACCEPT;
-	if (ipto_addr_silent(a))
-		return ipto_silenced_drop(a);
-	if (a->home)
-		return NF_ACCEPT;
+	if (IS_ERR(a))
+		return NF_DROP;
 	proto = ip6h->nexthdr;
 	thoff = ipv6_skip_exthdr(skb, sizeof(*ip6h), &proto, &frag_off);
 	if (thoff < 0)
@@ -358,10 +351,8 @@ static unsigned int ipto_nf_arp(void *priv, struct sk_buff *skb,
 	a = ipto_nf_lookup(state, &key);
 	if (!a)
 		return NF_ACCEPT;
-	if (ipto_addr_silent(a))
-		return ipto_silenced_drop(a);
-	if (a->home)
-		return NF_ACCEPT;
+	if (IS_ERR(a))
+		return NF_DROP;
 	/* Someone announcing the address itself (its owner back): let it be. */
 	if (sip == tip)
 		return NF_ACCEPT;
