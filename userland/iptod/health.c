@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "health.h"
+#include "iptod.h"
 #include "log.h"
 #include "spawn.h"
 
@@ -213,7 +214,8 @@ static void start_exec(struct check_run *r, uint64_t now_ms)
 		result(r, false, now_ms, why);
 		return;
 	}
-	r->deadline_ms = now_ms + c->timeout_ms;
+	/* From when the child exists: starting it can take long (a VM). */
+	r->deadline_ms = iptod_now_ms() + c->timeout_ms;
 }
 
 void iptod_health_tick(struct iptod_health *h, uint64_t now_ms)
@@ -233,6 +235,13 @@ void iptod_health_tick(struct iptod_health *h, uint64_t now_ms)
 		else
 			start_exec(r, now_ms);
 	}
+}
+
+void iptod_health_paused(struct iptod_health *h, uint64_t lost_ms)
+{
+	for (unsigned int i = 0; h && i < h->nruns; i++)
+		if (h->runs[i].deadline_ms)
+			h->runs[i].deadline_ms += lost_ms;
 }
 
 unsigned int iptod_health_pollfds(struct iptod_health *h, struct pollfd *fds,

@@ -32,6 +32,13 @@ void iptod_health_carry(struct iptod_health *h, struct iptod_health *old);
 /* Starts checks that are due, times out those that ran too long. */
 void iptod_health_tick(struct iptod_health *h, uint64_t now_ms);
 
+/*
+ * This process did not run for lost_ms (iptod.c, note_pause()): the running
+ * checks get that much longer, as their timeout counts the time this node
+ * ran, not a stall of the node or of its virtual machine.
+ */
+void iptod_health_paused(struct iptod_health *h, uint64_t lost_ms);
+
 /* Adds the sockets of running TCP checks to fds (room for max); returns how many. */
 unsigned int iptod_health_pollfds(struct iptod_health *h, struct pollfd *fds,
 				  unsigned int max);

@@ -654,6 +654,7 @@ static void note_pause(struct iptod *d, uint64_t now_ms)
 		   (unsigned long long)(now_ms % 1000), d->cfg.interval_ms, d->cfg.lease_ms,
 		   d->cfg.interval_ms * d->cfg.misses);
 	iptod_membership_paused(d, now_ms, gap - d->cfg.interval_ms);
+	iptod_health_paused(d->health, gap - d->cfg.interval_ms);
 }
 
 static int run(struct iptod *d)
@@ -761,8 +762,9 @@ static int run(struct iptod *d)
 			return 1;
 		}
 		/*
-		 * Signals and timers first; then the sockets, each read in a
-		 * bounded batch, so that no input can keep the others waiting.
+		 * Signals, finished health checks and timers first; then the
+		 * sockets, each read in a bounded batch, so that no input can
+		 * keep the others waiting.
 		 */
 		now = iptod_now_ms();
 		note_pause(d, now);
@@ -780,6 +782,9 @@ static int run(struct iptod *d)
 					reap(d);
 			}
 		}
+		/* Checks that ended (reaped above) beat their timeout (tick). */
+		if (nhealth)
+			iptod_health_polled(d->health, fds + n, nhealth, now);
 		if (timer_expired(&fds[1]))
 			renew_lease(d);
 		if (timer_expired(&fds[2]))
@@ -792,8 +797,6 @@ static int run(struct iptod *d)
 			iptod_witness_receive(d, now);
 		if (nhb)
 			heartbeats_in(d, fds + POLL_FIXED, nhb, now);
-		if (nhealth)
-			iptod_health_polled(d->health, fds + n, nhealth, now);
 		busy = iptod_now_ms() - now;
 		if (busy > d->longest_busy_ms)
 			d->longest_busy_ms = busy;
