@@ -176,6 +176,7 @@ check-host:
 	$(MAKE) -C selftests/fuzz smoke nlfuzz
 	$(MAKE) deb
 	selftests/vm/ynl.sh
+	selftests/vm/pg-template.sh
 
 # A debug kernel runs the suite several times slower under TCG: 60 min per
 # test at most (apt's DKMS build of the module alone took 25 to 29 min),
@@ -188,6 +189,7 @@ check-debug: deps
 	$(MAKE) -C selftests/fuzz nlfuzz
 	$(MAKE) deb
 	selftests/vm/ynl.sh
+	selftests/vm/pg-template.sh
 	KERNELS=debug TEST_TIMEOUT=$(or $(TEST_TIMEOUT),3600) VM_TIMEOUT=$(or $(VM_TIMEOUT),18000) \
 		VM_MEMORY=4096 selftests/vm/check.sh
 
