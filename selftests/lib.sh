@@ -14,8 +14,15 @@ FAILED=0
 TEST_TMP=$(mktemp -d)
 NS_LIST=()
 
-pass() { echo "# ok - $*"; }
-fail() { echo "# not ok - $*"; FAILED=1; }
+# Each check's line ends with the time since the test started, [12.3 s],
+# so that a log shows which step took long (no child process: see nap).
+TEST_START_US=${EPOCHREALTIME//[!0-9]/}
+stamp() {
+	local ds=$(((${EPOCHREALTIME//[!0-9]/} - TEST_START_US) / 100000))
+	STAMP="$((ds / 10)).$((ds % 10)) s"
+}
+pass() { stamp; echo "# ok - $* [$STAMP]"; }
+fail() { stamp; echo "# not ok - $* [$STAMP]"; FAILED=1; }
 info() { echo "#   $*"; }
 skip_test() { echo "# SKIP $*"; exit $KSFT_SKIP; }
 
@@ -89,13 +96,21 @@ check_eq() {
 	fi
 }
 
-# wait_for SECONDS COMMAND...: poll until the command succeeds.
+# nap SECONDS: sleeps without a child process.  Under TCG every fork and
+# exec costs about 150 ms of the guest's only CPU, which a polling loop
+# running date and sleep took from the system under test: the read waits
+# on a pipe of its own that nothing ever writes.
+exec {NAP_FD}<> <(:)
+nap() { read -r -t "$1" -u "$NAP_FD" _ || :; }
+
+# wait_for SECONDS COMMAND...: poll until the command succeeds, for
+# SECONDS (whole) at least.
 wait_for() {
-	local deadline=$(($(date +%s) + $1))
+	local deadline=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000))
 	shift
 	until "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -ge "$deadline" ] && return 1
-		sleep 0.05
+		((${EPOCHREALTIME//[!0-9]/} >= deadline)) && return 1
+		nap 0.1
 	done
 }
 
@@ -212,11 +227,11 @@ cluster_new() {
 		in_ns node$i iptoctl node set dev ipto0 id 1 standby 2,3 &&
 		in_ns node$i iptoctl node set dev ipto0 id 2 standby 3,1 &&
 		in_ns node$i iptoctl node set dev ipto0 id 3 standby 1,2 || return 1
-		in_ns node$i python3 "$IPTO_SRC/selftests/helpers/echo_server.py" \
+		in_ns node$i python3 -S "$IPTO_SRC/selftests/helpers/echo_server.py" \
 			$CLUSTER_PORT node$i >/dev/null 2>&1 &
 	done
 	for i in 1 2 3; do
-		wait_for 20 sh -c "ip netns exec client python3 $IPTO_SRC/selftests/helpers/client.py connect 10.0.0.1$i $CLUSTER_PORT 1 | grep -q ^ok" ||
+		wait_for 20 sh -c "ip netns exec client ipto-connect 10.0.0.1$i $CLUSTER_PORT 1 | grep -q ^ok" ||
 			return 1
 	done
 }
@@ -237,21 +252,22 @@ heal() { ip -n lan link set "lan-node$1" up; }
 # adopted_on NS: the addresses adopted there, sorted, on one line.
 adopted_on() {
 	ip netns exec "$1" iptoctl -j show dev ipto0 |
-		python3 -c 'import json,sys; print(" ".join(sorted(a["address"] for a in json.load(sys.stdin)[0]["addresses"])))'
+		python3 -S -c 'import json,sys; print(" ".join(sorted(a["address"] for a in json.load(sys.stdin)[0]["addresses"])))'
 }
 
 # client_says ADDR [TIMEOUT]: the first word of the client's answer (ok,
 # refused, timeout) and, for ok, the node that served it.
 client_says() {
-	ip netns exec client python3 "$IPTO_SRC/selftests/helpers/client.py" \
-		connect "$1" "$CLUSTER_PORT" "${2:-2}" | awk '{ print $1 ($1 == "ok" ? " " $3 : "") }'
+	local word banner
+	read -r word _ banner <<<"$(ip netns exec client ipto-connect "$1" "$CLUSTER_PORT" "${2:-2}")"
+	if [ "$word" = ok ]; then echo "ok $banner"; else echo "$word"; fi
 }
 
 # table_of NS: everything iptoctl shows of the namespace's ipto devices,
 # as one line of JSON, without the adoption ages and the lease left (the
 # clock moves).
 table_of() {
-	ip netns exec "$1" iptoctl -j show | python3 -c '
+	ip netns exec "$1" iptoctl -j show | python3 -S -c '
 import json, sys
 devs = json.load(sys.stdin)
 for d in devs:
@@ -268,7 +284,7 @@ mac_of() { ip netns exec "$1" cat "/sys/class/net/$2/address"; }
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 # helper NAME ARGS...: run one of selftests/helpers.
-helper() { local h=$1; shift; python3 "$IPTO_SRC/selftests/helpers/$h" "$@"; }
+helper() { local h=$1; shift; python3 -S "$IPTO_SRC/selftests/helpers/$h" "$@"; }
 
 # Removes the namespaces, and first the processes still running in them.
 ns_cleanup() {

@@ -15,7 +15,7 @@
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
 PROBE=$IPTO_SRC/userland/build-asan/probe/ipto-probe
-PJSON="python3 $IPTO_SRC/selftests/helpers/probe_json.py"
+PJSON="python3 -S $IPTO_SRC/selftests/helpers/probe_json.py"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
 VIP1=10.0.0.11:$CLUSTER_PORT

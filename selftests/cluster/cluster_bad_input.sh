@@ -64,7 +64,7 @@ for id in $(seq 3 64); do
 		fail "node $id of 64"
 done
 check_refused "a 65th node" "too many nodes (max 64)" ctl node add dev ipto0 id 65 name n65 addr 10.2.1.1
-check "1023 more services (1024 in all)" in_ns n1 python3 -c "
+check "1023 more services (1024 in all)" in_ns n1 python3 -S -c "
 import sys
 sys.path.insert(0, '$IPTO_SRC/selftests/helpers')
 import ipto_genl as g

@@ -15,7 +15,7 @@ ip -n n2 link set eth1 up
 ip -n n2 link add ipto0 link eth0 type ipto
 in_ns n2 iptoctl set dev ipto0 announce_count 1
 node_py() {
-	in_ns n2 python3 -c "
+	in_ns n2 python3 -S -c "
 import ipaddress, sys
 sys.path.insert(0, '$IPTO_SRC/selftests/helpers')
 import ipto_genl as g
@@ -26,7 +26,7 @@ check "node 2 (self)" in_ns n2 iptoctl node add dev ipto0 id 2 name two addr 10.
 check "node 1 with 10,000 addresses" node_py "
 g.node_add(nl, 'ipto0', 1, 'one', [ipaddress.IPv4Address('10.9.0.1') + i for i in range(10000)], standby=(2,))"
 count_node_addrs() {
-	in_ns n2 iptoctl -j show dev ipto0 | python3 -c '
+	in_ns n2 iptoctl -j show dev ipto0 | python3 -S -c '
 import json, sys
 n = [x for x in json.load(sys.stdin)[0]["nodes"] if x["id"] == 1][0]
 print(len(set(n["addresses"])), n["addresses"][0], n["addresses"][-1])'
@@ -34,8 +34,8 @@ print(len(set(n["addresses"])), n["addresses"][0], n["addresses"][-1])'
 check_eq "the dump lists all 10,000, each once" "10000 10.9.0.1 10.9.39.16" "$(count_node_addrs)"
 check "node 1 down" in_ns n2 iptoctl node set dev ipto0 id 1 state down
 check_eq "node 2 adopted all 10,000" 10000 \
-	"$(in_ns n2 iptoctl -j show dev ipto0 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)[0]["addresses"]))')"
+	"$(in_ns n2 iptoctl -j show dev ipto0 | python3 -S -c 'import json,sys; print(len(json.load(sys.stdin)[0]["addresses"]))')"
 check "node 1 up" in_ns n2 iptoctl node set dev ipto0 id 1 state up
 check_eq "all released" 0 \
-	"$(in_ns n2 iptoctl -j show dev ipto0 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)[0]["addresses"]))')"
+	"$(in_ns n2 iptoctl -j show dev ipto0 | python3 -S -c 'import json,sys; print(len(json.load(sys.stdin)[0]["addresses"]))')"
 finish

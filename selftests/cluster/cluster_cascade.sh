@@ -16,7 +16,7 @@ in_ns node2 iptoctl -j monitor dev ipto0 >"$TEST_TMP/events" 2>"$TEST_TMP/monito
 check "monitor listening" wait_for 10 grep -q listening "$TEST_TMP/monitor.err"
 event_count() { grep -c "\"event\":\"$1\"" "$TEST_TMP/events"; }
 node_json() {
-	in_ns node2 iptoctl -j show dev ipto0 | python3 -c '
+	in_ns node2 iptoctl -j show dev ipto0 | python3 -S -c '
 import json, sys
 d = json.load(sys.stdin)[0]
 print(d["alerts"], " ".join("%d:%s:%s" % (n["id"], n["owner"], n["guard"]) for n in d["nodes"]))'

@@ -27,7 +27,7 @@ for i in 1 2 3; do
 	in_ns c$i iptoctl service add dev ipto0 node 1 name web proto tcp port 80 failover on standby 3
 done
 seed=${IPTO_SEED:-$(date +%s)}
-out=$(python3 "$IPTO_SRC/selftests/helpers/consistency.py" "$IPTO_SRC/selftests/unit/ipto-decide" \
+out=$(python3 -S "$IPTO_SRC/selftests/helpers/consistency.py" "$IPTO_SRC/selftests/unit/ipto-decide" \
 	"$seed" 1000 c1 c2 c3 2>&1)
 rc=$?
 printf '%s\n' "$out" | sed 's/^/#   /'

@@ -30,7 +30,7 @@ check_eq "node 2 adopted nothing" "" "$(adopted_on node2)"
 # serve needs the address local (iptod adds it on the adoption event).
 ip -n node3 addr add 10.0.0.11/32 dev ipto0
 check_eq "the service is served by node 3 on 10.0.0.11" "ok node3" "$(client_says 10.0.0.11)"
-out=$(in_ns client python3 "$IPTO_SRC/selftests/helpers/client.py" connect 10.0.0.11 $((CLUSTER_PORT + 1)) 2)
+out=$(in_ns client ipto-connect 10.0.0.11 $((CLUSTER_PORT + 1)) 2)
 check_eq "the rest of node 1's traffic is refused" refused "${out%% *}"
 ip -n node3 addr del 10.0.0.11/32 dev ipto0
 check "node 1 up" cluster_set 1 up

@@ -15,11 +15,11 @@ check "three nodes, one table" cluster_new
 cut 1
 # The client retries node 1's address every few milliseconds from one
 # process and notes when it is first refused.
-in_ns client python3 "$IPTO_SRC/selftests/helpers/client.py" watch 10.0.0.11 $CLUSTER_PORT 20 \
+in_ns client python3 -S "$IPTO_SRC/selftests/helpers/client.py" watch 10.0.0.11 $CLUSTER_PORT 20 \
 	>"$TEST_TMP/watch" &
 watcher=$!
 check "client watching" wait_for 10 test -s "$TEST_TMP/watch"
-t_down=$(in_ns node2 python3 "$IPTO_SRC/selftests/helpers/node_state.py" ipto0 1 down)
+t_down=$(in_ns node2 python3 -S "$IPTO_SRC/selftests/helpers/node_state.py" ipto0 1 down)
 check "node 1 reported down on node 2 (at $t_down)" test -n "$t_down"
 check "node 1 reported down on nodes 1 and 3" sh -c \
 	"ip netns exec node1 iptoctl node set dev ipto0 id 1 state down &&

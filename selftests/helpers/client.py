@@ -2,11 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """client.py - the client side of the data-plane tests, with the kernel's
 own TCP/UDP stack.  Every command prints one line: an outcome word and the
-milliseconds it took.
+milliseconds it took.  A new TCP connection is selftests/tools/ipto-connect.
 
-  client.py connect ADDR PORT TIMEOUT_S    new TCP connection: "ok MS BANNER",
-                                           "refused MS", "timeout MS",
-                                           "error ERRNO MS"
   client.py udp ADDR PORT TIMEOUT_S        connected UDP send + receive:
                                            "ok MS", "refused MS", "timeout MS"
   client.py watch ADDR PORT SECONDS        tries a new connection every few
@@ -48,16 +45,6 @@ def tcp_connect(addr, port, timeout):
     s.settimeout(timeout)
     s.connect((addr, port))
     return s
-
-
-def cmd_connect(addr, port, timeout):
-    t0 = now_ms()
-    try:
-        with tcp_connect(addr, port, timeout) as s:
-            banner = s.recv(256).decode().strip()
-            return "ok %.1f %s" % (now_ms() - t0, banner)
-    except OSError as exc:
-        return "%s %.1f" % (outcome(exc), now_ms() - t0)
 
 
 def udp_socket(addr, port, timeout):
@@ -157,9 +144,7 @@ def open_connections(rundir, addr, port):
 
 def main(argv):
     cmd = argv[1]
-    if cmd == "connect":
-        print(cmd_connect(argv[2], int(argv[3]), float(argv[4])))
-    elif cmd == "udp":
+    if cmd == "udp":
         print(cmd_udp(argv[2], int(argv[3]), float(argv[4])))
     elif cmd == "watch":
         print(cmd_watch(argv[2], int(argv[3]), float(argv[4])))

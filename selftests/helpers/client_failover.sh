@@ -78,7 +78,7 @@ answers() {
 # rst_sent I ADDR: how many RSTs node I's kernel sent for the adopted ADDR
 # (0 when it does not hold it).
 rst_sent() {
-	ip netns exec "node$1" iptoctl -j show dev ipto0 | python3 -c '
+	ip netns exec "node$1" iptoctl -j show dev ipto0 | python3 -S -c '
 import json, sys
 print(sum(a["stats"]["rst"] for a in json.load(sys.stdin)[0]["addresses"]
           if a["address"] == sys.argv[1]))' "$2"
@@ -95,13 +95,13 @@ no_failover_for_node1() {
 		kill -HUP "${IPTOD_PID[$i]}" || return 1
 	done
 	for i in $IPTOD_NODES; do
-		wait_for 10 sh -c "grep -qx reloads=1 $TEST_TMP/node$i.status" || return 1
+		wait_for 10 status_is $i reloads=1 || return 1
 	done
 }
 
 # node1_failover_on I: node I's kernel says whether node 1 may fail over.
 node1_failover_on() {
-	ip netns exec "node$1" iptoctl -j show dev ipto0 | python3 -c '
+	ip netns exec "node$1" iptoctl -j show dev ipto0 | python3 -S -c '
 import json, sys
 print([n["failover"] for n in json.load(sys.stdin)[0]["nodes"] if n["id"] == 1][0])'
 }
@@ -125,7 +125,7 @@ client_failover_run() {
 	check_timing "the first SYN to VIP1 was lost and retransmitted ($ASK_SYN_RETRANS)" \
 		test "$ASK_SYN_RETRANS" -ge 1
 	check "node 2 holds node 1's addresses" \
-		wait_for 10 sh -c "grep -qx held=1 $TEST_TMP/node2.status"
+		wait_for 10 status_is 2 held=1
 	rst_before=$(rst_sent 2 10.0.0.11)
 	check "node 2 refused the client on VIP1 with a RST ($rst_before sent)" \
 		test "$rst_before" -ge 1
@@ -146,7 +146,7 @@ client_failover_run() {
 	heal 1
 	check "the cluster settles after the heal" wait_for 30 iptod_settled
 	check "node 1's addresses go back (node 2 holds nothing)" \
-		wait_for 10 sh -c "grep -qx held= $TEST_TMP/node2.status"
+		wait_for 10 status_is 2 'held='
 	check "after the failback, node 1 answers at VIP1 again" \
 		wait_for 20 answers "10.0.0.11 node1" "$ASK_TIMEOUT" $vips
 
@@ -160,7 +160,7 @@ client_failover_run() {
 	check "control: the client waited for its timeout on VIP1 (${ASK_MS} ms >= $CONTROL_MIN_MS)" \
 		test "$ASK_MS" -ge "$CONTROL_MIN_MS"
 	check "control: node 2 sees node 1 down" \
-		wait_for 10 sh -c "grep -qx 'peer.1=n1 down' $TEST_TMP/node2.status"
+		wait_for 10 status_is 2 'peer.1=n1 down'
 	check_eq "control: nobody adopted VIP1 (node 2 holds nothing)" "" "$(holds 2)"
 	timed_ask control_down "$CONTROL_TIMEOUT" $vips
 	check_answer "control, node 1 down: node 2 answers at VIP2" "10.0.0.12 node2"

@@ -79,7 +79,7 @@ table=$(table_of node2)
 cp "$TEST_TMP/node2.conf" "$TEST_TMP/node2.good"
 sed -i 's/^standby = n3, n1$/standby = n3, n9/' "$TEST_TMP/node2.conf"
 kill -HUP "${IPTOD_PID[2]}"
-check "a broken reload is refused" wait_for 10 sh -c "grep -qx reload_failures=1 $TEST_TMP/node2.status"
+check "a broken reload is refused" wait_for 10 status_is 2 reload_failures=1
 check "the log says why, with file and line" \
 	grep -q "reload refused, the running configuration stays: $TEST_TMP/node2.conf:[0-9]*: .*n9" \
 	"$TEST_TMP/node2.log"
@@ -91,9 +91,9 @@ sed -e '/^\[node n3\]/,/^\[/ s/^standby = n1, n2$/standby = n2, n1/' "$TEST_TMP/
 	>"$TEST_TMP/node2.conf"
 printf '\n[service ssh2]\nnode = n2\nproto = tcp\nport = 22\n' >>"$TEST_TMP/node2.conf"
 kill -HUP "${IPTOD_PID[2]}"
-check "a good reload is applied" wait_for 10 sh -c "grep -qx reloads=1 $TEST_TMP/node2.status"
+check "a good reload is applied" wait_for 10 status_is 2 reloads=1
 check_eq "node 3's standby order changed in the kernel" "[2, 1]" \
-	"$(ip netns exec node2 iptoctl -j show dev ipto0 | python3 -c 'import json,sys; print([n["standby"] for n in json.load(sys.stdin)[0]["nodes"] if n["id"] == 3][0])')"
+	"$(ip netns exec node2 iptoctl -j show dev ipto0 | python3 -S -c 'import json,sys; print([n["standby"] for n in json.load(sys.stdin)[0]["nodes"] if n["id"] == 3][0])')"
 check "the new service is in the kernel" sh -c \
 	"ip netns exec node2 iptoctl -j show dev ipto0 | grep -q '\"ssh2\"'"
 check "nothing was released or adopted by the reload" sh -c \

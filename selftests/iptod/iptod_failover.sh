@@ -24,7 +24,7 @@ check "modprobe ipto" modprobe ipto
 iptod_cluster reject || fail "setting up three nodes running iptod"
 check "three nodes running iptod settle" wait_for 30 iptod_settled
 
-in_ns client python3 "$IPTO_SRC/selftests/helpers/failover_client.py" $CLUSTER_PORT \
+in_ns client python3 -S "$IPTO_SRC/selftests/helpers/failover_client.py" $CLUSTER_PORT \
 	10.0.0.11 10.0.0.12 >"$TEST_TMP/client" 2>&1 &
 
 # served_after EPOCH WHO ADDR: the client was served by WHO at ADDR after EPOCH.
@@ -74,7 +74,7 @@ while [ ${#times[@]} -lt "$CUTS" ] && [ ${#stalled[@]} -le $((CUTS / 2)) ]; do
 	ms=$(awk "BEGIN { printf \"%.0f\", ($t_ok - $t_cut) * 1000 }")
 	echo "#   cut $i: served by $who at $addr after $ms ms"
 	[ "$who" = node2 ] && [ "$addr" = 10.0.0.12 ] || { fail "cut $i: served by $who at $addr, not node2 at VIP2"; bad=1; }
-	wait_for 10 sh -c "grep -qx held=1 $TEST_TMP/node2.status" ||
+	wait_for 10 status_is 2 held=1 ||
 		{ fail "cut $i: node 2 does not hold node 1's addresses (held: $(holds 2))"; bad=1; }
 	heal 1
 	if ! wait_for 30 iptod_settled; then

@@ -34,7 +34,7 @@ summary() { awk -v f="$1" '$1 == "summary" { for (i = 2; i < NF; i += 2) if ($i 
 node_figure() { awk -v n="$1" -v f="$2" '$1 == "node" && $2 == n { for (i = 3; i < NF; i += 2) if ($i == f) print $(i + 1) }' "$TEST_TMP/answers"; }
 
 # The daemons' service manager, as far as sd_notify goes.
-python3 "$IPTO_SRC/selftests/helpers/notify_listen.py" "$TEST_TMP/notify" >"$TEST_TMP/notified" &
+python3 -S "$IPTO_SRC/selftests/helpers/notify_listen.py" "$TEST_TMP/notify" >"$TEST_TMP/notified" &
 export NOTIFY_SOCKET=$TEST_TMP/notify WATCHDOG_USEC=$((WATCHDOG_MS * 1000))
 wait_for 10 test -S "$TEST_TMP/notify" || fail "notify_listen.py did not start"
 # watchdog_gap I: the longest time (ms) between two of node I's watchdog

@@ -29,8 +29,8 @@ check "client served on VIP1 by node 1" serves 10.0.0.11 node1
 
 t0=$(date +%s.%N)
 kill "${ECHO_PID[1]}"
-check "node 1's check fails: it steps down" wait_for 10 sh -c "grep -qx fit=0 $TEST_TMP/node1.status"
-check "node 2 adopts node 1's addresses" wait_for 10 sh -c "grep -qx held=1 $TEST_TMP/node2.status"
+check "node 1's check fails: it steps down" wait_for 10 status_is 1 fit=0
+check "node 2 adopts node 1's addresses" wait_for 10 status_is 2 held=1
 check "client served on VIP1 by node 2" wait_for 10 serves 10.0.0.11 node2
 t1=$(date +%s.%N)
 echo "# measure: health_fail_to_served_by_standby_ms=$(awk "BEGIN { printf \"%.0f\", ($t1 - $t0) * 1000 }")"
@@ -40,15 +40,15 @@ check "node 1 logged why it stepped down" grep -q 'steps down' "$TEST_TMP/node1.
 t0=$(date +%s.%N)
 echo_start 1
 check "node 1's check passes again: it rejoins" wait_for 10 node_settled 1
-check "node 2 gives the addresses back" wait_for 10 sh -c "grep -qx held= $TEST_TMP/node2.status"
+check "node 2 gives the addresses back" wait_for 10 status_is 2 'held='
 check "client served on VIP1 by node 1 again" wait_for 20 serves 10.0.0.11 node1
 t1=$(date +%s.%N)
 echo "# measure: health_recover_to_served_by_home_ms=$(awk "BEGIN { printf \"%.0f\", ($t1 - $t0) * 1000 }")"
 
 touch "$TEST_TMP/sick3"
-check "node 3's exec check fails: it steps down" wait_for 10 sh -c "grep -qx fit=0 $TEST_TMP/node3.status"
+check "node 3's exec check fails: it steps down" wait_for 10 status_is 3 fit=0
 check "node 1 (node 3's first standby) adopts its addresses" \
-	wait_for 10 sh -c "grep -qx held=3 $TEST_TMP/node1.status"
+	wait_for 10 status_is 1 held=3
 check "client served on VIP3 by node 1" wait_for 10 serves 10.0.0.13 node1
 rm "$TEST_TMP/sick3"
 check "node 3 rejoins" wait_for 10 iptod_settled
@@ -65,7 +65,7 @@ touch "$TEST_TMP/sick3"
 kill -TERM "${IPTOD_PID[3]}"
 wait "${IPTOD_PID[3]}"
 check "node 1 adopts node 3's addresses while node 3 is stopped" \
-	wait_for 10 sh -c "grep -qx held=3 $TEST_TMP/node1.status"
+	wait_for 10 status_is 1 held=3
 # up_lines: how often the peers logged node 3 up; rx_above I N: node I
 # took more than N heartbeats (time measured in heartbeats, not sleeps).
 up_lines() { cat "$TEST_TMP/node1.log" "$TEST_TMP/node2.log" | grep -c 'node n3 (3) is up'; }

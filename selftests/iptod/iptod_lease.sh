@@ -21,7 +21,7 @@ check_eq "node 1's lease is the default 2/3 of $HB_INTERVAL_MS ms x $HB_MISSES" 
 mac1=$(mac_of node1 eth0)
 mac2=$(mac_of node2 eth0)
 sampler() {
-	STOP=$TEST_TMP/stop in_ns client python3 "$IPTO_SRC/selftests/helpers/answer_sampler.py" \
+	STOP=$TEST_TMP/stop in_ns client python3 -S "$IPTO_SRC/selftests/helpers/answer_sampler.py" \
 		eth0 10.0.0.11 $CLUSTER_PORT "node1=$mac1" "node2=$mac2" >"$TEST_TMP/samples" 2>&1 &
 	SAMPLER=$!
 }
@@ -48,7 +48,7 @@ check "node 1's last answer comes before node 2's first" \
 check_eq "node 1's kernel fenced it: the lease ran out" lease "$(fence_of 1)"
 check_eq "node 2 holds node 1's addresses" 1 "$(holds 2)"
 check_eq "node 1's service still listens locally" ok \
-	"$(in_ns node1 python3 "$IPTO_SRC/selftests/helpers/client.py" connect 127.0.0.1 $CLUSTER_PORT 2 | awk '{ print $1 }')"
+	"$(in_ns node1 ipto-connect 127.0.0.1 $CLUSTER_PORT 2 | awk '{ print $1 }')"
 
 # iptod back on node 1: VIP1 moves back, still never answered twice.
 rm -f "$TEST_TMP/stop"

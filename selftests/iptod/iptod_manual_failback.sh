@@ -26,18 +26,18 @@ for i in 1 2 3; do
 done
 for i in 1 2 3; do
 	check "node $i reloads with failback manual" \
-		wait_for 10 sh -c "grep -qx reloads=1 $TEST_TMP/node$i.status"
+		wait_for 10 status_is $i reloads=1
 	check_eq "node $i's kernel has failback manual" manual \
-		"$(ip netns exec node$i iptoctl -j show dev ipto0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["failback"])')"
+		"$(ip netns exec node$i iptoctl -j show dev ipto0 | python3 -S -c 'import json,sys; print(json.load(sys.stdin)[0]["failback"])')"
 done
 
 touch "$TEST_TMP/sick1"
-check "node 1 steps down" wait_for 10 sh -c "grep -qx fit=0 $TEST_TMP/node1.status"
-check "node 2 adopts node 1's addresses" wait_for 10 sh -c "grep -qx held=1 $TEST_TMP/node2.status"
+check "node 1 steps down" wait_for 10 status_is 1 fit=0
+check "node 2 adopts node 1's addresses" wait_for 10 status_is 2 held=1
 check "client served on VIP1 by node 2" wait_for 10 serves 10.0.0.11 node2
 rm "$TEST_TMP/sick1"
-check "node 1 is healthy again" wait_for 10 sh -c "grep -qx fit=1 $TEST_TMP/node1.status"
-check "node 2 sees it up" wait_for 10 sh -c "grep -qx 'peer.1=n1 up alive' $TEST_TMP/node2.status"
+check "node 1 is healthy again" wait_for 10 status_is 1 fit=1
+check "node 2 sees it up" wait_for 10 status_is 2 'peer.1=n1 up alive'
 check_eq "node 2 keeps node 1's addresses (manual failback)" 1 "$(holds 2)"
 check "client still served on VIP1 by node 2" serves 10.0.0.11 node2
 check_eq "node 1 answers nothing of its own meanwhile" "1:2 2:2 3:3" "$(owners_on 1)"
@@ -45,7 +45,7 @@ check_eq "node 1 answers nothing of its own meanwhile" "1:2 2:2 3:3" "$(owners_o
 check "the operator releases 10.0.0.11 on node 2" \
 	ip netns exec node2 iptoctl release dev ipto0 addr 10.0.0.11
 check "node 2 gives all of node 1's addresses back" \
-	wait_for 10 sh -c "grep -qx held= $TEST_TMP/node2.status"
+	wait_for 10 status_is 2 'held='
 check_eq "node 2 adopted nothing any more" "" "$(adopted_on node2)"
 check "node 1 takes them back" wait_for 10 grep -q 'taken back' "$TEST_TMP/node1.log"
 check "client served on VIP1 by node 1 again" wait_for 20 serves 10.0.0.11 node1

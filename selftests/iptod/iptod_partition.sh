@@ -36,11 +36,11 @@ iptod_cluster serve || fail "setting up three nodes running iptod"
 check "three nodes running iptod settle" wait_for 30 iptod_settled
 
 cut 1
-check "node 1 loses quorum" wait_for 10 sh -c "grep -qx quorum=0 $TEST_TMP/node1.status"
-check "node 1 fences itself" wait_for 10 sh -c "grep -qx fenced=1 $TEST_TMP/node1.status"
+check "node 1 loses quorum" wait_for 10 status_is 1 quorum=0
+check "node 1 fences itself" wait_for 10 status_is 1 fenced=1
 check_eq "node 1's kernel is fenced on request" request "$(fence_of 1)"
 check_eq "node 1 adopted nothing" "" "$(adopted_on node1)"
-check "node 2 adopts node 1's addresses" wait_for 10 sh -c "grep -qx held=1 $TEST_TMP/node2.status"
+check "node 2 adopts node 1's addresses" wait_for 10 status_is 2 held=1
 check_eq "node 2 adopted VIP1" "10.0.0.11 fd00::11" "$(adopted_on node2)"
 check_eq "node 3 adopted nothing" "" "$(adopted_on node3)"
 check_eq "nodes 2 and 3 keep quorum" "1 1" "$(status_of 2 quorum) $(status_of 3 quorum)"
@@ -58,12 +58,11 @@ for i in 1 2 3; do
 	check_eq "node $i's view: every node owns its own addresses" "1:1 2:2 3:3" "$(owners_on $i)"
 done
 check_eq "node 1 is no longer fenced" none "$(fence_of 1)"
-check "client served on VIP1 by node 1 again" wait_for 20 sh -c \
-	"ip netns exec client python3 $IPTO_SRC/selftests/helpers/client.py connect 10.0.0.11 $CLUSTER_PORT 1 | grep -q 'node1\$'"
+check "client served on VIP1 by node 1 again" wait_for 20 serves 10.0.0.11 node1
 
 cut 3
 check "node 1 adopts node 3's addresses (its first standby)" \
-	wait_for 10 sh -c "grep -qx held=3 $TEST_TMP/node1.status"
+	wait_for 10 status_is 1 held=3
 check_eq "node 1 adopted VIP3" "10.0.0.13 fd00::13" "$(adopted_on node1)"
 check_eq "client served on VIP3 by node 1" "ok node1" "$(client_says 10.0.0.13)"
 heal 3

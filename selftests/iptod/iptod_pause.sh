@@ -48,13 +48,12 @@ for i in 1 2 3; do
 	check_eq "node $i adopted nothing" "" "$(adopted_on node$i)"
 	check_eq "node $i's view: every node owns its own addresses" "1:1 2:2 3:3" "$(owners_on $i)"
 done
-check "client served on VIP1 by node 1" wait_for 10 sh -c \
-	"ip netns exec client python3 $IPTO_SRC/selftests/helpers/client.py connect 10.0.0.11 $CLUSTER_PORT 1 | grep -q 'node1\$'"
+check "client served on VIP1 by node 1" wait_for 10 serves 10.0.0.11 node1
 
 # Node 3 alone pauses: its peers ran on and find it dead.
 pause_daemons 3 &
 check "node 1 takes node 3's addresses while it is paused" \
-	wait_for 10 sh -c "grep -qx held=3 $TEST_TMP/node1.status"
+	wait_for 10 status_is 1 held=3
 wait $!
 check "node 2 found node 3 dead" grep -q 'node n3 (3) silent for .* dead' "$TEST_TMP/node2.log"
 check "node 3's daemon noticed its pause" wait_for 10 noticed 3

@@ -20,10 +20,10 @@ check_eq "the witness answers node 1" up "$(status_of 1 witness)"
 
 cut 1
 check "node 1, cut off from its peer and the witness, loses quorum" \
-	wait_for 10 sh -c "grep -qx quorum=0 $TEST_TMP/node1.status"
-check "and fences itself" wait_for 10 sh -c "grep -qx fenced=1 $TEST_TMP/node1.status"
+	wait_for 10 status_is 1 quorum=0
+check "and fences itself" wait_for 10 status_is 1 fenced=1
 check "node 2 keeps quorum with the witness and adopts node 1's addresses" \
-	wait_for 10 sh -c "grep -qx held=1 $TEST_TMP/node2.status"
+	wait_for 10 status_is 2 held=1
 check_eq "node 2's quorum" 1 "$(status_of 2 quorum)"
 check_eq "client refused on VIP1 by node 2" refused "$(client_says 10.0.0.11)"
 heal 1
@@ -32,7 +32,7 @@ check_eq "node 2 gave the addresses back" "" "$(adopted_on node2)"
 
 # The witness goes away while both nodes see each other: nothing changes.
 ip -n lan link set lan-client down
-check "the witness stops answering" wait_for 10 sh -c "grep -qx witness=down $TEST_TMP/node1.status"
+check "the witness stops answering" wait_for 10 status_is 1 witness=down
 check "both nodes keep quorum (2 of 3 votes)" iptod_settled
 ip -n lan link set lan-client up
 
@@ -47,6 +47,6 @@ check "two nodes without a witness settle" wait_for 30 iptod_settled
 check "iptod says what protection is missing" \
 	grep -q 'two-node cluster without a witness: .*no split-brain protection' "$TEST_TMP/node1.log"
 cut 1
-check "node 2 adopts node 1's addresses" wait_for 10 sh -c "grep -qx held=1 $TEST_TMP/node2.status"
+check "node 2 adopts node 1's addresses" wait_for 10 status_is 2 held=1
 check_eq "node 1 keeps quorum too: both act (split brain, as logged)" 1 "$(status_of 1 quorum)"
 finish

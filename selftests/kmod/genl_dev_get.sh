@@ -14,7 +14,7 @@ check "ip link add ipto0" ip -n n1 link add ipto0 link eth0 type ipto
 
 json=$(ip netns exec n1 iptoctl -j show dev ipto0)
 info "$json"
-field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[0][sys.argv[2]])' "$json" "$1"; }
+field() { python3 -S -c 'import json,sys; print(json.loads(sys.argv[1])[0][sys.argv[2]])' "$json" "$1"; }
 check_eq "ifname" ipto0 "$(field ifname)"
 check_eq "ifindex" "$(ip netns exec n1 cat /sys/class/net/ipto0/ifindex)" "$(field ifindex)"
 check_eq "link" eth0 "$(field link)"
@@ -45,9 +45,9 @@ check_eq "default_action parameter reads as a word" drop "$(cat /sys/module/ipto
 
 # Dump: every ipto device of the namespace, oldest first, and nothing else.
 check_eq "dump lists both devices" "ipto0 ipto1" \
-	"$(ip netns exec n1 iptoctl -j show | python3 -c 'import json,sys; print(" ".join(d["ifname"] for d in json.load(sys.stdin)))')"
+	"$(ip netns exec n1 iptoctl -j show | python3 -S -c 'import json,sys; print(" ".join(d["ifname"] for d in json.load(sys.stdin)))')"
 check_eq "dump as an unprivileged user" "ipto0 ipto1" \
-	"$(ip netns exec n1 setpriv --reuid=65534 --regid=65534 --clear-groups iptoctl -j show | python3 -c 'import json,sys; print(" ".join(d["ifname"] for d in json.load(sys.stdin)))')"
+	"$(ip netns exec n1 setpriv --reuid=65534 --regid=65534 --clear-groups iptoctl -j show | python3 -S -c 'import json,sys; print(" ".join(d["ifname"] for d in json.load(sys.stdin)))')"
 
 # Errors: the kernel's extack text, exit status 1; usage errors exit 2.
 check_refused "unknown device" "no such device" ip netns exec n1 iptoctl show dev nosuch0

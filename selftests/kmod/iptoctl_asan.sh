@@ -60,7 +60,7 @@ run 1 lease dev ipto0
 run 2 fence dev ipto0
 run 2 fence dev ipto0 on off
 run 2 lease
-in_ns n1 python3 "$IPTO_SRC/selftests/helpers/bulk_adopt.py" ipto0 10.128.0.1 3000 >/dev/null
+in_ns n1 python3 -S "$IPTO_SRC/selftests/helpers/bulk_adopt.py" ipto0 10.128.0.1 3000 >/dev/null
 run 0 -j show dev ipto0
 in_ns n1 timeout --preserve-status -s INT 2 "$ASAN_CTL" -j monitor >>"$log" 2>&1
 check_eq "monitor ends cleanly on SIGINT" 0 $?

@@ -16,7 +16,7 @@ info "$details"
 [[ "$details" == *"ipto0@eth0"* ]] && pass "ip link shows ipto0@eth0" || fail "ip link shows ipto0@eth0"
 [[ "$details" =~ $'\n'" "+ipto( |$) ]] && pass "ip -d link show reports kind ipto" ||
 	fail "ip -d link show reports kind ipto"
-kind=$(ip -n n1 -j -d link show ipto0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_kind"])')
+kind=$(ip -n n1 -j -d link show ipto0 | python3 -S -c 'import json,sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_kind"])')
 check_eq "JSON info_kind" ipto "$kind"
 check "ip -s link show ipto0" ip -n n1 -s link show ipto0
 check "ipto0 listed by type" sh -c "ip -n n1 link show type ipto | grep -q ipto0"

@@ -42,7 +42,7 @@ done
 ip -n n1 link add a1 link eth0 type ipto
 ip -n n2 link add b1 link eth0 type ipto
 ip -n n2 link add b2 link eth1 type ipto
-check_eq "n1 lists only its device" "a1" "$(ip netns exec n1 iptoctl -j show | python3 -c 'import json,sys; print(" ".join(d["ifname"] for d in json.load(sys.stdin)))')"
-check_eq "n2 lists only its devices, oldest first" "b1 b2" "$(ip netns exec n2 iptoctl -j show | python3 -c 'import json,sys; print(" ".join(d["ifname"] for d in json.load(sys.stdin)))')"
+check_eq "n1 lists only its device" "a1" "$(ip netns exec n1 iptoctl -j show | python3 -S -c 'import json,sys; print(" ".join(d["ifname"] for d in json.load(sys.stdin)))')"
+check_eq "n2 lists only its devices, oldest first" "b1 b2" "$(ip netns exec n2 iptoctl -j show | python3 -S -c 'import json,sys; print(" ".join(d["ifname"] for d in json.load(sys.stdin)))')"
 check_eq "n3 lists nothing" "[]" "$(ip netns exec n3 iptoctl -j show)"
 finish

@@ -16,7 +16,7 @@ get() { in_ns cat "$dir/$1"; }
 put() { in_ns bash -c "echo '$2' >$dir/$1"; }
 kernel_value() {
 	in_ns iptoctl -j show dev ipto0 |
-		python3 -c 'import json,sys; v=json.load(sys.stdin)[0][sys.argv[1]]; print(int(v) if isinstance(v, bool) else v)' "$1"
+		python3 -S -c 'import json,sys; v=json.load(sys.stdin)[0][sys.argv[1]]; print(int(v) if isinstance(v, bool) else v)' "$1"
 }
 
 check_eq "files" "announce_count announce_interval_ms default_action echo_reply failback lease_ms reply_burst reply_rate" \

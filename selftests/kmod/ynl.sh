@@ -72,10 +72,10 @@ out=$(ynl n1 --dump addr-get --json '{"ifname": "ipto0"}' 2>&1)
 info "ynl --dump addr-get: $out"
 check_eq "ynl addr-get: the adopted address, its node, ifindex" \
 	"10.0.0.11 3 $(in_ns n1 cat /sys/class/net/ipto0/ifindex)" \
-	"$(python3 -c 'import json, sys; print(" ".join("%s %s %s" % (a["ipv4"], a["node"], a["ifindex"]) for a in json.loads(sys.argv[1])))' "$out" 2>&1)"
+	"$(python3 -S -c 'import json, sys; print(" ".join("%s %s %s" % (a["ipv4"], a["node"], a["ifindex"]) for a in json.loads(sys.argv[1])))' "$out" 2>&1)"
 check_eq "ynl addr-get: the stats nest decoded" \
 	"dropped icmp matched passed rst suppressed" \
-	"$(python3 -c 'import json, sys; print(" ".join(sorted(json.loads(sys.argv[1])[0]["stats"])))' "$out" 2>&1)"
+	"$(python3 -S -c 'import json, sys; print(" ".join(sorted(json.loads(sys.argv[1])[0]["stats"])))' "$out" 2>&1)"
 
 # Command: dev-set changes settings, enum by name; iptoctl sees them.
 check "ynl --do dev-set" ynl n1 --do dev-set --json \
@@ -83,7 +83,7 @@ check "ynl --do dev-set" ynl n1 --do dev-set --json \
 ctl=$(in_ns n1 iptoctl -j show dev ipto0)
 info "iptoctl -j show dev ipto0: $ctl"
 check_eq "iptoctl sees the settings ynl set" "7 321 drop False manual" \
-	"$(python3 -c 'import json, sys; d = json.loads(sys.argv[1])[0]; print(d["announce_count"], d["reply_rate"], d["default_action"], d["echo_reply"], d["failback"])' "$ctl" 2>&1)"
+	"$(python3 -S -c 'import json, sys; d = json.loads(sys.argv[1])[0]; print(d["announce_count"], d["reply_rate"], d["default_action"], d["echo_reply"], d["failback"])' "$ctl" 2>&1)"
 out=$(ynl n1 --do dev-get --json '{"ifname": "ipto0"}' 2>&1)
 info "ynl --do dev-get: $out"
 check "ynl dev-get (do) agrees with iptoctl -j show dev ipto0" compare_dev "$out" "$ctl"
@@ -99,7 +99,7 @@ rc=$?
 info "ynl --do addr-add: $out"
 check_eq "ynl addr-add succeeds (no reply)" "0 null" "$rc $out"
 check_eq "iptoctl lists both addresses" "10.0.0.11/3 10.0.0.12/2" \
-	"$(in_ns n1 iptoctl -j show dev ipto0 | python3 -c 'import json, sys; print(" ".join(sorted("%s/%s" % (a["address"], a["node"]) for a in json.load(sys.stdin)[0]["addresses"])))' 2>&1)"
+	"$(in_ns n1 iptoctl -j show dev ipto0 | python3 -S -c 'import json, sys; print(" ".join(sorted("%s/%s" % (a["address"], a["node"]) for a in json.load(sys.stdin)[0]["addresses"])))' 2>&1)"
 
 # A refused request: the kernel's extended ACK through ynl, nothing changed.
 out=$(ynl n1 --do dev-set --json '{"ifname": "ipto0", "announce-count": 101}' 2>&1)

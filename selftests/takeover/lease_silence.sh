@@ -98,7 +98,7 @@ ns_new hog
 for ((i = 0; i < HOG_DEVICES; i++)); do echo "link add d$i type dummy"; done |
 	ip -n hog -batch - || fail "$HOG_DEVICES dummy devices in the namespace hog"
 ip netns exec node1 env PYTHONPATH="$IPTO_SRC/selftests/helpers" \
-	python3 "$IPTO_SRC/selftests/helpers/lease_latency.py" ipto0 4 >"$TEST_TMP/latency" 2>&1 &
+	python3 -S "$IPTO_SRC/selftests/helpers/lease_latency.py" ipto0 4 >"$TEST_TMP/latency" 2>&1 &
 latency=$!
 wait_for 10 grep -qx started "$TEST_TMP/latency" ||
 	info "the latency probe had not started before the teardown"

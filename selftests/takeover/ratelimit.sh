@@ -24,7 +24,7 @@ for addr in 10.0.0.11 fd00::11; do
 	check "$addr: resets $rst <= $limit (burst + rate x ${dur} ms)" test "$rst" -le "$limit"
 	check "$addr: resets $rst >= burst $BURST" test "$rst" -ge "$BURST"
 	echo "# measure: $addr flood_sent=$sent rst=$rst duration_ms=$dur rate=$RATE burst=$BURST"
-	stats=$(in_ns node2 iptoctl -j show dev ipto0 | python3 -c '
+	stats=$(in_ns node2 iptoctl -j show dev ipto0 | python3 -S -c '
 import json, sys
 for a in json.load(sys.stdin)[0]["addresses"]:
     if a["address"] == sys.argv[1]:

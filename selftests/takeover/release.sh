@@ -22,7 +22,7 @@ check "adopt 10.0.0.11" in_ns node2 iptoctl adopt dev ipto0 addr 10.0.0.11 from 
 check "adopt fd00::11" in_ns node2 iptoctl adopt dev ipto0 addr fd00::11 from 1
 check_eq "ARP request answered with node 2's MAC (arp_ignore=1)" "$node2_mac" "$(arp_answer)"
 check_eq "neighbour solicitation answered with node 2's MAC" "$node2_mac" "$(ns_answer)"
-out=$(in_ns client python3 "$IPTO_SRC/selftests/helpers/client.py" connect 10.0.0.11 80 2)
+out=$(in_ns client ipto-connect 10.0.0.11 80 2)
 check_eq "TCP refused while adopted" refused "${out%% *}"
 
 check "release 10.0.0.11" in_ns node2 iptoctl release dev ipto0 addr 10.0.0.11
@@ -30,9 +30,9 @@ check "release fd00::11" in_ns node2 iptoctl release dev ipto0 addr fd00::11
 check_eq "no ARP answer after release" "" "$(arp_answer)"
 check_eq "no neighbour advertisement after release" "" "$(ns_answer)"
 ip -n client neigh flush dev eth0
-out=$(in_ns client python3 "$IPTO_SRC/selftests/helpers/client.py" connect 10.0.0.11 80 1)
+out=$(in_ns client ipto-connect 10.0.0.11 80 1)
 check_eq "TCP gets no answer after release (times out, not refused)" timeout "${out%% *}"
-out=$(in_ns client python3 "$IPTO_SRC/selftests/helpers/client.py" connect fd00::11 80 1)
+out=$(in_ns client ipto-connect fd00::11 80 1)
 check_eq "TCP over IPv6 gets no answer after release" timeout "${out%% *}"
 check_eq "the addresses are gone from ipto0" "" "$(ip -n node2 addr show dev ipto0 | grep -E '10\.0\.0\.11|fd00::11')"
 finish

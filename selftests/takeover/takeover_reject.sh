@@ -20,13 +20,13 @@ ip -n node1 addr add 10.0.0.11/24 dev eth0
 ip -n node1 addr add fd00::11/64 dev eth0
 dad_settled node1
 
-in_ns node1 python3 "$IPTO_SRC/selftests/helpers/echo_server.py" $PORT node1 >/dev/null &
-check "service up on node 1" wait_for 20 sh -c "ip netns exec client python3 $IPTO_SRC/selftests/helpers/client.py connect 10.0.0.11 $PORT 1 | grep -q '^ok'"
+in_ns node1 python3 -S "$IPTO_SRC/selftests/helpers/echo_server.py" $PORT node1 >/dev/null &
+check "service up on node 1" wait_for 20 sh -c "ip netns exec client ipto-connect 10.0.0.11 $PORT 1 | grep -q '^ok'"
 
 run=$(mktemp -d)
 for addr in 10.0.0.11 fd00::11; do
 	mkdir "$run/$addr"
-	in_ns client python3 "$IPTO_SRC/selftests/helpers/client.py" open "$run/$addr" "$addr" $PORT &
+	in_ns client python3 -S "$IPTO_SRC/selftests/helpers/client.py" open "$run/$addr" "$addr" $PORT &
 done
 check "client connections open" wait_for 20 test -e "$run/10.0.0.11/ready" -a -e "$run/fd00::11/ready"
 
@@ -58,7 +58,7 @@ for addr in 10.0.0.11 fd00::11; do
 	check_timing "$addr: ... within 1000 ms (took $write_ms ms)" awk "BEGIN { exit !($write_ms < 1000) }"
 	check_eq "$addr: connected UDP gets ECONNREFUSED" refused "$udp_out"
 	[ "$udp_out" = refused ] || { icmp_counters node2; icmp_counters client; }
-	read -r out ms _ <<<"$(in_ns client python3 "$IPTO_SRC/selftests/helpers/client.py" connect "$addr" $PORT 5)"
+	read -r out ms _ <<<"$(in_ns client ipto-connect "$addr" $PORT 5)"
 	check_eq "$addr: new connect gets ECONNREFUSED" refused "$out"
 	check_timing "$addr: ... in under 100 ms (took $ms ms)" awk "BEGIN { exit !($ms < 100) }"
 	echo "# measure: $addr connect_refused_ms=$ms write_reset_ms=$write_ms udp_refused_ms=$udp_ms"
@@ -69,7 +69,7 @@ done
 # The counters saw it all.
 json=$(in_ns node2 iptoctl -j show dev ipto0)
 info "$json"
-check "counters count RSTs and ICMP per address" python3 -c '
+check "counters count RSTs and ICMP per address" python3 -S -c '
 import json, sys
 d = json.loads(sys.argv[1])[0]
 addrs = {a["address"]: a["stats"] for a in d["addresses"]}

@@ -10,17 +10,26 @@
 PORT=7000
 check "modprobe ipto" modprobe ipto
 standby_and_client
-in_ns node2 python3 "$IPTO_SRC/selftests/helpers/echo_server.py" $PORT node2 >/dev/null &
+in_ns node2 python3 -S "$IPTO_SRC/selftests/helpers/echo_server.py" $PORT node2 >/dev/null &
 check "node 2's own wildcard listener answers on its own address" \
-	wait_for 20 sh -c "ip netns exec client python3 $IPTO_SRC/selftests/helpers/client.py connect 10.0.0.2 $PORT 1 | grep -q '^ok.*node2'"
+	wait_for 20 sh -c "ip netns exec client ipto-connect 10.0.0.2 $PORT 1 | grep -q '^ok.*node2'"
 
-client() { in_ns client python3 "$IPTO_SRC/selftests/helpers/client.py" "$@"; }
+# client connect|udp ADDR PORT TIMEOUT_S: one try, as ipto-connect or
+# client.py says it went.
+client() {
+	if [ "$1" = connect ]; then
+		shift
+		in_ns client ipto-connect "$@"
+	else
+		in_ns client python3 -S "$IPTO_SRC/selftests/helpers/client.py" "$@"
+	fi
+}
 outcome() { client "$@" | awk '{ print $1 }'; }
 
 for addr in 10.0.0.11 fd00::11; do
 	check "adopt $addr" in_ns node2 iptoctl adopt dev ipto0 addr $addr from 1
 	check_eq "$addr: local on node 2 (for serve)" True \
-		"$(in_ns node2 iptoctl -j show dev ipto0 | python3 -c 'import json,sys; print([a["local"] for a in json.load(sys.stdin)[0]["addresses"] if a["address"] == sys.argv[1]][0])' $addr)"
+		"$(in_ns node2 iptoctl -j show dev ipto0 | python3 -S -c 'import json,sys; print([a["local"] for a in json.load(sys.stdin)[0]["addresses"] if a["address"] == sys.argv[1]][0])' $addr)"
 	check_eq "$addr: reject: the wildcard listener is not reached (TCP)" refused "$(outcome connect $addr $PORT 2)"
 	check_eq "$addr: reject: UDP refused" refused "$(outcome udp $addr $PORT 2)"
 
@@ -49,5 +58,5 @@ for addr in 10.0.0.11 fd00::11; do
 done
 
 json=$(in_ns node2 iptoctl -j show dev ipto0)
-check_eq "nothing left adopted" "[]" "$(python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1])[0]["addresses"]))' "$json")"
+check_eq "nothing left adopted" "[]" "$(python3 -S -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1])[0]["addresses"]))' "$json")"
 finish
