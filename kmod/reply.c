@@ -4,7 +4,7 @@
  * (TCP RST, unreachables) use the kernel's nf_reject helpers; an echo
  * reply has no such helper, so it is built here, headers included: the
  * request's payload returned from the adopted address, routed like the
- * helpers route theirs.
+ * helpers route theirs, and never to a source that is not one host's.
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -39,6 +39,25 @@ static void ipto_reply_iphdr_put(struct sk_buff *nskb, const struct iphdr *oiph,
 	nskb->protocol = htons(ETH_P_IP);
 }
 
+/*
+ * Whether a request from saddr may be answered: never to a multicast,
+ * broadcast, zero or loopback source (the hook runs before routing, which
+ * would drop such martians), so that ipto cannot be made to send a reply
+ * to a whole segment.  A subnet's broadcast address is caught by the route
+ * back (ipto_reply_echo4()).
+ */
+static bool ipto_reply_source_ok4(__be32 saddr)
+{
+	return !ipv4_is_multicast(saddr) && !ipv4_is_lbcast(saddr) &&
+	       !ipv4_is_zeronet(saddr) && !ipv4_is_loopback(saddr);
+}
+
+static bool ipto_reply_source_ok6(const struct in6_addr *saddr)
+{
+	return !ipv6_addr_is_multicast(saddr) && !ipv6_addr_any(saddr) &&
+	       !ipv6_addr_loopback(saddr);
+}
+
 void ipto_reply_echo4(struct net *net, struct sk_buff *oldskb, int hook)
 {
 	const struct iphdr *oiph = ip_hdr(oldskb);
@@ -50,7 +69,7 @@ void ipto_reply_echo4(struct net *net, struct sk_buff *oldskb, int hook)
 	struct rtable *rt;
 
 	if (ip_is_fragment(oiph) || len < sizeof(*icmph) || thoff + len > oldskb->len ||
-	    nf_ip_checksum(oldskb, hook, thoff, 0))
+	    !ipto_reply_source_ok4(oiph->saddr) || nf_ip_checksum(oldskb, hook, thoff, 0))
 		return;
 
 	nskb = alloc_skb(LL_MAX_HEADER + sizeof(struct iphdr) + len, GFP_ATOMIC);
@@ -75,6 +94,11 @@ void ipto_reply_echo4(struct net *net, struct sk_buff *oldskb, int hook)
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
 		goto free;
+	/* The source is a subnet's broadcast address: no reply either. */
+	if (rt->rt_type != RTN_UNICAST) {
+		ip_rt_put(rt);
+		goto free;
+	}
 	skb_dst_set(nskb, &rt->dst);
 	ip_local_out(net, NULL, nskb);
 	return;
@@ -92,7 +116,8 @@ void ipto_reply_echo6(struct net *net, struct sk_buff *oldskb, unsigned int thof
 	struct ipv6hdr *ip6h;
 	struct sk_buff *nskb;
 
-	if (len < sizeof(*icmp6h) || nf_ip6_checksum(oldskb, hook, thoff, IPPROTO_ICMPV6))
+	if (len < sizeof(*icmp6h) || !ipto_reply_source_ok6(&oip6h->saddr) ||
+	    nf_ip6_checksum(oldskb, hook, thoff, IPPROTO_ICMPV6))
 		return;
 
 	fl6.saddr = oip6h->daddr;

@@ -24,6 +24,8 @@ import struct
 import sys
 import time
 
+from packet import csum
+
 ETH_P_ALL, ETH_P_ARP, ETH_P_IP = 0x0003, 0x0806, 0x0800
 
 iface, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -41,15 +43,6 @@ my_mac = s.getsockname()[4]
 my_ip = socket.inet_aton(os.popen(
     "ip -4 -o addr show dev %s | awk '{print $4}' | cut -d/ -f1 | head -1" % iface).read().strip())
 target = socket.inet_aton(addr)
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return (~total) & 0xFFFF
 
 
 def arp_request():
