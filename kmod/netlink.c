@@ -905,13 +905,16 @@ static int ipto_node_del_doit(struct sk_buff *skb, struct genl_info *info)
  * One node, from its address number *@next on: the first message of a node
  * carries all its attributes, continuations (when the addresses do not fit)
  * only IPTO_NODE_A_IFINDEX, IPTO_NODE_A_ID and more IPTO_NODE_A_ADDRS.
+ * A message that would carry none of the addresses left is not sent: the
+ * next skb starts it again, so that no node's first message goes twice.
  * Returns 0 when the node is complete, -EMSGSIZE when @skb is full.
  */
 static int ipto_node_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
 			  const struct ipto_node *node, struct netlink_callback *cb,
 			  unsigned long *next)
 {
-	bool first = !*next;
+	unsigned long from = *next;
+	bool first = !from;
 	struct nlattr *nest;
 	void *hdr;
 
@@ -943,6 +946,8 @@ static int ipto_node_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
 		    nla_put_in6_addr(skb, IPTO_NODE_ADDR_A_IPV6, &key->ip6))
 			break;
 	}
+	if (*next == from && from < node->naddrs)
+		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
 	return *next < node->naddrs ? -EMSGSIZE : 0;

@@ -4,7 +4,8 @@
 # cluster_big_node.sh - a node with 10,000 home addresses (more than one
 # netlink attribute holds): added in several nests, listed whole by a dump
 # that continues the node over several messages, and adopted whole by its
-# standby when it goes down, then released when it returns.
+# standby when it goes down, then released when it returns.  Before it,
+# NODE_GET dumps of small nodes that end anywhere in a dump buffer.
 . "$(dirname "$0")/../lib.sh"
 
 check "modprobe ipto" modprobe ipto
@@ -23,6 +24,11 @@ nl = g.Genl()
 $1"
 }
 check "node 2 (self)" in_ns n2 iptoctl node add dev ipto0 id 2 name two addr 10.9.255.254 self
+# A node's first message in a NODE_GET dump is never sent twice, wherever
+# the dump's message buffer ends (it once was when the message's header
+# fit and its first address did not).
+check "NODE_GET lists each node once, wherever a dump buffer ends" \
+	in_ns n2 python3 -S "$IPTO_SRC/selftests/helpers/node_dump_sweep.py" ipto0 210
 check "node 1 with 10,000 addresses" node_py "
 g.node_add(nl, 'ipto0', 1, 'one', [ipaddress.IPv4Address('10.9.0.1') + i for i in range(10000)], standby=(2,))"
 count_node_addrs() {

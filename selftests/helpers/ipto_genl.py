@@ -16,12 +16,13 @@ CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 
 CMD_DEV_GET = 1
 CMD_ADDR_ADD, CMD_ADDR_DEL, CMD_ADDR_GET = 3, 4, 5
-CMD_NODE_ADD, CMD_NODE_SET, CMD_NODE_DEL = 10, 11, 12
+CMD_NODE_ADD, CMD_NODE_SET, CMD_NODE_DEL, CMD_NODE_GET = 10, 11, 12, 13
 CMD_LEASE = 15
 A_IFNAME = 2                                   # attribute 2 of every set
 ADDR_A_IPV4, ADDR_A_NODE = 3, 6
 NODE_A_ID, NODE_A_NAME, NODE_A_ADDRS, NODE_A_STATE = 3, 4, 5, 6
 NODE_A_STANDBY, NODE_A_SELF = 8, 9
+NODE_ADDR_A_IPV4, NODE_ADDR_A_IPV6 = 1, 2
 NLA_F_NESTED = 0x8000
 
 
@@ -61,12 +62,13 @@ def enter_netns(name):
 
 
 def node_add(nl, dev, node, name, addrs, standby=(), self_=False):
-    """NODE_ADD of IPv4 ADDRS (ipaddress objects), several nests when they
-    do not fit in one attribute."""
+    """NODE_ADD of ADDRS (ipaddress objects), several nests when they do
+    not fit in one attribute."""
     attrs = string(A_IFNAME, dev) + u32(NODE_A_ID, node) + string(NODE_A_NAME, name) + \
         u8(NODE_A_SELF, int(self_))
-    for i in range(0, len(addrs), 8000):
-        nest = b"".join(attr(1, a.packed) for a in addrs[i:i + 8000])
+    for i in range(0, len(addrs), 2000):
+        nest = b"".join(attr(NODE_ADDR_A_IPV4 if a.version == 4 else NODE_ADDR_A_IPV6,
+                             a.packed) for a in addrs[i:i + 2000])
         attrs += attr(NODE_A_ADDRS | NLA_F_NESTED, nest)
     if standby:
         attrs += attr(NODE_A_STANDBY, b"".join(struct.pack("I", s) for s in standby))
@@ -76,7 +78,10 @@ def node_add(nl, dev, node, name, addrs, standby=(), self_=False):
 class Genl:
     """A socket bound to the namespace the thread is in when it is made."""
 
-    def __init__(self, family="ipto"):
+    def __init__(self, family="ipto", recv_size=1 << 20):
+        """recv_size: the largest datagram read; the kernel sizes its dump
+        messages to the largest read so far (at least NLMSG_GOODSIZE)."""
+        self.recv_size = recv_size
         self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
         self.seq = 1
@@ -97,7 +102,7 @@ class Genl:
         seq = self.send(cmd, attrs, flags)
         out = []
         while True:
-            data = self.sock.recv(1 << 20)
+            data = self.sock.recv(self.recv_size)
             while len(data) >= 16:
                 length, mtype, _, mseq, _ = struct.unpack_from("IHHII", data)
                 payload = data[16:length]
