@@ -209,14 +209,18 @@ void ipto_cluster_forget(struct ipto_dev *ipto, u32 from_node)
 	ipto_services_replace(ipto, set);
 }
 
-/* Marks and alerts are raised by the node that provides the unit. */
-static void ipto_cluster_guard_event(struct ipto_dev *ipto, u32 self,
-				     const struct ipto_decision *old,
+/*
+ * The cascade guard's mark of a unit, raised (with an alert) or lifted on
+ * this node: raised while the guard holds a unit this node provides and
+ * the device is not fenced.  A fenced node provides nothing, so the guard
+ * it computes then (at start-up, before its peers are heard, each looks
+ * down) is no alert.  Returns the mark now; @was is the mark before.
+ */
+static bool ipto_cluster_guard_event(struct ipto_dev *ipto, u32 self, bool was,
 				     const struct ipto_decision *new, u32 home,
 				     const char *service)
 {
-	bool was = self && old->owner == self && old->guard;
-	bool is = self && new->owner == self && new->guard;
+	bool is = self && ipto->fence == IPTO_FENCE_NONE && new->owner == self && new->guard;
 
 	if (is && !was) {
 		ipto->cluster.alerts++;
@@ -227,6 +231,7 @@ static void ipto_cluster_guard_event(struct ipto_dev *ipto, u32 self,
 	} else if (was && !is) {
 		ipto_nl_event(ipto, IPTO_EVENT_GUARD_LIFT, home, NULL, service, self);
 	}
+	return is;
 }
 
 static bool ipto_service_has_unit(const struct ipto_service *svc)
@@ -454,7 +459,8 @@ void ipto_cluster_run(struct ipto_dev *ipto)
 	for (i = 0; i < c->nnodes; i++) {
 		struct ipto_node *node = c->nodes[i];
 
-		ipto_cluster_guard_event(ipto, self, &node->decision, &e.out[i], node->id, NULL);
+		node->marked = ipto_cluster_guard_event(ipto, self, node->marked, &e.out[i],
+							node->id, NULL);
 		node->decision = e.out[i];
 		ipto_cluster_apply_node(ipto, node, self,
 					ipto_decide_addr_owner(&e.in, e.out, node->id));
@@ -465,8 +471,8 @@ void ipto_cluster_run(struct ipto_dev *ipto)
 
 		d = e.svc_unit[i] < 0 ? &none : &e.out[e.svc_unit[i]];
 		if (ipto_service_has_unit(svc))
-			ipto_cluster_guard_event(ipto, self, &svc->decision, d, svc->node,
-						 svc->name);
+			svc->marked = ipto_cluster_guard_event(ipto, self, svc->marked, d,
+							       svc->node, svc->name);
 		svc->decision = *d;
 		svc->active = self && d->owner == self;
 	}

@@ -27,6 +27,7 @@ struct netlink_ext_ack;
  * @naddrs: entries in @addrs
  * @addrs: home addresses, sorted
  * @decision: the last decision for the node's own unit
+ * @marked: this node raised the cascade guard's mark of that unit
  * @addr_owner: the node that holds its addresses, per the last decision
  * @held: the takeover engine adopted its addresses on this node (the
  *	decision gives them to this node, and the device is not fenced)
@@ -42,6 +43,7 @@ struct ipto_node {
 	unsigned int naddrs;
 	struct ipto_addr_key *addrs;
 	struct ipto_decision decision;
+	bool marked;
 	u32 addr_owner;
 	bool held;
 };

@@ -27,6 +27,7 @@ struct netlink_ext_ack;
  * @nstandby: entries in @standby
  * @standby: the service's own standby order
  * @decision: the takeover decision for the service (cluster.c)
+ * @marked: this node raised the cascade guard's mark of the service
  * @active: this node provides the service: its action applies to packets;
  *	otherwise the device's default action does
  */
@@ -42,6 +43,7 @@ struct ipto_service {
 	u8 nstandby;
 	u32 standby[IPTO_STANDBY_MAX];
 	struct ipto_decision decision;
+	bool marked;
 	bool active;
 };
 

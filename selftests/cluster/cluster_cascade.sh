@@ -5,7 +5,8 @@
 # (node 1, its first standby, takes it), then node 1 fails: node 2 adopts
 # both and is the last node standing for its own unit and the two adopted
 # ones, so it marks all three failover-disallowed and raises an alert for
-# each (seen on the event group by "iptoctl monitor", counted in show).
+# each (seen on the event group by "iptoctl monitor", counted in show),
+# but only once it is not fenced.
 # Node 3 returns: the marks are lifted, with an event each, and node 3's
 # addresses go home.
 . "$(dirname "$0")/../lib.sh"
@@ -25,8 +26,16 @@ print(d["alerts"], " ".join("%d:%s:%s" % (n["id"], n["owner"], n["guard"]) for n
 cut 3
 check "node 3 down" cluster_set 3 down
 check_eq "node 1 took node 3 over: no alert on node 2" 0 "$(event_count alert)"
+# Fenced, node 2 provides nothing: it raises no mark and no alert (as a
+# daemon's node at start, before it has heard its peers).  Once the fence
+# is lifted it adopts, marks and alerts.
+check "node 2 fenced" in_ns node2 iptoctl fence dev ipto0 on
 cut 1
 check "node 1 down" cluster_set 1 down
+read -r alerts nodes <<<"$(node_json)"
+check_eq "fenced: node 2 adopted nothing" "" "$(adopted_on node2)"
+check_eq "fenced: no alert counted on node 2" 0 "$alerts"
+check "node 2's fence lifted" in_ns node2 iptoctl fence dev ipto0 off
 check_eq "node 2 adopted nodes 1 and 3" "10.0.0.11 10.0.0.13 fd00::11 fd00::13" "$(adopted_on node2)"
 check "three alerts on the event group" wait_for 5 sh -c "[ \$(grep -c '\"event\":\"alert\"' $TEST_TMP/events) -eq 3 ]"
 check_eq "three guard marks" 3 "$(event_count guard-mark)"

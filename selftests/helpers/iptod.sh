@@ -213,18 +213,20 @@ serves() {
 # holds I: the node ids whose addresses node I holds, as its status says.
 holds() { status_of "$1" held; }
 
-# ipto_owner_view I: the owner of every node's addresses in node I's kernel.
+# owners_on I: "ID:OWNER ..." for every node by id: who holds its addresses
+# in node I's kernel (0: nobody).
 owners_on() {
 	ip netns exec "node$1" iptoctl -j show dev ipto0 |
-		python3 -S -c 'import json,sys; print(" ".join("%d:%d" % (n["id"], n["owner"] or 0) for n in json.load(sys.stdin)[0]["nodes"]))'
+		python3 -S -c 'import json,sys; print(" ".join("%d:%d" % (n["id"], n["owner"] or 0) for n in sorted(json.load(sys.stdin)[0]["nodes"], key=lambda n: n["id"])))'
 }
 
-# fence_of I: the fence of node I's ipto0 as its kernel reports it
-# (none, request, lease).
-fence_of() {
+# dev_field I KEY: a field of node I's ipto0 as "iptoctl -j show" has it;
+# fence_of I: its fence as the kernel reports it (none, request, lease).
+dev_field() {
 	ip netns exec "node$1" iptoctl -j show dev ipto0 |
-		python3 -S -c 'import json,sys; print(json.load(sys.stdin)[0]["fenced"])'
+		python3 -S -c 'import json,sys; print(json.load(sys.stdin)[0][sys.argv[1]])' "$2"
 }
+fence_of() { dev_field "$1" fenced; }
 
 # no_sanitizer_reports: no AddressSanitizer / UBSan report in any iptod log.
 no_sanitizer_reports() {

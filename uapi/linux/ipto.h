@@ -168,7 +168,10 @@
  *     unit it provides (its own and the adopted ones) that no other node
  *     could take (no other node of its standby list is up, nor its home)
  *     is marked: failover of it is disallowed, and an alert is raised.
- *     The mark is lifted when another such node comes up.
+ *     The mark is lifted when another such node comes up.  A fenced
+ *     device provides nothing: it raises no mark (and lifts its marks),
+ *     so a start by the book (fenced until the peers are heard) raises
+ *     no alert; IPTO_NODE_A_GUARD still reports the decision.
  *
  * IPTO_CMD_NODE_ADD
  *   the device, IPTO_NODE_A_ID (u32, 1..IPTO_NODE_ID_MAX), IPTO_NODE_A_NAME
