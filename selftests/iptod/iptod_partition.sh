@@ -50,6 +50,14 @@ check_eq "node 1 is not fit while without carrier" 0 "$(status_of 1 fit)"
 check "the hook saw the adoption of 10.0.0.11" wait_for 10 hook_saw "adopted ipto0 1 10.0.0.11"
 check "the hook saw node 1's death" wait_for 10 hook_saw "peer_dead ipto0 1 "
 check "the hook's failure was logged" grep -q 'notify hook failed for event .*: exit status 3' "$TEST_TMP/node2.log"
+# Node 2's events of node 1's death (peer_dead, node_down, two adopted)
+# came in a burst and each run of the hook failed: all are counted, at
+# most one a second is logged.
+hook_failures_above() { [ "$(status_of 2 hooks_failed)" -gt "$1" ]; }
+check "node 2 counted its hook's failures" wait_for 10 hook_failures_above 3
+info "node 2: $(status_of 2 hooks_failed) hook failures, $(grep -c 'notify hook failed' "$TEST_TMP/node2.log") logged"
+check "fewer failures logged than counted (once a second at most)" \
+	hook_failures_above "$(grep -c 'notify hook failed' "$TEST_TMP/node2.log")"
 
 heal 1
 check "the cluster settles after the heal" wait_for 30 iptod_settled

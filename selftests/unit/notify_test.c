@@ -9,7 +9,8 @@
  *   - the timeout: a hook is killed only once it has run longer than
  *     IPTOD_HOOK_TIMEOUT_MS, also when the caller's clock reading is older
  *     than the hook's start (the main loop reads the clock once per wakeup);
- *   - failures (exit status, signal) counted and logged with the event;
+ *   - failures (exit status, signal) counted and logged with the event, at
+ *     most once per IPTOD_HOOK_LOG_MS, the next saying how many were not;
  *   - the limit on hooks running at once.
  * iptod's log is replaced here by a recorder of the last message.
  */
@@ -92,14 +93,19 @@ static int hooks_teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-/* Waits for the next hook to end, hands it to notify.c, returns its status. */
-static int reap_one(void)
+/*
+ * Waits for the next hook to end, hands it to notify.c as reaped at now_ms,
+ * returns its status.  Each test's clock starts after the last test's, at
+ * least IPTOD_HOOK_LOG_MS later, so that failures are logged as they come
+ * unless a test is about the limit.
+ */
+static int reap_one(uint64_t now_ms)
 {
 	int status;
 	pid_t pid = waitpid(-1, &status, 0);
 
 	assert_true(pid > 0);
-	assert_true(iptod_notify_reaped(pid, status));
+	assert_true(iptod_notify_reaped(pid, status, now_ms));
 	return status;
 }
 
@@ -117,7 +123,7 @@ static void test_environment(void **state)
 
 	(void)state;
 	iptod_notify(exiting_hook, adopted, 1000);
-	assert_true(WIFEXITED(reap_one()));
+	assert_true(WIFEXITED(reap_one(1000)));
 	f = fopen(env_file, "r");
 	assert_non_null(f);
 	n = fread(got, 1, sizeof(got) - 1, f);
@@ -142,7 +148,7 @@ static void test_not_killed_by_an_older_clock_reading(void **state)
 	iptod_notify(exiting_hook, adopted, 1004);
 	iptod_notify_expire(1000);
 	iptod_notify_expire(1004 + IPTOD_HOOK_TIMEOUT_MS);	/* not past yet */
-	status = reap_one();
+	status = reap_one(1004 + IPTOD_HOOK_TIMEOUT_MS);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	iptod_notify_counts(&started, &failed);
@@ -165,7 +171,7 @@ static void test_killed_after_the_timeout(void **state)
 	iptod_notify_expire(5001 + IPTOD_HOOK_TIMEOUT_MS);
 	assert_string_equal(last_log,
 			    "notify hook for event adopted still running after 30000 ms: killed");
-	status = reap_one();
+	status = reap_one(5001 + IPTOD_HOOK_TIMEOUT_MS + IPTOD_HOOK_LOG_MS);
 	assert_true(WIFSIGNALED(status));
 	assert_int_equal(WTERMSIG(status), SIGKILL);
 	assert_string_equal(last_log, "notify hook failed for event adopted: killed by signal 9");
@@ -180,8 +186,8 @@ static void test_exit_status_logged(void **state)
 
 	(void)state;
 	iptod_notify_counts(&started_before, &failed_before);
-	iptod_notify(exit3_hook, adopted, 0);
-	assert_int_equal(WEXITSTATUS(reap_one()), 3);
+	iptod_notify(exit3_hook, adopted, 40000);
+	assert_int_equal(WEXITSTATUS(reap_one(40000)), 3);
 	assert_string_equal(last_log, "notify hook failed for event adopted: exit status 3");
 	iptod_notify_counts(&started, &failed);
 	assert_int_equal(started, started_before + 1);
@@ -196,7 +202,7 @@ static void test_cannot_run(void **state)
 	(void)state;
 	snprintf(missing, sizeof(missing), "%s/missing", dir);
 	iptod_notify_counts(&started_before, &failed_before);
-	iptod_notify(missing, adopted, 0);
+	iptod_notify(missing, adopted, 45000);
 	assert_non_null(strstr(last_log, "cannot run it: No such file or directory"));
 	iptod_notify_counts(&started, &failed);
 	assert_int_equal(started, started_before);
@@ -211,19 +217,19 @@ static void test_at_most_hooks_max(void **state)
 	(void)state;
 	iptod_notify_counts(&started_before, &failed_before);
 	for (unsigned int i = 0; i < IPTOD_HOOKS_MAX; i++)
-		iptod_notify(sleeping_hook, adopted, 0);
-	iptod_notify(sleeping_hook, adopted, 0);
+		iptod_notify(sleeping_hook, adopted, 50000);
+	iptod_notify(sleeping_hook, adopted, 50000);
 	assert_string_equal(last_log,
 			    "notify hook not run for event adopted: 16 hooks still running");
 	iptod_notify_counts(&started, &failed);
 	assert_int_equal(started, started_before + IPTOD_HOOKS_MAX);
-	iptod_notify_expire(1 + IPTOD_HOOK_TIMEOUT_MS);
+	iptod_notify_expire(50001 + IPTOD_HOOK_TIMEOUT_MS);
 	for (unsigned int i = 0; i < IPTOD_HOOKS_MAX; i++)
-		assert_true(WIFSIGNALED(reap_one()));
+		assert_true(WIFSIGNALED(reap_one(50001 + IPTOD_HOOK_TIMEOUT_MS)));
 	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
 	/* every slot is free again */
-	iptod_notify(exiting_hook, adopted, 0);
-	assert_true(WIFEXITED(reap_one()));
+	iptod_notify(exiting_hook, adopted, 90000);
+	assert_true(WIFEXITED(reap_one(90000)));
 }
 
 static void test_no_hook(void **state)
@@ -236,7 +242,36 @@ static void test_no_hook(void **state)
 	iptod_notify_counts(&started, &failed);
 	assert_int_equal(started, started_before);
 	assert_int_equal(failed, failed_before);
-	assert_false(iptod_notify_reaped(getpid(), 0));	/* not a hook's pid */
+	assert_false(iptod_notify_reaped(getpid(), 0, 0));	/* not a hook's pid */
+}
+
+/* A hook that fails on every event of a burst is logged once a second. */
+static void test_failures_logged_once_a_second(void **state)
+{
+	unsigned long started, failed, started_before, failed_before;
+	unsigned int logged_before;
+
+	(void)state;
+	/* Logs what the tests before left unlogged, and starts the count. */
+	iptod_notify(exit3_hook, adopted, 150000);
+	reap_one(150000);
+	iptod_notify_counts(&started_before, &failed_before);
+	iptod_notify(exit3_hook, adopted, 200000);
+	reap_one(200000);
+	assert_string_equal(last_log, "notify hook failed for event adopted: exit status 3");
+	logged_before = logged;
+	iptod_notify(exit3_hook, adopted, 200010);
+	reap_one(200010);
+	iptod_notify(exit3_hook, adopted, 200000 + IPTOD_HOOK_LOG_MS - 1);
+	reap_one(200000 + IPTOD_HOOK_LOG_MS - 1);
+	assert_int_equal(logged, logged_before);	/* within the second: not logged */
+	iptod_notify(exit3_hook, adopted, 200000 + IPTOD_HOOK_LOG_MS);
+	reap_one(200000 + IPTOD_HOOK_LOG_MS);
+	assert_string_equal(last_log, "notify hook failed for event adopted: exit status 3 "
+			    "(and 2 more failures since the last one logged)");
+	iptod_notify_counts(&started, &failed);
+	assert_int_equal(started, started_before + 4);
+	assert_int_equal(failed, failed_before + 4);	/* every failure counted */
 }
 
 int main(void)
@@ -249,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_cannot_run),
 		cmocka_unit_test(test_at_most_hooks_max),
 		cmocka_unit_test(test_no_hook),
+		cmocka_unit_test(test_failures_logged_once_a_second),
 	};
 
 	return cmocka_run_group_tests(tests, hooks_setup, hooks_teardown);

@@ -300,6 +300,7 @@ static void write_status(struct iptod *d)
 {
 	static char last[8192];
 	char buf[8192], tmp[IPTOD_PATH_MAX + 8];
+	unsigned long hooks_started, hooks_failed;
 	size_t len = 0;
 	FILE *f;
 
@@ -322,6 +323,8 @@ static void write_status(struct iptod *d)
 	    d->reloads, d->reload_failures);
 	PUT("pauses=%lu\nlongest_pause_ms=%llu\nlongest_busy_ms=%llu\n", d->pauses,
 	    (unsigned long long)d->longest_pause_ms, (unsigned long long)d->longest_busy_ms);
+	iptod_notify_counts(&hooks_started, &hooks_failed);
+	PUT("hooks_started=%lu\nhooks_failed=%lu\n", hooks_started, hooks_failed);
 #undef PUT
 	if (len >= sizeof(buf) || !strcmp(buf, last))
 		return;
@@ -607,7 +610,7 @@ static void reap(struct iptod *d)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (iptod_notify_reaped(pid, status))
+		if (iptod_notify_reaped(pid, status, iptod_now_ms()))
 			continue;
 		iptod_health_reaped(d->health, pid, status, iptod_now_ms());
 	}

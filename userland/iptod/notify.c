@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -29,6 +30,33 @@ struct hook_run {
 
 static struct hook_run hooks[IPTOD_HOOKS_MAX];
 static unsigned long hooks_started, hooks_failed;
+static bool failure_logged;
+static uint64_t failure_logged_ms;
+static unsigned long failures_unlogged;	/* since the last one logged */
+
+/* A failure of the hook, logged unless one was in the last IPTOD_HOOK_LOG_MS. */
+static void __attribute__((format(printf, 2, 3)))
+log_failure(uint64_t now_ms, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (failure_logged && now_ms - failure_logged_ms < IPTOD_HOOK_LOG_MS) {
+		failures_unlogged++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (failures_unlogged)
+		iptod_warn("%s (and %lu more failures since the last one logged)", msg,
+			   failures_unlogged);
+	else
+		iptod_warn("%s", msg);
+	failure_logged = true;
+	failure_logged_ms = now_ms;
+	failures_unlogged = 0;
+}
 
 void iptod_notify(const char *hook, const char *const *fields, uint64_t now_ms)
 {
@@ -56,15 +84,15 @@ void iptod_notify(const char *hook, const char *const *fields, uint64_t now_ms)
 	envp[n++] = IPTOD_CHILD_PATH;
 	envp[n] = NULL;
 	if (!slot) {
-		iptod_warn("notify hook not run for event %s: %d hooks still running",
-			   event, IPTOD_HOOKS_MAX);
+		log_failure(now_ms, "notify hook not run for event %s: %d hooks still running",
+			    event, IPTOD_HOOKS_MAX);
 		return;
 	}
 	err = iptod_spawn(argv, envp, &slot->pid);
 	if (err) {
 		slot->pid = 0;
 		hooks_failed++;
-		iptod_warn("notify hook %s: cannot run it: %s", hook, strerror(err));
+		log_failure(now_ms, "notify hook %s: cannot run it: %s", hook, strerror(err));
 		return;
 	}
 	hooks_started++;
@@ -72,7 +100,7 @@ void iptod_notify(const char *hook, const char *const *fields, uint64_t now_ms)
 	snprintf(slot->event, sizeof(slot->event), "%s", event);
 }
 
-bool iptod_notify_reaped(pid_t pid, int status)
+bool iptod_notify_reaped(pid_t pid, int status, uint64_t now_ms)
 {
 	for (unsigned int i = 0; i < IPTOD_HOOKS_MAX; i++) {
 		if (hooks[i].pid != pid)
@@ -82,11 +110,11 @@ bool iptod_notify_reaped(pid_t pid, int status)
 			return true;
 		hooks_failed++;
 		if (WIFEXITED(status))
-			iptod_warn("notify hook failed for event %s: exit status %d",
-				   hooks[i].event, WEXITSTATUS(status));
+			log_failure(now_ms, "notify hook failed for event %s: exit status %d",
+				    hooks[i].event, WEXITSTATUS(status));
 		else
-			iptod_warn("notify hook failed for event %s: killed by signal %d",
-				   hooks[i].event, WTERMSIG(status));
+			log_failure(now_ms, "notify hook failed for event %s: killed by signal %d",
+				    hooks[i].event, WTERMSIG(status));
 		return true;
 	}
 	return false;
@@ -96,8 +124,8 @@ void iptod_notify_expire(uint64_t now_ms)
 {
 	for (unsigned int i = 0; i < IPTOD_HOOKS_MAX; i++) {
 		if (hooks[i].pid && now_ms > hooks[i].kill_after_ms) {
-			iptod_warn("notify hook for event %s still running after %d ms: killed",
-				   hooks[i].event, IPTOD_HOOK_TIMEOUT_MS);
+			log_failure(now_ms, "notify hook for event %s still running after %d ms: killed",
+				    hooks[i].event, IPTOD_HOOK_TIMEOUT_MS);
 			kill(hooks[i].pid, SIGKILL);
 			/* reaped on SIGCHLD; killed again if it is not by then */
 			hooks[i].kill_after_ms = now_ms + IPTOD_HOOK_TIMEOUT_MS;

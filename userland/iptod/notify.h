@@ -3,8 +3,11 @@
  * notify.h - the operator's notify hook: an executable iptod runs on every
  * event with the event's details in its environment (IPTO_EVENT,
  * IPTO_DEVICE, IPTO_NODE, ...).  iptod never waits for it: the hook runs in
- * the background, its failure is logged when it ends, and one that runs
- * longer than IPTOD_HOOK_TIMEOUT_MS is killed.
+ * the background, its failure is logged with its cause when it ends, and
+ * one that runs longer than IPTOD_HOOK_TIMEOUT_MS is killed.  Failures are
+ * logged at most once per IPTOD_HOOK_LOG_MS; the next logged one says how
+ * many were not (a hook that fails on every event of a burst cannot flood
+ * the journal).
  */
 #ifndef IPTOD_NOTIFY_H
 #define IPTOD_NOTIFY_H
@@ -15,6 +18,7 @@
 
 #define IPTOD_HOOKS_MAX		16	/* running at once; more are skipped */
 #define IPTOD_HOOK_TIMEOUT_MS	30000
+#define IPTOD_HOOK_LOG_MS	1000
 
 /*
  * Starts hook (an absolute path; "" does nothing) with fields, a
@@ -24,7 +28,7 @@
 void iptod_notify(const char *hook, const char *const *fields, uint64_t now_ms);
 
 /* A child ended: if it was a hook, logs how and returns true. */
-bool iptod_notify_reaped(pid_t pid, int status);
+bool iptod_notify_reaped(pid_t pid, int status, uint64_t now_ms);
 
 /* Kills hooks that have run too long. */
 void iptod_notify_expire(uint64_t now_ms);
