@@ -15,10 +15,10 @@
 # module in the guest, which takes minutes under TCG:
 # timeout: 900
 #
-# make check skips it: there deb_install (on the first kernel, as this
-# test) installs ipto-dkms, which make install-dkms lays out and whose
-# maintainer scripts run the same dkms add, build, install and remove; one
-# compile in the guest is enough to catch a regression.
+# make check skips it: there deb_install (on the first kernel, this test's
+# turn being the second's) installs ipto-dkms, which make install-dkms lays
+# out and whose maintainer scripts run the same dkms add, build, install
+# and remove; one compile in the guest is enough to catch a regression.
 # make check-full runs it on every kernel.
 [ "${IPTO_CHECK:-quick}" = full ] ||
 	{ echo "# SKIP make check-full only (deb_install runs the same DKMS build)"; exit 4; }

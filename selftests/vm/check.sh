@@ -23,8 +23,7 @@
 #
 # The kernels' guests run side by side, one per core (VM_JOBS), each under
 # single-threaded TCG (vm.sh): on 2 cores make check took 30 min so,
-# against 35 min with one multi-threaded guest after the other.  The
-# install group runs in a niced guest of its own beside them (lane_tests).  Under
+# against 35 min with one multi-threaded guest after the other.  Under
 # VM_TCG=multi one guest runs at a time, and it holds the netfilter hook points open
 # (HOLD_HOOKS=yes; guest.sh says why: the emulator runs stale int3s of the
 # kernel's text patching), so that ipto's own hook registration under
@@ -49,7 +48,8 @@ TEST_GROUPS="kmod takeover cluster iptod clients install"
 # Compiles in the guest (DKMS, apt): one kernel is enough to catch a
 # regression; the module's build against each kernel is checked on the
 # host (above) and by make lint.  In make check each of these tests runs on
-# one kernel, in an install lane beside the main lanes (lane_tests).
+# one kernel, the first test on the first kernel, the next on the next, so
+# that the lanes, which run side by side, take about as long.
 ONE_KERNEL_GROUPS="install"
 
 case $IPTO_CHECK in
@@ -109,38 +109,10 @@ config_missing() {
 	done < <(grep -E '^CONFIG_[A-Z0-9_]+=[ym]$' "$TOP/selftests/$1/config")
 }
 
-# lane_tests KIDX PART: the selected tests of a lane of the kernel with
-# index KIDX in $KERNELS: PART "main", or "install" (ONE_KERNEL_GROUPS).
-# Under single-threaded TCG the install group runs in a lane of its own
-# beside the kernel's main lane, niced: it compiles in the guest, needs CPU
-# but no timing, and takes what the timing-sensitive lanes leave idle (so
-# make check is the main lanes' time, not theirs plus DKMS's).  Elsewhere
-# it is the end of the main lane.  In quick runs it runs on the first
-# kernel only (6.1, what a Debian 12 node runs).
-lane_tests() {
-	local kidx=$1 part=$2 t g
-	for t in "${selected[@]}"; do
-		g=${t%/*}
-		if [[ " $ONE_KERNEL_GROUPS " != *" $g "* ]]; then
-			[ "$part" = main ] && echo "$t"
-			continue
-		fi
-		[ "$part" = install ] || [ "$VM_TCG" = multi ] || continue
-		[ "$part" = main ] || [ "$VM_TCG" = single ] || continue
-		if [ "$IPTO_CHECK" = quick ] && [ -z "$T" ] && [ "$kidx" -ne 0 ]; then
-			continue
-		fi
-		echo "$t"
-	done
-}
-
-# run_kernel SERIES LOGS TEST...: one lane: builds the module, boots the
-# kernel with the lane's logs in LOGS (under build/logs/), runs the tests.
 run_kernel() {
-	local series=$1 logs=$2 t name g line status ms reason log start qemu_rc
-	local tests=() missing=() bad
+	local series=$1 kidx=$2 t name g line status ms reason log start qemu_rc
+	local nk one=0 tests=() missing=() bad logs=build/logs/$series
 
-	shift 2
 	start=$(date +%s)
 	if ! vm_prepare "$series" "$logs"; then
 		ktap fail "$series build" "$VM_ERROR"
@@ -155,8 +127,16 @@ run_kernel() {
 			missing+=("$g")
 		fi
 	done
-	for t in "$@"; do
-		[[ " ${missing[*]} " == *" ${t%/*} "* ]] || tests+=("$t")
+	nk=$(wc -w <<<"$KERNELS")
+	for t in "${selected[@]}"; do
+		g=${t%/*}
+		[[ " ${missing[*]} " == *" $g "* ]] && continue
+		if [ "$IPTO_CHECK" = quick ] && [ -z "$T" ] &&
+			[[ " $ONE_KERNEL_GROUPS " == *" $g "* ]]; then
+			one=$((one + 1))
+			[ $(((one - 1) % nk)) -eq "$kidx" ] || continue
+		fi
+		tests+=("$t")
 	done
 	[ ${#tests[@]} -gt 0 ] || return
 	vm_boot selftests "${tests[*]}" "$TEST_TIMEOUT"
@@ -204,7 +184,7 @@ run_kernel() {
 	if grep -q -E 'Kernel panic|BUG:|Oops' "$VM_DIR/console.log"; then
 		ktap fail "$series console" "$(grep -m1 -E 'Kernel panic|BUG:|Oops' "$VM_DIR/console.log")"
 	fi
-	echo "# kernel $series (${logs#build/logs/}): $(($(date +%s) - start)) s"
+	echo "# kernel $series: $(($(date +%s) - start)) s"
 }
 
 echo "TAP version 13"
@@ -216,37 +196,20 @@ echo "# IPTO_CHECK=$IPTO_CHECK VM_TCG=$VM_TCG VM_JOBS=$VM_JOBS"
 exec {vm_lock}>/tmp/ipto-vm.lock
 flock "$vm_lock"
 export IPTO_VM_LOCK_HELD=1
-main_lanes=() install_lanes=() main_pids=()
+lanes=()
 kidx=0
-mkdir -p "$TOP/build/logs"
 for series in $KERNELS; do
-	mapfile -t tests < <(lane_tests "$kidx" install)
-	if [ ${#tests[@]} -gt 0 ]; then
-		lane=$TOP/build/logs/$series-install
-		echo "# kernel $series, install lane (niced): started, results in $lane.tap"
-		(renice -n 10 "$BASHPID" >/dev/null
-		 run_kernel "$series" "build/logs/$series-install" "${tests[@]}") >"$lane.tap" 2>&1 &
-		install_lanes+=("$lane")
-	fi
-	# VM_JOBS main lanes at a time; the niced install lanes do not count.
-	while true; do
-		running=0
-		for pid in "${main_pids[@]}"; do
-			kill -0 "$pid" 2>/dev/null && running=$((running + 1))
-		done
-		[ "$running" -lt "$VM_JOBS" ] && break
+	while [ "$(jobs -rp | wc -l)" -ge "$VM_JOBS" ]; do
 		wait -n
 	done
-	mapfile -t tests < <(lane_tests "$kidx" main)
 	lane=$TOP/build/logs/$series
+	mkdir -p "$TOP/build/logs"
 	echo "# kernel $series: started, results in $lane.tap"
-	run_kernel "$series" "build/logs/$series" "${tests[@]}" >"$lane.tap" 2>&1 &
-	main_pids+=($!)
-	main_lanes+=("$lane")
+	run_kernel "$series" "$kidx" >"$lane.tap" 2>&1 &
+	lanes+=("$lane")
 	kidx=$((kidx + 1))
 done
 wait
-lanes=("${main_lanes[@]}" "${install_lanes[@]}")
 exec {vm_lock}>&-
 
 n=0 passed=0 failed=0 skipped=0 times=()
