@@ -16,6 +16,7 @@
 #include "health.h"
 #include "heartbeat.h"
 #include "kernel.h"
+#include "log.h"
 
 /* What this node knows of another node. */
 struct iptod_peer {
@@ -62,8 +63,7 @@ struct iptod {
 	uint64_t longest_busy_ms;	/* the longest one wakeup's work took */
 	unsigned long rx[IPTOD_HB_NVERDICTS];
 	unsigned long tx, tx_errors;
-	uint64_t rx_logged_ms[IPTOD_HB_NVERDICTS];
-	unsigned long rx_unlogged[IPTOD_HB_NVERDICTS];
+	struct iptod_log_limit rx_log[IPTOD_HB_NVERDICTS];	/* bad ones */
 
 	int witness_fd;			/* ICMP socket; -1 without a witness */
 	uint64_t witness_ok_ms;		/* last answer; 0: never */

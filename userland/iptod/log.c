@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * log.c - iptod's log: the choice between journal and stderr, and the
+ * log.c - iptod's log: the choice between journal and stderr and the
  * formatting of a message with its structured fields for either.
  */
 #include <stdarg.h>

@@ -262,18 +262,14 @@ static void count_bad(struct iptod *d, enum iptod_hb_verdict v,
 		      const struct sockaddr_storage *from, uint64_t now_ms)
 {
 	char buf[INET6_ADDRSTRLEN];
+	unsigned long held;
 
 	d->rx[v]++;
-	if (now_ms - d->rx_logged_ms[v] < BAD_LOG_INTERVAL_MS && d->rx_logged_ms[v]) {
-		d->rx_unlogged[v]++;
+	if (!iptod_log_allowed(&d->rx_log[v], now_ms, BAD_LOG_INTERVAL_MS, &held))
 		return;
-	}
 	iptod_log(LOG_WARNING, NULL,
 		  "heartbeat from %s dropped: %s (%lu dropped so far for this reason, %lu not logged)",
-		  sockaddr_str(from, buf, sizeof(buf)), iptod_hb_verdict_name(v), d->rx[v],
-		  d->rx_unlogged[v]);
-	d->rx_logged_ms[v] = now_ms;
-	d->rx_unlogged[v] = 0;
+		  sockaddr_str(from, buf, sizeof(buf)), iptod_hb_verdict_name(v), d->rx[v], held);
 }
 
 /* One datagram read from a heartbeat socket: checked, and taken if good. */

@@ -30,32 +30,25 @@ struct hook_run {
 
 static struct hook_run hooks[IPTOD_HOOKS_MAX];
 static unsigned long hooks_started, hooks_failed;
-static bool failure_logged;
-static uint64_t failure_logged_ms;
-static unsigned long failures_unlogged;	/* since the last one logged */
+static struct iptod_log_limit failure_log;
 
 /* A failure of the hook, logged unless one was in the last IPTOD_HOOK_LOG_MS. */
 static void __attribute__((format(printf, 2, 3)))
 log_failure(uint64_t now_ms, const char *fmt, ...)
 {
+	unsigned long held;
 	char msg[256];
 	va_list ap;
 
-	if (failure_logged && now_ms - failure_logged_ms < IPTOD_HOOK_LOG_MS) {
-		failures_unlogged++;
+	if (!iptod_log_allowed(&failure_log, now_ms, IPTOD_HOOK_LOG_MS, &held))
 		return;
-	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (failures_unlogged)
-		iptod_warn("%s (and %lu more failures since the last one logged)", msg,
-			   failures_unlogged);
+	if (held)
+		iptod_warn("%s (and %lu more failures since the last one logged)", msg, held);
 	else
 		iptod_warn("%s", msg);
-	failure_logged = true;
-	failure_logged_ms = now_ms;
-	failures_unlogged = 0;
 }
 
 void iptod_notify(const char *hook, const char *const *fields, uint64_t now_ms)
