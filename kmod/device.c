@@ -11,6 +11,7 @@
  * releasing what it adopted.  Unloading the module deletes every ipto
  * device in every namespace.
  */
+#include <linux/bitops.h>
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <linux/module.h>
@@ -35,6 +36,27 @@ static const struct device_type ipto_device_type = {
 bool ipto_dev_is_ipto(const struct net_device *dev)
 {
 	return dev->rtnl_link_ops == &ipto_link_ops;
+}
+
+/*
+ * The one setter of a device's settings, for IPTO_CMD_DEV_SET and sysfs
+ * alike.  For each setting whose index is set in @which, @vals holds its
+ * new value, already checked against the setting's range.  All are stored;
+ * a lease length written starts a lease of that length (0 ends the
+ * lease); then the engine runs once, so that a new failback, default
+ * action or echo_reply applies now, as it would after a table change.
+ * Caller holds RTNL.
+ */
+void ipto_dev_settings_set(struct ipto_dev *ipto, const u32 *vals, unsigned long which)
+{
+	unsigned int i;
+
+	ASSERT_RTNL();
+	for_each_set_bit(i, &which, IPTO_SETTING_COUNT)
+		ipto_setting_set(&ipto->settings, &ipto_settings_table[i], vals[i]);
+	if (which & BIT(IPTO_SETTING_LEASE_MS))
+		ipto_lease_start(ipto);
+	ipto_cluster_run(ipto);
 }
 
 /* Nothing is routed through the device itself; count and drop. */

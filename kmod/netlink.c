@@ -290,8 +290,10 @@ static int ipto_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *lease = info->attrs[IPTO_DEV_A_LEASE_MS];
 	struct nlattr *fenced = info->attrs[IPTO_DEV_A_FENCED];
-	const struct ipto_setting *d;
+	u32 vals[IPTO_SETTING_COUNT];
+	unsigned long which = 0;
 	struct ipto_dev *ipto;
+	unsigned int i;
 	int ret = 0;
 
 	if (lease && nla_get_u32(lease) && nla_get_u32(lease) < IPTO_LEASE_MS_MIN) {
@@ -305,19 +307,18 @@ static int ipto_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	/* The policy checked every value: apply all or, above, none. */
-	for (d = ipto_settings_table; d < ipto_settings_table + IPTO_SETTING_COUNT; d++) {
+	for (i = 0; i < IPTO_SETTING_COUNT; i++) {
+		const struct ipto_setting *d = &ipto_settings_table[i];
 		struct nlattr *attr = info->attrs[d->attr];
 
-		if (attr)
-			ipto_setting_set(&ipto->settings, d,
-					 d->nla_type == NLA_U8 ? nla_get_u8(attr) :
-					 nla_get_u32(attr));
+		if (!attr)
+			continue;
+		vals[i] = d->nla_type == NLA_U8 ? nla_get_u8(attr) : nla_get_u32(attr);
+		which |= BIT(i);
 	}
-	if (lease)
-		ipto_lease_start(ipto);
 	if (fenced)
 		ipto_fence_set(ipto, nla_get_u8(fenced) ? IPTO_FENCE_REQUEST : IPTO_FENCE_NONE);
-	ipto_cluster_run(ipto);
+	ipto_dev_settings_set(ipto, vals, which);
 out:
 	rtnl_unlock();
 	return ret;

@@ -2,9 +2,11 @@
 /*
  * sysfs.c - the per-device attribute group /sys/class/net/<dev>/ipto/, one
  * file per tunable of settings.c.  Reading needs no privilege; writing needs
- * CAP_NET_ADMIN over the device's network namespace, takes RTNL like every
- * other change to the device, and leaves the value unchanged when refused.
+ * CAP_NET_ADMIN over the device's network namespace, goes through the same
+ * setter as IPTO_CMD_DEV_SET (ipto_dev_settings_set(), under RTNL), and
+ * leaves the value unchanged when refused.
  */
+#include <linux/bitops.h>
 #include <linux/capability.h>
 #include <linux/device.h>
 #include <linux/netdevice.h>
@@ -12,7 +14,6 @@
 #include <linux/sysfs.h>
 
 #include "device.h"
-#include "fence.h"
 #include "sysfs.h"
 
 struct ipto_dev_attribute {
@@ -40,25 +41,21 @@ static ssize_t ipto_setting_store(struct device *d, struct device_attribute *att
 	struct net_device *dev = to_net_dev(d);
 	struct ipto_dev *ipto = netdev_priv(dev);
 	const struct ipto_setting *setting = to_setting(attr);
-	u32 val;
+	unsigned int index = setting - ipto_settings_table;
+	u32 vals[IPTO_SETTING_COUNT];
 	int ret;
 
 	if (!ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN))
 		return -EPERM;
-	ret = ipto_setting_parse(setting, buf, &val);
+	ret = ipto_setting_parse(setting, buf, &vals[index]);
 	if (ret)
 		return ret;
 	if (!rtnl_trylock())
 		return restart_syscall();
-	if (dev->reg_state == NETREG_REGISTERED) {
-		ipto_setting_set(&ipto->settings, setting, val);
-		if (setting->attr == IPTO_DEV_A_LEASE_MS)
-			ipto_lease_start(ipto);
-		/* As after IPTO_CMD_DEV_SET: the engine applies the setting. */
-		ipto_cluster_run(ipto);
-	} else {
+	if (dev->reg_state == NETREG_REGISTERED)
+		ipto_dev_settings_set(ipto, vals, BIT(index));
+	else
 		ret = -ENODEV;
-	}
 	rtnl_unlock();
 	return ret ?: len;
 }

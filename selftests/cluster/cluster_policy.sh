@@ -5,7 +5,7 @@
 # allow failover is taken over by nobody; a serve service of it with its
 # own standby moves alone, and is served there.  Failback auto: the node
 # back up takes its addresses back at once; manual: the adopter keeps them
-# until an operator releases one.
+# until an operator releases one, or failback auto is written (in sysfs).
 . "$(dirname "$0")/../lib.sh"
 
 check "modprobe ipto" modprobe ipto
@@ -58,4 +58,15 @@ check "node 1 up" cluster_set 1 up
 check_eq "manual failback: node 2 keeps node 1's addresses" "10.0.0.11 fd00::11" "$(adopted_on node2)"
 check "the operator releases one of them" in_ns node2 iptoctl release dev ipto0 addr 10.0.0.11
 check_eq "node 2 gave all of node 1's addresses back" "" "$(adopted_on node2)"
+
+# A setting written in sysfs goes through the same setter as "set", which
+# runs the engine: failback auto written on node 2 releases at once.
+cut 1
+check "node 1 down" cluster_set 1 down
+heal 1
+check "node 1 up" cluster_set 1 up
+check_eq "manual failback: node 2 keeps node 1's addresses again" "10.0.0.11 fd00::11" "$(adopted_on node2)"
+check "failback auto written to node 2's sysfs" \
+	in_ns node2 sh -c 'echo auto >/sys/class/net/ipto0/ipto/failback'
+check_eq "node 2 released node 1's addresses at once" "" "$(adopted_on node2)"
 finish
