@@ -283,7 +283,12 @@ static bool ipto_nf_ndisc(struct sk_buff *skb, const struct nf_hook_state *state
 		return true;
 
 	if (ipv6_addr_any(&ip6h->saddr)) {
-		/* Duplicate address detection by someone else: defend. */
+		/*
+		 * Duplicate address detection by someone else, the owner
+		 * coming back included: defend, so that the owner's address
+		 * stays silent (dadfailed) while this node holds it.  At
+		 * failback the owner's daemon runs detection again (iptod(8)).
+		 */
 		if (ndisc_mc_map(&in6addr_linklocal_allnodes, dest_hw, state->in, 0))
 			return true;
 		ipto_ndisc_send_na(state->in, &ns->target, &in6addr_linklocal_allnodes,
@@ -356,6 +361,15 @@ static unsigned int ipto_nf_arp(void *priv, struct sk_buff *skb,
 	/* Someone announcing the address itself (its owner back): let it be. */
 	if (sip == tip)
 		return NF_ACCEPT;
+	/*
+	 * A probe (RFC 5227 conflict detection, sender 0.0.0.0), most likely
+	 * from the owner coming back: not defended, so that its address comes
+	 * up as it would without conflict detection (IPv4 has no duplicate
+	 * address detection in the kernel that would hold it back anyway).
+	 * Consumed, so that the local stack does not answer it either.
+	 */
+	if (!sip)
+		return NF_DROP;
 	ipto_arp_reply(dev, sip, sha, tip);
 	return NF_DROP;
 }

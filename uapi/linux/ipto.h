@@ -91,7 +91,13 @@
  * ARP requests and IPv6 neighbour solicitations for an adopted address
  * received on the lower device are answered with the lower device's
  * hardware address, whatever the node's arp_ignore, forwarding or proxy
- * settings.  On adoption the address is announced announce_count times,
+ * settings.  Duplicate address detection for it (a neighbour solicitation
+ * from ::) is answered too: a returning owner's IPv6 address fails
+ * detection and stays silent while this node holds it, and the owner runs
+ * detection again once it is released (iptod does; see iptod(8)).  An IPv4
+ * conflict detection probe (RFC 5227: an ARP request from 0.0.0.0) is not
+ * answered: the owner's IPv4 address comes up as it would without one.
+ * On adoption the address is announced announce_count times,
  * announce_interval_ms apart: gratuitous ARP, unsolicited neighbour
  * advertisement (override) to all nodes.  On release all of this stops at
  * once.

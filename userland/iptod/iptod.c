@@ -196,6 +196,64 @@ static void take_back(struct iptod *d)
 }
 
 /*
+ * Failback ordered so that this node's home addresses come up clean.  The
+ * node that held them defended them against this node's IPv6 duplicate
+ * address detection (a node that boots configures its addresses before
+ * iptod runs), so they may be dadfailed.  Each time the fence is lifted (no
+ * live peer holds them any more) detection runs again for those, up to
+ * DAD_TRIES times DAD_TRY_MS apart: a holder that released them only after
+ * the first try makes it fail once more.  Detection takes up to 2 s: a
+ * random delay of up to 1 s, then 1 s for an answer.
+ */
+#define DAD_TRIES	3
+#define DAD_TRY_MS	3000
+
+static bool is_home_addr6(const struct in6_addr *addr, void *ctx)
+{
+	const struct iptod *d = ctx;
+	const struct iptod_node *self = iptod_config_node(&d->cfg, d->cfg.self);
+
+	for (unsigned int i = 0; self && i < self->naddrs; i++)
+		if (self->addrs[i].family == AF_INET6 &&
+		    !memcmp(&self->addrs[i].v6, addr, sizeof(*addr)))
+			return true;
+	return false;
+}
+
+static void dad_redone(const struct in6_addr *addr, int err, void *ctx)
+{
+	struct iptod *d = ctx;
+	struct iptod_addr a = { .family = AF_INET6, .v6 = *addr };
+	char buf[INET6_ADDRSTRLEN];
+
+	iptod_addr_str(&a, buf, sizeof(buf));
+	if (err < 0)
+		iptod_err("home address %s failed duplicate address detection; adding it again "
+			  "failed: %s", buf, strerror(-err));
+	else
+		iptod_event(d, d->dad_tries_left ? LOG_NOTICE : LOG_WARNING,
+			    (const char *[]){ "EVENT=dad_again", NULL },
+			    "home address %s failed duplicate address detection (while another "
+			    "node held it, or another host uses it): added again, try %u of %u",
+			    buf, DAD_TRIES - d->dad_tries_left, DAD_TRIES);
+}
+
+static void redo_dad(struct iptod *d, uint64_t now_ms)
+{
+	int n;
+
+	if (!d->dad_tries_left || now_ms < d->dad_try_ms)
+		return;
+	d->dad_tries_left--;
+	d->dad_try_ms = now_ms + DAD_TRY_MS;
+	n = iptod_kernel_redo_dad(d->kernel, is_home_addr6, dad_redone, d);
+	if (n < 0)
+		iptod_err("reading the lower device's addresses: %s", strerror(-n));
+	else if (n == 0)
+		d->dad_tries_left = 0;	/* all clean */
+}
+
+/*
  * Tells the kernel what membership now says: node states, and the fence:
  * on without quorum, during the start-up grace, and while a live peer still
  * holds this node's addresses (it has not seen this node back yet).
@@ -242,10 +300,15 @@ static void apply_membership(struct iptod *d, uint64_t now_ms)
 			d->held_dirty = true;
 		}
 	}
-	if (!fence && d->fenced)
+	if (!fence && d->fenced) {
 		set_fence(d, false, "quorum, and no other node holds this node's addresses");
-	if (!fence)
+		d->dad_tries_left = DAD_TRIES;
+		d->dad_try_ms = now_ms;
+	}
+	if (!fence) {
 		take_back(d);
+		redo_dad(d, now_ms);
+	}
 }
 
 static void refresh_held(struct iptod *d)

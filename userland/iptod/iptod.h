@@ -80,6 +80,8 @@ struct iptod {
 	uint32_t held[IPTO_NODES_MAX];
 	uint32_t self_owner;		/* the kernel's holder of our addresses */
 	uint64_t take_back_ms;		/* last attempt to take them back */
+	unsigned int dad_tries_left;	/* detection again, after a fence */
+	uint64_t dad_try_ms;		/* the next try */
 	uint8_t sent_flags;
 	unsigned long reloads, reload_failures;
 };

@@ -3,7 +3,8 @@
  * kernel.c - iptod's requests to the ipto module: the device, the table by
  * difference, node states, lease and fence, the held nodes, and the events
  * of the "events" group, on three netlink sockets (requests, events,
- * rtnetlink).
+ * rtnetlink); and on the lower device, duplicate address detection again
+ * for the home addresses that failed it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,7 @@ struct iptod_kernel {
 	struct ipto_nl *rtnl;
 	char device[IF_NAMESIZE];
 	unsigned int ifindex;
+	unsigned int link_ifindex;	/* the lower device */
 	char extack[256];
 };
 
@@ -114,6 +116,7 @@ static int find_device(struct iptod_kernel *k, const char *link, char *err,
 		snprintf(err, errlen, "lower device %s: %s", link, strerror(errno));
 		return -ENODEV;
 	}
+	k->link_ifindex = link_ifindex;
 	ret = snapshot_read(k->nl, k->device, &snap);
 	if (ret == -ENODEV || ret == -ENOENT) {
 		snapshot_free(&snap);
@@ -624,6 +627,14 @@ int iptod_kernel_local_addr(struct iptod_kernel *k, const struct iptod_addr *a, 
 	if (add)
 		return ipto_rtnl_addr_add(k->rtnl, k->ifindex, a->family, bytes);
 	return ipto_rtnl_addr_del(k->rtnl, k->ifindex, a->family, bytes);
+}
+
+int iptod_kernel_redo_dad(struct iptod_kernel *k,
+			  bool (*wanted)(const struct in6_addr *addr, void *ctx),
+			  void (*redone)(const struct in6_addr *addr, int err, void *ctx),
+			  void *ctx)
+{
+	return ipto_rtnl_redo_dad(k->rtnl, k->link_ifindex, wanted, redone, ctx);
 }
 
 struct event_ctx {

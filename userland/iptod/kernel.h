@@ -81,6 +81,16 @@ int iptod_kernel_read_events(struct iptod_kernel *k,
 			     void (*cb)(void *ctx, const struct iptod_event *ev),
 			     void *ctx);
 
+/*
+ * On the lower device, runs IPv6 duplicate address detection again for
+ * each address that failed it and that wanted() names (this node's home
+ * addresses, after another node held them): see ipto_rtnl_redo_dad().
+ */
+int iptod_kernel_redo_dad(struct iptod_kernel *k,
+			  bool (*wanted)(const struct in6_addr *addr, void *ctx),
+			  void (*redone)(const struct in6_addr *addr, int err, void *ctx),
+			  void *ctx);
+
 /* Makes an adopted address local on the ipto device, or not any more. */
 int iptod_kernel_local_addr(struct iptod_kernel *k, const struct iptod_addr *a,
 			    bool add);
