@@ -113,7 +113,8 @@ void ipto_lease_stop(struct ipto_dev *ipto)
 }
 
 /*
- * IPTO_CMD_LEASE: the lease runs lease_ms from now.  Under RCU, without
+ * IPTO_CMD_LEASE: the lease runs lease_ms from now, unless it has run out
+ * already (ETIME).  Under RCU, without
  * RTNL: a renewal must not wait behind whoever holds RTNL, or a busy RTNL
  * would fence a node whose daemon runs.  The caller saw the device
  * registered inside this RCU section, so ipto_lease_stop() at its
@@ -124,13 +125,25 @@ void ipto_lease_stop(struct ipto_dev *ipto)
 int ipto_lease_renew(struct ipto_dev *ipto, struct netlink_ext_ack *extack)
 {
 	u32 ms = READ_ONCE(ipto->settings.lease_ms);
-	unsigned long len = msecs_to_jiffies(ms);
+	unsigned long len = msecs_to_jiffies(ms), now = jiffies;
 
 	if (!ms || !READ_ONCE(ipto->lease_on)) {
 		NL_SET_ERR_MSG_MOD(extack, "the device has no lease (lease_ms is 0)");
 		return -EINVAL;
 	}
-	WRITE_ONCE(ipto->lease_expires, jiffies + len);
+	/*
+	 * A lease that ran out stays run out: the node fell silent then, and
+	 * its peers may have taken its addresses since.  A daemon that runs
+	 * again after a stall must not bring it back before the lease work
+	 * has fenced the device; only lifting the fence starts a new lease.
+	 * (Tested and moved without a lock: a renewal in the very jiffy of
+	 * the end may still move it, one jiffy late.)
+	 */
+	if (ipto_lease_expired(ipto, now)) {
+		NL_SET_ERR_MSG_MOD(extack, "the lease ran out: lift the fence to start a new one");
+		return -ETIME;
+	}
+	WRITE_ONCE(ipto->lease_expires, now + len);
 	ipto_lease_arm(ipto, len);
 	return 0;
 }

@@ -5,9 +5,9 @@
 # "Lease and fencing").  Node 1 of a three-node cluster has adopted node
 # 3's addresses; a lease renewed in time keeps it unfenced; unrenewed it
 # runs out: node 1 is fenced (FENCED event, reason lease), releases what it
-# adopted, adopts nothing, refuses adoptions, and the client gets no
-# answer on node 1's own addresses, ARP and neighbour discovery included,
-# until the fence is lifted.  A fence on request, the self node reported
+# adopted, adopts nothing, refuses adoptions and renewals, and the client
+# gets no answer on node 1's own addresses, ARP and neighbour discovery
+# included, until the fence is lifted.  A fence on request, the self node reported
 # down, the refusals, and teardown with a lease armed on a fenced device.
 . "$(dirname "$0")/../lib.sh"
 
@@ -73,7 +73,7 @@ check "the engine adopts nothing while fenced" sh -c \
 	"ip netns exec node1 iptoctl node set dev ipto0 id 3 state up &&
 	 ip netns exec node1 iptoctl node set dev ipto0 id 3 state down"
 check_eq "nothing adopted" "" "$(adopted_on node1)"
-check "renewing does not lift the fence" ctl lease dev ipto0
+check_refused "a lease that ran out is not renewed" "the lease ran out" ctl lease dev ipto0
 check_eq "still fenced" lease "$(fenced)"
 
 # Node 1 fell silent on its own addresses.

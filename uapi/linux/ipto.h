@@ -63,7 +63,8 @@
  * IPTO_CMD_LEASE
  * --------------
  *   Renews the lease of one device (ifindex or ifname, nothing else): it
- *   runs IPTO_DEV_A_LEASE_MS from now.  See Lease and fencing.
+ *   runs IPTO_DEV_A_LEASE_MS from now; a lease that has run out is not
+ *   renewed (ETIME).  See Lease and fencing.
  *
  * Adopted addresses
  * =================
@@ -245,7 +246,10 @@
  * sysfs file lease_ms, or the module parameter for a new device) starts
  * the lease, running lease_ms from then, also when the value is the one
  * set before; setting 0 ends it.  IPTO_CMD_LEASE on a device without a
- * lease is refused (EINVAL).  IPTO_CMD_LEASE takes no lock the other
+ * lease is refused (EINVAL), and so is renewing a lease that has run out
+ * (ETIME): the node fell silent then, and only lifting the fence, which
+ * starts a new lease, brings it back, even when the daemon runs again
+ * before the fence below is raised.  IPTO_CMD_LEASE takes no lock the other
  * commands or link changes hold (RTNL): a busy RTNL does not delay a
  * renewal until the lease runs out.  The moment the lease runs out the node falls
  * silent: the packet path compares the lease's end with the clock on every

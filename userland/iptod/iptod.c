@@ -494,12 +494,22 @@ static void read_events(struct iptod *d)
 }
 
 /* The lease timer's work: twice an interval, whatever else is going on. */
+/*
+ * A lease that ran out while this daemon did not run (a stall longer than
+ * the lease) is not renewed: the node fell silent, and the kernel fences
+ * it.  The daemon fences it too, in case the kernel's work has not yet, and
+ * lifts the fence, which starts a new lease, as membership allows.
+ */
 static void renew_lease(struct iptod *d)
 {
 	int ret = iptod_kernel_renew_lease(d->kernel);
 
-	if (ret < 0)
+	if (ret == -ETIME) {
+		if (!d->fenced)
+			set_fence(d, true, "the lease ran out");
+	} else if (ret < 0) {
 		kernel_failed(d, "renewing the lease", ret);
+	}
 }
 
 static void tick(struct iptod *d, uint64_t now_ms)
