@@ -215,6 +215,12 @@ cluster_new() {
 	done
 	lan_addrs 1 node1 node2 node3
 	lan_addrs 100 client
+	# The echo services start while duplicate address detection runs:
+	# under TCG python takes seconds to listen.
+	for i in 1 2 3; do
+		in_ns node$i python3 -S "$IPTO_SRC/selftests/helpers/echo_server.py" \
+			$CLUSTER_PORT node$i >/dev/null 2>&1 &
+	done
 	dad_settled || return 1
 	for i in 1 2 3; do
 		ipto_up node$i || return 1
@@ -227,8 +233,6 @@ cluster_new() {
 		in_ns node$i iptoctl node set dev ipto0 id 1 standby 2,3 &&
 		in_ns node$i iptoctl node set dev ipto0 id 2 standby 3,1 &&
 		in_ns node$i iptoctl node set dev ipto0 id 3 standby 1,2 || return 1
-		in_ns node$i python3 -S "$IPTO_SRC/selftests/helpers/echo_server.py" \
-			$CLUSTER_PORT node$i >/dev/null 2>&1 &
 	done
 	for i in 1 2 3; do
 		wait_for 20 sh -c "ip netns exec client ipto-connect 10.0.0.1$i $CLUSTER_PORT 1 | grep -q ^ok" ||

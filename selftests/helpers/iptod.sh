@@ -151,10 +151,14 @@ iptod_cluster() {
 		ip -n node$i addr add fd00::1$i/64 dev eth0
 	done
 	lan_addrs 100 client
+	# The echo services start while duplicate address detection runs:
+	# under TCG python takes seconds to listen.
+	for i in $IPTOD_NODES; do
+		echo_start $i
+	done
 	dad_settled || return 1
 	iptod_key || return 1
 	for i in $IPTOD_NODES; do
-		echo_start $i
 		iptod_conf $i "$1" "${IPTOD_EXTRA[$i]:-}" >"$TEST_TMP/node$i.conf"
 	done
 	# All daemons at once: a node that starts long after the others is
