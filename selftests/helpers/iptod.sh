@@ -125,10 +125,12 @@ echo_listening() {
 	[ "$(ip netns exec "node$1" ss -Hltn "sport = :$CLUSTER_PORT" | wc -l)" -ge 2 ]
 }
 
-# iptod_start I: starts iptod in node I's namespace.
+# iptod_start I: starts iptod in node I's namespace, with its own state
+# directory (the boot counter) under $TEST_TMP, kept across restarts.
 iptod_start() {
-	ip netns exec "node$1" "$IPTOD" -c "$TEST_TMP/node$1.conf" --log stderr \
-		--status "$TEST_TMP/node$1.status" >>"$TEST_TMP/node$1.log" 2>&1 &
+	STATE_DIRECTORY=$TEST_TMP/state$1 \
+		ip netns exec "node$1" "$IPTOD" -c "$TEST_TMP/node$1.conf" --log stderr \
+			--status "$TEST_TMP/node$1.status" >>"$TEST_TMP/node$1.log" 2>&1 &
 	# shellcheck disable=SC2034 # (read by the tests that source this file)
 	IPTOD_PID[$1]=$!
 }

@@ -3,7 +3,8 @@
 #
 # iptod_forgery.sh - what reaches iptod's heartbeat port from the network is
 # distrusted: heartbeats under a wrong key, replays of captured genuine
-# heartbeats (also after their sender died, which must not bring it back),
+# heartbeats (also after their sender died, which must not bring it back,
+# and to a receiver that restarted since),
 # truncated and random datagrams, a genuine key with an unknown node id or
 # from the wrong address.  Each is dropped and counted by reason, and
 # nothing changes: node states, owners, adoptions.
@@ -62,4 +63,29 @@ check "all 20 counted as replay" wait_for 10 counter_above 2 replay $((replays +
 check "node 1 stays dead for node 2" sh -c "grep -q '^peer.1=n1 down\$' $TEST_TMP/node2.status"
 check_eq "node 2 still holds node 1's addresses" "10.0.0.11 fd00::11" "$(adopted_on node2)"
 check "node 2 logged the drops with their reason" grep -q 'dropped: replay' "$TEST_TMP/node2.log"
+
+# Node 2's daemon restarts (as systemctl restart does), with its clock
+# stepped an hour back: its peers take it again (its boot counter grew,
+# whatever the clock), and node 1's recording, played back to it, is
+# stale: it echoes the challenge of node 2's previous start, so node 1
+# stays dead.
+started_twice() { [ "$(grep -c 'started: node' "$TEST_TMP/node2.log")" -ge 2 ]; }
+node2_down_for_node3() { [[ $(status_of 3 peer.2) == "n2 down"* ]]; }
+kill -TERM "${IPTOD_PID[2]}"
+wait "${IPTOD_PID[2]}"
+check "node 3 sees node 2's daemon go" wait_for 10 node2_down_for_node3
+date -s "@$((EPOCHSECONDS - 3600))" >/dev/null
+iptod_start 2
+# Polled without a clock while it is an hour off (wait_for reads it).
+for _ in $(seq 100); do started_twice && break; nap 0.1; done
+date -s "@$((EPOCHSECONDS + 3600))" >/dev/null
+check "node 2's daemon started again" started_twice
+check_eq "its boot counter grew" 2 "$(cat "$TEST_TMP/state2/ipto0.boot")"
+check "node 3 takes node 2's heartbeats again" wait_for 10 status_is 3 'peer.2=n2 up alive'
+check "node 2's new daemon takes node 3's heartbeats" wait_for 10 status_is 2 'peer.3=n3 up alive'
+stale=$(status_of 2 rx.stale)
+check "replaying node 1's last heartbeats to node 2's new daemon" \
+	in_ns node1 ipto-hbforge --replay "$TEST_TMP/captured" --bind 10.0.0.1 10.0.0.2 $PORT
+check "all 20 counted as stale" wait_for 10 counter_above 2 stale $((stale + 19))
+check_eq "node 1 stays down for node 2" "n1 down" "$(status_of 2 peer.1)"
 finish

@@ -6,7 +6,8 @@
  * random datagrams; and datagrams captured earlier, played back.  It also
  * captures datagrams into a file for that.  One mode per run:
  *
- *   forge     --key FILE --node ID --boot N --seq N ... ADDR PORT
+ *   forge     --key FILE --node ID --boot N --seq N [--challenge N] [--echo N]
+ *             ... ADDR PORT
  *   random    --raw-random N ... ADDR PORT
  *   capture   --capture PORT --count N --out FILE
  *   replay    --replay FILE ... ADDR PORT
@@ -81,6 +82,7 @@ static void usage(FILE *out)
 {
 	fputs("usage:\n"
 	      "  " PROG " --key FILE --node ID --boot N|now --seq N [--held ID,...]\n"
+	      "               [--challenge N (default 1)] [--echo N (default 0)]\n"
 	      "               [--flags fit,fenced,quorum|none|NUMBER] [--count N] [--same]\n"
 	      "               [--truncate LEN] [--interval-ms N] [--bind ADDR] ADDR PORT\n"
 	      "      send COUNT (default 1) heartbeats with seq N, N+1, ... (--same: all\n"
@@ -207,6 +209,7 @@ enum {
 	OPT_KEY = 256, OPT_NODE, OPT_BOOT, OPT_SEQ, OPT_HELD, OPT_FLAGS,
 	OPT_COUNT, OPT_INTERVAL, OPT_SAME, OPT_TRUNCATE, OPT_RAW, OPT_SEED,
 	OPT_CAPTURE, OPT_OUT, OPT_TIMEOUT, OPT_REPLAY, OPT_BIND, OPT_HELP,
+	OPT_CHALLENGE, OPT_ECHO,
 };
 
 static const struct option long_options[] = {
@@ -214,6 +217,8 @@ static const struct option long_options[] = {
 	{ "node", required_argument, NULL, OPT_NODE },
 	{ "boot", required_argument, NULL, OPT_BOOT },
 	{ "seq", required_argument, NULL, OPT_SEQ },
+	{ "challenge", required_argument, NULL, OPT_CHALLENGE },
+	{ "echo", required_argument, NULL, OPT_ECHO },
 	{ "held", required_argument, NULL, OPT_HELD },
 	{ "flags", required_argument, NULL, OPT_FLAGS },
 	{ "count", required_argument, NULL, OPT_COUNT },
@@ -234,11 +239,12 @@ static const struct option long_options[] = {
 static void parse_options(int argc, char **argv, struct options *opt)
 {
 	bool has_held = false, has_flags = false, has_interval = false;
-	bool has_timeout = false;
+	bool has_timeout = false, has_challenge = false, has_echo = false;
 	int c;
 
 	memset(opt, 0, sizeof(*opt));
 	opt->count = 1;
+	opt->hb.challenge = 1;
 	opt->timeout_ms = CAPTURE_TIMEOUT_MS;
 	while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		switch (c) {
@@ -261,6 +267,14 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case OPT_SEQ:
 			opt->hb.seq = parse_option(optarg, 0, 0, UINT64_MAX, "--seq");
 			opt->has_seq = true;
+			break;
+		case OPT_CHALLENGE:
+			opt->hb.challenge = parse_option(optarg, 0, 0, UINT64_MAX, "--challenge");
+			has_challenge = true;
+			break;
+		case OPT_ECHO:
+			opt->hb.echo = parse_option(optarg, 0, 0, UINT64_MAX, "--echo");
+			has_echo = true;
 			break;
 		case OPT_HELD:
 			parse_held(optarg, &opt->hb);
@@ -329,6 +343,8 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	only_in(opt, opt->has_node, "--node", IN(MODE_FORGE));
 	only_in(opt, opt->has_boot, "--boot", IN(MODE_FORGE));
 	only_in(opt, opt->has_seq, "--seq", IN(MODE_FORGE));
+	only_in(opt, has_challenge, "--challenge", IN(MODE_FORGE));
+	only_in(opt, has_echo, "--echo", IN(MODE_FORGE));
 	only_in(opt, has_held, "--held", IN(MODE_FORGE));
 	only_in(opt, has_flags, "--flags", IN(MODE_FORGE));
 	only_in(opt, opt->same, "--same", IN(MODE_FORGE));

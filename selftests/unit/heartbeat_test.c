@@ -12,6 +12,7 @@
  *     packets with bytes changed;
  *   - the replay window;
  *   - the key file checks, on files in a fresh directory under /tmp;
+ *   - the boot counter and the state directory, in another one;
  *   - the verdict names.
  * Datagrams are always decoded from a heap copy of exactly their length, so
  * that AddressSanitizer sees any read beyond it.
@@ -33,6 +34,7 @@
 
 #include <sodium.h>
 
+#include "boot.h"
 #include "config.h"
 #include "heartbeat.h"
 
@@ -50,16 +52,18 @@ static const uint8_t golden_key[32] = {
 };
 
 /*
- * flags FIT|QUORUM, node 2, boot 0x0005f1e2d3c4b5a6, seq 7, held 1 and 3,
+ * version 2, flags FIT|QUORUM, node 2, boot 0x0005f1e2d3c4b5a6, seq 7,
+ * challenge 0x1122334455667788, echo 0x99aabbccddeeff00, held 1 and 3,
  * under golden_key; the MAC from Python's hmac module.
  */
 static const uint8_t golden_packet[] = {
-	0x49, 0x50, 0x54, 0x4f, 0x01, 0x05, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02,
+	0x49, 0x50, 0x54, 0x4f, 0x02, 0x05, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02,
 	0x00, 0x05, 0xf1, 0xe2, 0xd3, 0xc4, 0xb5, 0xa6, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x03,
-	0xd5, 0xa6, 0xc5, 0x36, 0x6b, 0x1e, 0x24, 0x1b, 0x30, 0x2f, 0x34, 0xeb,
-	0xff, 0xf6, 0x6a, 0x54, 0xde, 0xe1, 0x22, 0x28, 0x7b, 0x28, 0xb8, 0x3e,
-	0xa3, 0x99, 0x0b, 0xee, 0x9a, 0xa9, 0x8a, 0xa6,
+	0x00, 0x00, 0x00, 0x07, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+	0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x00, 0x00, 0x00, 0x03, 0xd9, 0x3d, 0xa7, 0x15, 0x13, 0xb6, 0x5f, 0x73,
+	0x60, 0x35, 0x9b, 0xe6, 0x68, 0x1b, 0x52, 0x88, 0x0d, 0xb1, 0x8b, 0xde,
+	0xaa, 0x60, 0x9f, 0xa5, 0x2c, 0x04, 0xef, 0xdd, 0x1f, 0x6b, 0xab, 0x1d,
 };
 
 static const struct iptod_heartbeat golden_hb = {
@@ -67,6 +71,8 @@ static const struct iptod_heartbeat golden_hb = {
 	.node = 2,
 	.boot = 0x0005f1e2d3c4b5a6ULL,
 	.seq = 7,
+	.challenge = 0x1122334455667788ULL,
+	.echo = 0x99aabbccddeeff00ULL,
 	.nheld = 2,
 	.held = { 1, 3 },
 };
@@ -91,6 +97,7 @@ static struct iptod_heartbeat make_hb(unsigned int nheld)
 	hb.node = 3;
 	hb.boot = 1700000000123456ULL;
 	hb.seq = 42;
+	hb.challenge = 0x0102030405060708ULL;
 	hb.nheld = nheld;
 	for (unsigned int i = 0; i < nheld; i++)
 		hb.held[i] = IPTO_NODE_ID_MAX - i;
@@ -120,6 +127,8 @@ static void assert_hb_equal(const struct iptod_heartbeat *a,
 	assert_int_equal(a->node, b->node);
 	assert_true(a->boot == b->boot);
 	assert_true(a->seq == b->seq);
+	assert_true(a->challenge == b->challenge);
+	assert_true(a->echo == b->echo);
 	assert_int_equal(a->nheld, b->nheld);
 	for (unsigned int i = 0; i < a->nheld; i++)
 		assert_int_equal(a->held[i], b->held[i]);
@@ -214,6 +223,8 @@ static void test_round_trip(void **state)
 	hb.node = IPTO_NODE_ID_MAX;
 	hb.boot = UINT64_MAX;
 	hb.seq = UINT64_MAX;
+	hb.challenge = UINT64_MAX;
+	hb.echo = UINT64_MAX;
 	for (unsigned int i = 0; i < IPTO_NODES_MAX; i++)
 		hb.held[i] = i % 2 ? 1 : IPTO_NODE_ID_MAX;
 	round_trip(&hb);
@@ -222,6 +233,8 @@ static void test_round_trip(void **state)
 	hb.node = 1;
 	hb.boot = 0;
 	hb.seq = 1;
+	hb.challenge = 1;
+	hb.echo = 0;
 	round_trip(&hb);
 	for (unsigned int f = 0; f <= 7; f++) {
 		hb = make_hb(2);
@@ -420,38 +433,44 @@ static void test_malformed_fields(void **state)
 	hb = make_hb(0);
 	hb.seq = 0;
 	check_after_mac(&hb, "seq 0");
+	hb = make_hb(0);
+	hb.challenge = 0;
+	check_after_mac(&hb, "challenge 0");
 
 	/* framing wrong, MAC right: still malformed */
-	len = forge_framing(buf, "IPTO", 1, 1, 1, &key);
+	len = forge_framing(buf, "IPTO", 2, 1, 1, &key);
 	assert_int_equal(decode_exact(buf, len, &key, &out), IPTOD_HB_OK);
-	len = forge_framing(buf, "IPTX", 1, 1, 1, &key);
+	len = forge_framing(buf, "IPTX", 2, 1, 1, &key);
 	assert_int_equal(decode_exact(buf, len, &key, &out),
 			 IPTOD_HB_MALFORMED);
-	len = forge_framing(buf, "ipto", 1, 1, 1, &key);
+	len = forge_framing(buf, "ipto", 2, 1, 1, &key);
 	assert_int_equal(decode_exact(buf, len, &key, &out),
 			 IPTOD_HB_MALFORMED);
 	len = forge_framing(buf, "IPTO", 0, 1, 1, &key);
 	assert_int_equal(decode_exact(buf, len, &key, &out),
 			 IPTOD_HB_MALFORMED);
-	len = forge_framing(buf, "IPTO", 2, 1, 1, &key);
+	len = forge_framing(buf, "IPTO", 1, 1, 1, &key);	/* version 1 */
+	assert_int_equal(decode_exact(buf, len, &key, &out),
+			 IPTOD_HB_MALFORMED);
+	len = forge_framing(buf, "IPTO", 3, 1, 1, &key);
 	assert_int_equal(decode_exact(buf, len, &key, &out),
 			 IPTOD_HB_MALFORMED);
 	/* nheld matching the length, but more than the kernel's nodes */
-	len = forge_framing(buf, "IPTO", 1, IPTO_NODES_MAX + 1,
+	len = forge_framing(buf, "IPTO", 2, IPTO_NODES_MAX + 1,
 			    IPTO_NODES_MAX + 1, &key);
 	assert_int_equal(decode_exact(buf, len, &key, &out),
 			 IPTOD_HB_MALFORMED);
-	len = forge_framing(buf, "IPTO", 1, IPTO_NODES_MAX, IPTO_NODES_MAX,
+	len = forge_framing(buf, "IPTO", 2, IPTO_NODES_MAX, IPTO_NODES_MAX,
 			    &key);
 	assert_int_equal(decode_exact(buf, len, &key, &out), IPTOD_HB_OK);
 	/* nheld not matching the length */
-	len = forge_framing(buf, "IPTO", 1, 2, 1, &key);
+	len = forge_framing(buf, "IPTO", 2, 2, 1, &key);
 	assert_int_equal(decode_exact(buf, len, &key, &out),
 			 IPTOD_HB_MALFORMED);
-	len = forge_framing(buf, "IPTO", 1, 0, 1, &key);
+	len = forge_framing(buf, "IPTO", 2, 0, 1, &key);
 	assert_int_equal(decode_exact(buf, len, &key, &out),
 			 IPTOD_HB_MALFORMED);
-	len = forge_framing(buf, "IPTO", 1, UINT16_MAX, 1, &key);
+	len = forge_framing(buf, "IPTO", 2, UINT16_MAX, 1, &key);
 	assert_int_equal(decode_exact(buf, len, &key, &out),
 			 IPTOD_HB_MALFORMED);
 }
@@ -871,6 +890,107 @@ static void test_key_short_err(void **state)
 	free(err);
 }
 
+/* ---- the boot counter ---- */
+
+static char *read_text(const char *path)
+{
+	static char buf[64];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	assert_true(n >= 0);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Removes a test's directory under /tmp and what is in it. */
+static void remove_dir(const char *dir)
+{
+	char cmd[128];
+
+	assert_true(strncmp(dir, "/tmp/iptod-boot-", 16) == 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_boot_counter(void **state)
+{
+	char dir[] = "/tmp/iptod-boot-XXXXXX", sub[64], path[96], err[256];
+	uint64_t boot = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (uint64_t want = 1; want <= 3; want++) {
+		assert_int_equal(iptod_boot_next(dir, "ipto0", &boot, err, sizeof(err)), 0);
+		assert_true(boot == want);
+	}
+	snprintf(path, sizeof(path), "%s/ipto0.boot", dir);
+	assert_string_equal(read_text(path), "3\n");
+	/* one counter per device */
+	assert_int_equal(iptod_boot_next(dir, "ipto1", &boot, err, sizeof(err)), 0);
+	assert_true(boot == 1);
+	/* a missing state directory is created */
+	snprintf(sub, sizeof(sub), "%s/state", dir);
+	assert_int_equal(iptod_boot_next(sub, "ipto0", &boot, err, sizeof(err)), 0);
+	assert_true(boot == 1);
+	/* larger than any earlier boot, whatever the clock said then */
+	int fd = open(path, O_WRONLY | O_TRUNC);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "1700000000123456\n", 17), 17);
+	close(fd);
+	assert_int_equal(iptod_boot_next(dir, "ipto0", &boot, err, sizeof(err)), 0);
+	assert_true(boot == 1700000000123457ULL);
+	remove_dir(dir);
+}
+
+static void test_boot_counter_refused(void **state)
+{
+	static const char *const damaged[] = {
+		"", "abc\n", "-1\n", "12 13\n", "18446744073709551615\n",
+		"99999999999999999999\n", " 7\n",
+	};
+	char dir[] = "/tmp/iptod-boot-XXXXXX", path[96], bad[96], err[256];
+	uint64_t boot = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ipto0.boot", dir);
+	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, damaged[i], strlen(damaged[i])),
+				 (ssize_t)strlen(damaged[i]));
+		close(fd);
+		err[0] = '\0';
+		assert_int_equal(iptod_boot_next(dir, "ipto0", &boot, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, path));
+		assert_non_null(strstr(err, "not a number"));
+		assert_string_equal(read_text(path), damaged[i]);	/* left alone */
+	}
+	/* a state directory that cannot be made */
+	snprintf(bad, sizeof(bad), "%s/ipto0.boot/state", dir);
+	assert_int_equal(iptod_boot_next(bad, "ipto0", &boot, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "state directory"));
+	remove_dir(dir);
+}
+
+static void test_state_dir(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	unsetenv("STATE_DIRECTORY");
+	assert_string_equal(iptod_state_dir(buf, sizeof(buf)), "/var/lib/ipto");
+	setenv("STATE_DIRECTORY", "/var/lib/a:/var/lib/b", 1);
+	assert_string_equal(iptod_state_dir(buf, sizeof(buf)), "/var/lib/a");
+	unsetenv("STATE_DIRECTORY");
+}
+
 /* ---- verdict names ---- */
 
 static void test_verdict_names(void **state)
@@ -882,6 +1002,7 @@ static void test_verdict_names(void **state)
 		[IPTOD_HB_REPLAY] = "replay",
 		[IPTOD_HB_UNKNOWN_NODE] = "unknown_node",
 		[IPTOD_HB_WRONG_SOURCE] = "wrong_source",
+		[IPTOD_HB_STALE] = "stale",
 	};
 
 	(void)state;
@@ -926,6 +1047,9 @@ int main(void)
 						keydir_teardown),
 		cmocka_unit_test_setup_teardown(test_key_short_err,
 						keydir_setup, keydir_teardown),
+		cmocka_unit_test(test_boot_counter),
+		cmocka_unit_test(test_boot_counter_refused),
+		cmocka_unit_test(test_state_dir),
 		cmocka_unit_test(test_verdict_names),
 	};
 

@@ -69,7 +69,7 @@ step "every node runs iptod with this configuration (only 'node =' differs)"
 grep -v -e '^#' -e '^$' "$IPTO_SRC/selftests/vm/demo/iptod.conf" | sed 's/^/   /'
 run modprobe ipto
 for node in $NODES; do
-	ip netns exec $node "$IPTOD" -c "$DEMO/$node.conf" --log stderr \
+	STATE_DIRECTORY=$DEMO/$node.state ip netns exec $node "$IPTOD" -c "$DEMO/$node.conf" --log stderr \
 		--status "$DEMO/$node.status" 2>&1 |
 		python3 "$IPTO_SRC/selftests/helpers/stamp.py" >"$DEMO/$node.log" &
 done

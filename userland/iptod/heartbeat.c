@@ -26,13 +26,15 @@
 #define HB_OFF_NODE	8
 #define HB_OFF_BOOT	12
 #define HB_OFF_SEQ	20
+#define HB_OFF_CHALLENGE	28
+#define HB_OFF_ECHO	36
 #define HB_OFF_HELD	IPTOD_HB_HEADER_LEN
 
 #define HB_FLAGS_KNOWN	(IPTOD_HB_FIT | IPTOD_HB_FENCED | IPTOD_HB_QUORUM)
 
 _Static_assert(sizeof(IPTOD_HB_MAGIC) - 1 == HB_OFF_VERSION - HB_OFF_MAGIC,
 	       "magic is 4 bytes");
-_Static_assert(HB_OFF_SEQ + 8 == IPTOD_HB_HEADER_LEN, "header layout");
+_Static_assert(HB_OFF_ECHO + 8 == IPTOD_HB_HEADER_LEN, "header layout");
 _Static_assert(IPTOD_HB_MAC_LEN == crypto_auth_hmacsha256_BYTES, "MAC size");
 _Static_assert(sizeof(((struct iptod_key *)0)->bytes) ==
 	       crypto_auth_hmacsha256_KEYBYTES, "key size");
@@ -47,6 +49,7 @@ static const char *const verdict_names[IPTOD_HB_NVERDICTS] = {
 	[IPTOD_HB_REPLAY] = "replay",
 	[IPTOD_HB_UNKNOWN_NODE] = "unknown_node",
 	[IPTOD_HB_WRONG_SOURCE] = "wrong_source",
+	[IPTOD_HB_STALE] = "stale",
 };
 
 const char *iptod_hb_verdict_name(enum iptod_hb_verdict v)
@@ -233,6 +236,8 @@ size_t iptod_hb_encode(const struct iptod_heartbeat *hb,
 	put_be32(buf + HB_OFF_NODE, hb->node);
 	put_be64(buf + HB_OFF_BOOT, hb->boot);
 	put_be64(buf + HB_OFF_SEQ, hb->seq);
+	put_be64(buf + HB_OFF_CHALLENGE, hb->challenge);
+	put_be64(buf + HB_OFF_ECHO, hb->echo);
 	for (unsigned int i = 0; i < nheld; i++)
 		put_be32(buf + HB_OFF_HELD + 4 * i, hb->held[i]);
 	len = HB_OFF_HELD + 4 * nheld;
@@ -274,9 +279,11 @@ enum iptod_hb_verdict iptod_hb_decode(const uint8_t *buf, size_t len,
 	out.node = get_be32(buf + HB_OFF_NODE);
 	out.boot = get_be64(buf + HB_OFF_BOOT);
 	out.seq = get_be64(buf + HB_OFF_SEQ);
+	out.challenge = get_be64(buf + HB_OFF_CHALLENGE);
+	out.echo = get_be64(buf + HB_OFF_ECHO);
 	if (out.flags & ~HB_FLAGS_KNOWN)
 		return IPTOD_HB_MALFORMED;
-	if (!node_id_valid(out.node) || out.seq < 1)
+	if (!node_id_valid(out.node) || out.seq < 1 || !out.challenge)
 		return IPTOD_HB_MALFORMED;
 	for (unsigned int i = 0; i < nheld; i++) {
 		out.held[i] = get_be32(buf + HB_OFF_HELD + 4 * i);

@@ -8,23 +8,33 @@
  *
  *   offset size
  *    0      4   magic "IPTO"
- *    4      1   version (1)
+ *    4      1   version (2)
  *    5      1   flags: IPTOD_HB_FIT (the sender can serve its own
  *               addresses), IPTOD_HB_FENCED (it answers none of them now),
  *               IPTOD_HB_QUORUM (it sees a majority)
  *    6      2   nheld: entries in the held list, at most IPTO_NODES_MAX
  *    8      4   sender node id
- *   12      8   boot: the sender's start time, microseconds since the epoch
+ *   12      8   boot: the sender's boot counter, larger at each start of
+ *               its daemon (kept on disk, whatever the clock does)
  *   20      8   seq: 1 for the first heartbeat of a boot, +1 for each next
- *   28  4*nheld held: ids of the nodes whose addresses the sender holds now
+ *   28      8   challenge: a random number the sender drew at its start
+ *   36      8   echo: the receiver's challenge, as the sender last heard
+ *               it (0 until it has)
+ *   44  4*nheld held: ids of the nodes whose addresses the sender holds now
  *   ...    32   HMAC-SHA256 (libsodium crypto_auth_hmacsha256) of every
  *               byte before it, under the cluster's shared key
  *
  * A receiver accepts a datagram only if it has exactly this length, the
- * magic and version match, the MAC verifies, and, for its sender, (boot, seq)
- * is newer than the newest accepted: a larger boot, or the same boot and a
- * larger seq.  So a captured heartbeat cannot be played back, and a sender
- * restarted with a later clock starts afresh.
+ * magic and version match, the MAC verifies, the echo is the receiver's
+ * own challenge of this start, and, for its sender, (boot, seq) is newer
+ * than the newest accepted: a larger boot, or the same boot and a larger
+ * seq.  So a captured heartbeat cannot be played back, not even to a
+ * receiver that restarted since (it echoes that receiver's old challenge),
+ * and a sender that restarted starts afresh (its boot is larger).  The
+ * receiver learns each sender's challenge from every authentic heartbeat
+ * of that sender's newest boot, accepted or not, and echoes it in the
+ * heartbeats it sends to that sender; two daemons that start together
+ * accept each other's heartbeats from the second round on.
  */
 #ifndef IPTOD_HEARTBEAT_H
 #define IPTOD_HEARTBEAT_H
@@ -36,8 +46,8 @@
 #include <linux/ipto.h>
 
 #define IPTOD_HB_MAGIC		"IPTO"
-#define IPTOD_HB_VERSION	1
-#define IPTOD_HB_HEADER_LEN	28
+#define IPTOD_HB_VERSION	2
+#define IPTOD_HB_HEADER_LEN	44
 #define IPTOD_HB_MAC_LEN	32
 #define IPTOD_HB_MAX_LEN	(IPTOD_HB_HEADER_LEN + 4 * IPTO_NODES_MAX + IPTOD_HB_MAC_LEN)
 
@@ -55,6 +65,8 @@ struct iptod_heartbeat {
 	uint32_t node;
 	uint64_t boot;
 	uint64_t seq;
+	uint64_t challenge;
+	uint64_t echo;
 	uint16_t nheld;
 	uint32_t held[IPTO_NODES_MAX];
 };
@@ -67,6 +79,7 @@ enum iptod_hb_verdict {
 	IPTOD_HB_REPLAY,	/* (boot, seq) not newer than the last accepted */
 	IPTOD_HB_UNKNOWN_NODE,	/* the sender id is no peer (checked by iptod) */
 	IPTOD_HB_WRONG_SOURCE,	/* not from the peer's heartbeat address (iptod) */
+	IPTOD_HB_STALE,		/* does not echo the receiver's challenge (iptod) */
 	IPTOD_HB_NVERDICTS
 };
 
@@ -98,7 +111,7 @@ size_t iptod_hb_encode(const struct iptod_heartbeat *hb,
  * or IPTOD_HB_MALFORMED / IPTOD_HB_BAD_MAC (*hb untouched).  No replay
  * check here.  Before the MAC only the framing is looked at (length, magic,
  * version, nheld); after it, unknown flag bits, a sender or held id outside
- * 1..IPTO_NODE_ID_MAX and seq 0 are malformed too.
+ * 1..IPTO_NODE_ID_MAX, seq 0 and challenge 0 are malformed too.
  */
 enum iptod_hb_verdict iptod_hb_decode(const uint8_t *buf, size_t len,
 				      const struct iptod_key *key,

@@ -24,8 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <systemd/sd-daemon.h>
 
+#include "boot.h"
 #include "iptod.h"
 #include "log.h"
 #include "notify.h"
@@ -493,8 +495,8 @@ static void read_events(struct iptod *d)
 	}
 }
 
-/* The lease timer's work: twice an interval, whatever else is going on. */
 /*
+ * The lease timer's work: twice an interval, whatever else is going on.
  * A lease that ran out while this daemon did not run (a stall longer than
  * the lease) is not renewed: the node fell silent, and the kernel fences
  * it.  The daemon fences it too, in case the kernel's work has not yet, and
@@ -895,8 +897,7 @@ int main(int argc, char **argv)
 	enum iptod_log_target target = IPTOD_LOG_AUTO;
 	struct iptod d = { .hb_fd = -1, .witness_fd = -1, .self_pushed = -1 };
 	bool check = false, debug = false;
-	char err[512], status[IPTOD_PATH_MAX + 32];
-	struct timespec ts;
+	char err[512], status[IPTOD_PATH_MAX + 32], state[IPTOD_PATH_MAX];
 	int opt, ret;
 
 	d.config_path = IPTOD_CONFIG_PATH;
@@ -961,8 +962,15 @@ int main(int argc, char **argv)
 		snprintf(status, sizeof(status), "/run/ipto/%s.status", d.cfg.device);
 		d.status_path = status;
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	d.boot = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	if (iptod_boot_next(iptod_state_dir(state, sizeof(state)), d.cfg.device, &d.boot,
+			    err, sizeof(err)) < 0) {
+		fprintf(stderr, "iptod: %s\n", err);
+		iptod_config_free(&d.cfg);
+		return EXIT_FAILURE;
+	}
+	do
+		randombytes_buf(&d.challenge, sizeof(d.challenge));
+	while (!d.challenge);
 	ret = run(&d);
 	iptod_health_free(d.health);
 	iptod_membership_close(&d);

@@ -25,6 +25,8 @@ struct iptod_peer {
 	struct sockaddr_storage sa;	/* where its heartbeats go */
 	socklen_t salen;
 	struct iptod_hb_window window;
+	uint64_t challenge;		/* its challenge, echoed to it; 0: not heard */
+	uint64_t challenge_boot;	/* the boot it was heard in */
 	bool heard;			/* a heartbeat was accepted, ever */
 	uint64_t last_rx_ms;
 	uint64_t alive_since_ms;	/* when it was last heard again */
@@ -54,7 +56,8 @@ struct iptod {
 	int hb_fd;			/* heartbeat socket */
 	int timer_fd;			/* heartbeat interval */
 	int lease_timer_fd;		/* lease renewal, twice an interval */
-	uint64_t boot;			/* our boot id (start time, us) */
+	uint64_t boot;			/* our boot counter (boot.c) */
+	uint64_t challenge;		/* ours, drawn at start, never 0 */
 	uint64_t seq;
 	uint64_t start_ms;
 	uint64_t last_wake_ms;		/* the main loop's last wakeup */

@@ -244,13 +244,16 @@ void iptod_membership_send(struct iptod *d)
 	hb.node = d->cfg.self;
 	hb.boot = d->boot;
 	hb.seq = ++d->seq;
+	hb.challenge = d->challenge;
 	hb.nheld = (uint16_t)d->nheld;
 	memcpy(hb.held, d->held, d->nheld * sizeof(hb.held[0]));
-	len = iptod_hb_encode(&hb, &d->key, buf);
 	d->sent_flags = hb.flags;
+	/* One seq for all: each peer gets the same heartbeat but for its echo. */
 	for (unsigned int i = 0; i < d->npeers; i++) {
 		struct iptod_peer *p = &d->peers[i];
 
+		hb.echo = p->challenge;
+		len = iptod_hb_encode(&hb, &d->key, buf);
 		if (sendto(d->hb_fd, buf, len, 0, (struct sockaddr *)&p->sa, p->salen) < 0)
 			d->tx_errors++;	/* unreachable peers are normal: no log */
 		else
@@ -270,6 +273,24 @@ static void count_bad(struct iptod *d, enum iptod_hb_verdict v,
 	iptod_log(LOG_WARNING, NULL,
 		  "heartbeat from %s dropped: %s (%lu dropped so far for this reason, %lu not logged)",
 		  sockaddr_str(from, buf, sizeof(buf)), iptod_hb_verdict_name(v), d->rx[v], held);
+}
+
+/*
+ * An authentic heartbeat of peer p: its challenge is learnt (for its newest
+ * boot), to be echoed to it; it is taken only if it echoes ours, so it was
+ * sent after the peer heard this daemon's start, and if it is newer than
+ * the last one taken (heartbeat.h).
+ */
+static enum iptod_hb_verdict check_fresh(struct iptod *d, struct iptod_peer *p,
+					 const struct iptod_heartbeat *hb)
+{
+	if (hb->boot >= p->challenge_boot) {
+		p->challenge = hb->challenge;
+		p->challenge_boot = hb->boot;
+	}
+	if (hb->echo != d->challenge)
+		return IPTOD_HB_STALE;
+	return iptod_hb_window_accept(&p->window, hb);
 }
 
 /* One datagram read from a heartbeat socket: checked, and taken if good. */
@@ -292,7 +313,7 @@ static bool take_heartbeat(struct iptod *d, const uint8_t *buf, size_t n, size_t
 		else if (!same_host(from, &p->sa))
 			v = IPTOD_HB_WRONG_SOURCE;
 		else
-			v = iptod_hb_window_accept(&p->window, &hb);
+			v = check_fresh(d, p, &hb);
 	}
 	if (v != IPTOD_HB_OK) {
 		count_bad(d, v, from, now_ms);
