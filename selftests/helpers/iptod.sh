@@ -86,6 +86,9 @@ iptod_conf() {
 	if [ -n "${IPTOD_NOTIFY:-}" ]; then
 		echo "notify = $IPTOD_NOTIFY"
 	fi
+	if [ -n "${IPTOD_CLUSTER_EXTRA[$self]:-}" ]; then
+		printf '%s\n' "${IPTOD_CLUSTER_EXTRA[$self]}"
+	fi
 	if [ -n "${IPTOD_WITNESS:-}" ]; then
 		echo "witness = $IPTOD_WITNESS"
 	fi
@@ -136,11 +139,12 @@ iptod_start() {
 }
 
 # iptod_cluster ACTION: the LAN, the nodes with their addresses and echo
-# services, a config each (iptod_conf I ACTION "${IPTOD_EXTRA[I]}"), iptod
+# services, a config each (iptod_conf I ACTION "${IPTOD_EXTRA[I]}": lines
+# for node I's own service; IPTOD_CLUSTER_EXTRA[I]: for its [cluster]), iptod
 # started on each; returns when the echo services listen.  Not from check
 # (a subshell: the pids would be lost); "wait_for 30 iptod_settled" tells
 # when the cluster is up.
-declare -A IPTOD_EXTRA=()
+declare -A IPTOD_EXTRA=() IPTOD_CLUSTER_EXTRA=()
 iptod_cluster() {
 	local i
 	# shellcheck disable=SC2046 # (one word per node)

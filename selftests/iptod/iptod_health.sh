@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # iptod_health.sh - local monitors: node 1's echo service has a TCP health
-# check, node 3's an executable one.  When a check fails "fall" times in a
-# row the node steps down: its peers see it down and its first standby
-# adopts its addresses and serves the service there (action serve); when
-# the check passes "rise" times the node rejoins and takes its addresses
-# back (failback auto).  The node that stepped down never answers its
-# addresses while the standby does.  Heartbeats go over IPv6 here.
+# check, node 3's an executable one, run as nobody.  When a check fails
+# "fall" times in a row the node steps down: its peers see it down and its
+# first standby adopts its addresses and serves the service there (action
+# serve); when the check passes "rise" times the node rejoins and takes its
+# addresses back (failback auto).  The node that stepped down never answers
+# its addresses while the standby does.  Heartbeats go over IPv6 here.
 . "$(dirname "$0")/../lib.sh"
 IPTOD_MISSES=10	# what moves, not how fast (see helpers/iptod.sh, Timers)
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
@@ -17,7 +17,14 @@ IPTOD_EXTRA[1]="check = tcp 127.0.0.1:$CLUSTER_PORT
 $CHECK_TIMERS
 fall = 3
 rise = 2"
-IPTOD_EXTRA[3]="check = exec /usr/bin/test ! -e $TEST_TMP/sick3
+# Node 3's check runs as nobody (run_as): "test -O" passes only for the
+# owner of the file, so run as anyone else the check fails from the start.
+# Nobody can reach TEST_TMP's files, not list them.
+chmod 0711 "$TEST_TMP"
+touch "$TEST_TMP/nobody-owns"
+chown nobody "$TEST_TMP/nobody-owns"
+IPTOD_CLUSTER_EXTRA[3]="run_as = nobody"
+IPTOD_EXTRA[3]="check = exec /usr/bin/test -O $TEST_TMP/nobody-owns -a ! -e $TEST_TMP/sick3
 $CHECK_TIMERS
 fall = 2
 rise = 2"

@@ -9,7 +9,8 @@
 # one owner per address, automatically.  Then node 3 is cut while node 1
 # holds nothing, and the roles move as the standby orders say.  Node 1
 # notices its lower device's lost carrier.  Every event reaches the notify
-# hook, which fails on purpose: iptod logs that and goes on.
+# hook, which runs as nobody without capabilities (run_as) and fails on
+# purpose: iptod logs that and goes on.
 # iptod runs as its AddressSanitizer + UBSan build here.  What is tested is
 # who holds what, not how fast: the daemons find a peer dead after 1 s,
 # not 300 ms, because under TCG one ASan daemon alone has not run for up to
@@ -20,16 +21,29 @@ IPTOD_ASAN=1
 IPTOD_MISSES=10
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
-# The hook records "EVENT DEVICE NODE ADDRESS", one file per run, and fails.
-cat >"$TEST_TMP/hook" <<HOOK
+# The hook runs as nobody (run_as) on every node.  It records "EVENT
+# DEVICE NODE ADDRESS" and, from its own /proc status, its ids and
+# capabilities (with shell builtins only: under TCG every exec costs), one
+# file each per run, and fails.  Nobody reaches $pub, not the rest of
+# TEST_TMP.
+pub=$TEST_TMP/pub
+chmod 0711 "$TEST_TMP"
+mkdir -m 1777 "$pub"
+cat >"$pub/hook" <<HOOK
 #!/bin/sh
-echo "\$IPTO_EVENT \$IPTO_DEVICE \${IPTO_NODE:-} \${IPTO_ADDRESS:-}" >"$TEST_TMP/hook.\$\$"
+echo "\$IPTO_EVENT \$IPTO_DEVICE \${IPTO_NODE:-} \${IPTO_ADDRESS:-}" >"$pub/hook.\$\$"
+while read -r key value; do
+	case \$key in Uid:|Gid:|Groups:|CapInh:|CapPrm:|CapEff:|CapAmb:) echo "\$key \$value" ;; esac
+done </proc/\$\$/status >"$pub/id.\$\$"
 exit 3
 HOOK
-chmod 755 "$TEST_TMP/hook"
-IPTOD_NOTIFY=$TEST_TMP/hook
+chmod 755 "$pub/hook"
+IPTOD_NOTIFY=$pub/hook
+for i in 1 2 3; do
+	IPTOD_CLUSTER_EXTRA[$i]="run_as = nobody"
+done
 # hook_saw LINE: a hook run recorded this line.
-hook_saw() { cat "$TEST_TMP"/hook.* 2>/dev/null | grep -qxF -- "$1"; }
+hook_saw() { cat "$pub"/hook.* 2>/dev/null | grep -qxF -- "$1"; }
 
 check "modprobe ipto" modprobe ipto
 iptod_cluster serve || fail "setting up three nodes running iptod"
@@ -55,6 +69,14 @@ check "the hook's failure was logged" grep -q 'notify hook failed for event .*: 
 # most one a second is logged.
 hook_failures_above() { [ "$(status_of 2 hooks_failed)" -gt "$1" ]; }
 check "node 2 counted its hook's failures" wait_for 10 hook_failures_above 3
+# Each line once, whatever hook wrote it: a hook run as anyone else, or
+# with a capability, adds a line.
+u=$(id -u nobody) g=$(id -g nobody)
+want=$(printf '%s\n' "Uid: $u $u $u $u" "Gid: $g $g $g $g" "Groups: $(id -G nobody)" \
+	"CapInh: 0000000000000000" "CapPrm: 0000000000000000" \
+	"CapEff: 0000000000000000" "CapAmb: 0000000000000000" | sort | paste -sd '|')
+check_eq "every hook ran as nobody, in nobody's groups, with no capability" "$want" \
+	"$(cat "$pub"/id.* | tr '\t' ' ' | sort -u | paste -sd '|')"
 info "node 2: $(status_of 2 hooks_failed) hook failures, $(grep -c 'notify hook failed' "$TEST_TMP/node2.log") logged"
 check "fewer failures logged than counted (once a second at most)" \
 	hook_failures_above "$(grep -c 'notify hook failed' "$TEST_TMP/node2.log")"

@@ -24,6 +24,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <pwd.h>
+
 #include <dirent.h>
 #include <unistd.h>
 
@@ -428,6 +430,34 @@ static void test_defaults(void **state)
 	assert_false(cfg.services[0].has_failover);
 	assert_int_equal(cfg.services[0].check.kind, IPTOD_CHECK_NONE);
 	iptod_config_free(&cfg);
+}
+
+/* run_as: resolved to ids and groups at load; unknown users and root refused. */
+static void test_run_as(void **state)
+{
+	struct passwd *nobody = getpwnam("nobody");
+	struct iptod_config cfg;
+
+	(void)state;
+	assert_non_null(nobody);
+	expect_ok(CLUSTER "run_as = nobody\n" ALPHA, &cfg);
+	assert_string_equal(cfg.run_as.name, "nobody");
+	assert_int_equal(cfg.run_as.uid, nobody->pw_uid);
+	assert_int_equal(cfg.run_as.gid, nobody->pw_gid);
+	assert_true(cfg.run_as.ngroups >= 1);
+	assert_int_equal(cfg.run_as.groups[0], nobody->pw_gid);
+	iptod_config_free(&cfg);
+	expect_ok(CLUSTER ALPHA, &cfg);
+	assert_string_equal(cfg.run_as.name, "");	/* iptod's own user */
+	iptod_config_free(&cfg);
+	expect_error(CLUSTER "run_as = no-such-user-here\n" ALPHA, 6,
+		     "run_as: no user \"no-such-user-here\"");
+	expect_error(CLUSTER "run_as = root\n" ALPHA, 6,
+		     "run_as: \"root\" has uid 0, which keeps every capability; "
+		     "leave run_as out to run as iptod's own user");
+	expect_error(CLUSTER "run_as = " "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		     "\n" ALPHA, 6, "run_as: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		     "aaaaaaaaaaaaa\" is too long for a user name");
 }
 
 static void test_all_keys(void **state)
@@ -1063,7 +1093,7 @@ static void test_lookup_and_format(void **state)
 
 int main(void)
 {
-	enum { NFIXED = 20 };
+	enum { NFIXED = 21 };
 	struct CMUnitTest tests[NBAD + NFIXED];
 	size_t i, n = 0;
 
@@ -1081,6 +1111,8 @@ int main(void)
 	tests[n++].test_func = test_defaults;
 	tests[n].name = "every key";
 	tests[n++].test_func = test_all_keys;
+	tests[n].name = "run_as: resolved, unknown user, root, too long";
+	tests[n++].test_func = test_run_as;
 	tests[n].name = "lease bounds and default";
 	tests[n++].test_func = test_lease_bounds;
 	tests[n].name = "tcp checks: addresses, ports, IPv6";

@@ -122,7 +122,7 @@ static void test_environment(void **state)
 	FILE *f;
 
 	(void)state;
-	iptod_notify(exiting_hook, adopted, 1000);
+	iptod_notify(exiting_hook, NULL, adopted, 1000);
 	assert_true(WIFEXITED(reap_one(1000)));
 	f = fopen(env_file, "r");
 	assert_non_null(f);
@@ -145,7 +145,7 @@ static void test_not_killed_by_an_older_clock_reading(void **state)
 
 	(void)state;
 	iptod_notify_counts(&started_before, &failed_before);
-	iptod_notify(exiting_hook, adopted, 1004);
+	iptod_notify(exiting_hook, NULL, adopted, 1004);
 	iptod_notify_expire(1000);
 	iptod_notify_expire(1004 + IPTOD_HOOK_TIMEOUT_MS);	/* not past yet */
 	status = reap_one(1004 + IPTOD_HOOK_TIMEOUT_MS);
@@ -164,7 +164,7 @@ static void test_killed_after_the_timeout(void **state)
 
 	(void)state;
 	iptod_notify_counts(&started_before, &failed_before);
-	iptod_notify(sleeping_hook, adopted, 5000);
+	iptod_notify(sleeping_hook, NULL, adopted, 5000);
 	logged_before = logged;
 	iptod_notify_expire(5000 + IPTOD_HOOK_TIMEOUT_MS);
 	assert_int_equal(logged, logged_before);	/* nothing killed yet */
@@ -186,7 +186,7 @@ static void test_exit_status_logged(void **state)
 
 	(void)state;
 	iptod_notify_counts(&started_before, &failed_before);
-	iptod_notify(exit3_hook, adopted, 40000);
+	iptod_notify(exit3_hook, NULL, adopted, 40000);
 	assert_int_equal(WEXITSTATUS(reap_one(40000)), 3);
 	assert_string_equal(last_log, "notify hook failed for event adopted: exit status 3");
 	iptod_notify_counts(&started, &failed);
@@ -202,7 +202,7 @@ static void test_cannot_run(void **state)
 	(void)state;
 	snprintf(missing, sizeof(missing), "%s/missing", dir);
 	iptod_notify_counts(&started_before, &failed_before);
-	iptod_notify(missing, adopted, 45000);
+	iptod_notify(missing, NULL, adopted, 45000);
 	assert_non_null(strstr(last_log, "cannot run it: No such file or directory"));
 	iptod_notify_counts(&started, &failed);
 	assert_int_equal(started, started_before);
@@ -217,8 +217,8 @@ static void test_at_most_hooks_max(void **state)
 	(void)state;
 	iptod_notify_counts(&started_before, &failed_before);
 	for (unsigned int i = 0; i < IPTOD_HOOKS_MAX; i++)
-		iptod_notify(sleeping_hook, adopted, 50000);
-	iptod_notify(sleeping_hook, adopted, 50000);
+		iptod_notify(sleeping_hook, NULL, adopted, 50000);
+	iptod_notify(sleeping_hook, NULL, adopted, 50000);
 	assert_string_equal(last_log,
 			    "notify hook not run for event adopted: 16 hooks still running");
 	iptod_notify_counts(&started, &failed);
@@ -228,7 +228,7 @@ static void test_at_most_hooks_max(void **state)
 		assert_true(WIFSIGNALED(reap_one(50001 + IPTOD_HOOK_TIMEOUT_MS)));
 	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
 	/* every slot is free again */
-	iptod_notify(exiting_hook, adopted, 90000);
+	iptod_notify(exiting_hook, NULL, adopted, 90000);
 	assert_true(WIFEXITED(reap_one(90000)));
 }
 
@@ -238,7 +238,7 @@ static void test_no_hook(void **state)
 
 	(void)state;
 	iptod_notify_counts(&started_before, &failed_before);
-	iptod_notify("", adopted, 0);
+	iptod_notify("", NULL, adopted, 0);
 	iptod_notify_counts(&started, &failed);
 	assert_int_equal(started, started_before);
 	assert_int_equal(failed, failed_before);
@@ -253,19 +253,19 @@ static void test_failures_logged_once_a_second(void **state)
 
 	(void)state;
 	/* Logs what the tests before left unlogged, and starts the count. */
-	iptod_notify(exit3_hook, adopted, 150000);
+	iptod_notify(exit3_hook, NULL, adopted, 150000);
 	reap_one(150000);
 	iptod_notify_counts(&started_before, &failed_before);
-	iptod_notify(exit3_hook, adopted, 200000);
+	iptod_notify(exit3_hook, NULL, adopted, 200000);
 	reap_one(200000);
 	assert_string_equal(last_log, "notify hook failed for event adopted: exit status 3");
 	logged_before = logged;
-	iptod_notify(exit3_hook, adopted, 200010);
+	iptod_notify(exit3_hook, NULL, adopted, 200010);
 	reap_one(200010);
-	iptod_notify(exit3_hook, adopted, 200000 + IPTOD_HOOK_LOG_MS - 1);
+	iptod_notify(exit3_hook, NULL, adopted, 200000 + IPTOD_HOOK_LOG_MS - 1);
 	reap_one(200000 + IPTOD_HOOK_LOG_MS - 1);
 	assert_int_equal(logged, logged_before);	/* within the second: not logged */
-	iptod_notify(exit3_hook, adopted, 200000 + IPTOD_HOOK_LOG_MS);
+	iptod_notify(exit3_hook, NULL, adopted, 200000 + IPTOD_HOOK_LOG_MS);
 	reap_one(200000 + IPTOD_HOOK_LOG_MS);
 	assert_string_equal(last_log, "notify hook failed for event adopted: exit status 3 "
 			    "(and 2 more failures since the last one logged)");

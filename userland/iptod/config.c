@@ -13,6 +13,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +42,7 @@ enum section_kind { SEC_NONE, SEC_CLUSTER, SEC_NODE, SEC_SERVICE };
 
 enum cluster_key {
 	CK_DEVICE, CK_LINK, CK_NODE, CK_PORT, CK_INTERVAL, CK_MISSES, CK_LEASE,
-	CK_KEY_FILE, CK_FAILBACK, CK_NOTIFY, CK_WITNESS, CK_N
+	CK_KEY_FILE, CK_FAILBACK, CK_NOTIFY, CK_WITNESS, CK_RUN_AS, CK_N
 };
 
 static const char *const cluster_keys[CK_N] = {
@@ -48,6 +50,7 @@ static const char *const cluster_keys[CK_N] = {
 	[CK_PORT] = "port", [CK_INTERVAL] = "interval_ms", [CK_MISSES] = "misses",
 	[CK_LEASE] = "lease_ms", [CK_KEY_FILE] = "key_file",
 	[CK_FAILBACK] = "failback", [CK_NOTIFY] = "notify", [CK_WITNESS] = "witness",
+	[CK_RUN_AS] = "run_as",
 };
 
 enum node_key { NK_ID, NK_HEARTBEAT, NK_ADDRESSES, NK_STANDBY, NK_FAILOVER, NK_N };
@@ -280,6 +283,33 @@ static int parse_path(struct parser *p, const char *key, const char *v, char *ou
 		return fail(p, p->line, "%s: the path is %zu characters long, at most %d are "
 			    "allowed", key, n, IPTOD_PATH_MAX - 1);
 	memcpy(out, v, n + 1);
+	return 0;
+}
+
+/* run_as: a user other than root, resolved now (ids and groups). */
+static int parse_run_as(struct parser *p, const char *key, const char *v,
+			struct iptod_run_as *out)
+{
+	struct passwd pw, *found = NULL;
+	int n = IPTOD_GROUPS_MAX, err;
+	char buf[4096];
+
+	if (strlen(v) >= sizeof(out->name))
+		return fail(p, p->line, "%s: \"%s\" is too long for a user name", key, v);
+	err = getpwnam_r(v, &pw, buf, sizeof(buf), &found);
+	if (!found)
+		return fail(p, p->line, "%s: no user \"%s\"%s%s", key, v, err ? ": " : "",
+			    err ? strerror(err) : "");
+	if (pw.pw_uid == 0)
+		return fail(p, p->line, "%s: \"%s\" has uid 0, which keeps every capability; "
+			    "leave run_as out to run as iptod's own user", key, v);
+	if (getgrouplist(v, pw.pw_gid, out->groups, &n) < 0)
+		return fail(p, p->line, "%s: user \"%s\" is in more than %d groups", key, v,
+			    IPTOD_GROUPS_MAX);
+	snprintf(out->name, sizeof(out->name), "%s", v);
+	out->uid = pw.pw_uid;
+	out->gid = pw.pw_gid;
+	out->ngroups = n;
 	return 0;
 }
 
@@ -668,6 +698,8 @@ static int cluster_value(struct parser *p, int k, char *v)
 	case CK_WITNESS:
 		c->has_witness = true;
 		return parse_unicast(p, key, v, "a witness", &c->witness);
+	case CK_RUN_AS:
+		return parse_run_as(p, key, v, &c->run_as);
 	}
 	return 0;
 }

@@ -18,6 +18,8 @@
  *   key_file = /etc/ipto/key  shared secret, root-only, 32+ bytes
  *   failback = auto|manual
  *   notify = /path/to/hook    executable run on every event (optional)
+ *   run_as = USER             the user the hook and exec checks run as,
+ *                             without capabilities (optional; not root)
  *   witness = ADDRESS         tie-breaker of a two-node cluster (optional)
  *
  *   [node NAME]               one per node, this one included
@@ -52,6 +54,8 @@
 #include <sys/socket.h>
 
 #include <linux/ipto.h>
+
+#include "spawn.h"
 
 #define IPTOD_CONFIG_PATH	"/etc/ipto/iptod.conf"
 #define IPTOD_PORT_DEFAULT	7410
@@ -125,6 +129,7 @@ struct iptod_config {
 	char key_file[IPTOD_PATH_MAX];	/* "" only when parsed with insecure */
 	uint8_t failback;		/* enum ipto_failback */
 	char notify[IPTOD_PATH_MAX];	/* "" for none */
+	struct iptod_run_as run_as;	/* of the hook and exec checks */
 	bool has_witness;
 	struct iptod_addr witness;
 

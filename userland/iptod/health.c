@@ -41,6 +41,7 @@ struct check_run {
 struct iptod_health {
 	struct check_run *runs;
 	unsigned int nruns;
+	const struct iptod_run_as *run_as;	/* of the exec checks */
 };
 
 struct iptod_health *iptod_health_new(const struct iptod_config *cfg, uint32_t self)
@@ -61,6 +62,7 @@ struct iptod_health *iptod_health_new(const struct iptod_config *cfg, uint32_t s
 			continue;
 		h->runs[h->nruns++] = (struct check_run){ .svc = s, .fd = -1 };
 	}
+	h->run_as = &cfg->run_as;
 	return h;
 }
 
@@ -199,13 +201,13 @@ static void start_tcp(struct check_run *r, uint64_t now_ms)
 	r->deadline_ms = now_ms + c->timeout_ms;
 }
 
-static void start_exec(struct check_run *r, uint64_t now_ms)
+static void start_exec(struct check_run *r, const struct iptod_run_as *run_as, uint64_t now_ms)
 {
 	const struct iptod_check *c = &r->svc->check;
 	char *envp[] = { IPTOD_CHILD_PATH, NULL };
 	int err;
 
-	err = iptod_spawn(c->argv, envp, &r->pid);
+	err = iptod_spawn(c->argv, envp, run_as, &r->pid);
 	if (err) {
 		char why[96];
 
@@ -233,7 +235,7 @@ void iptod_health_tick(struct iptod_health *h, uint64_t now_ms)
 		if (r->svc->check.kind == IPTOD_CHECK_TCP)
 			start_tcp(r, now_ms);
 		else
-			start_exec(r, now_ms);
+			start_exec(r, h->run_as, now_ms);
 	}
 }
 

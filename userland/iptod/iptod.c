@@ -80,7 +80,7 @@ void iptod_event(struct iptod *d, int priority, const char *const *fields,
 	all[n++] = dev;
 	all[n] = NULL;
 	iptod_log(priority, all, "%s", msg);
-	iptod_notify(d->cfg.notify, all, iptod_now_ms());
+	iptod_notify(d->cfg.notify, &d->cfg.run_as, all, iptod_now_ms());
 }
 
 /* The lower device can carry traffic: up with carrier (IFF_RUNNING). */

@@ -51,7 +51,8 @@ log_failure(uint64_t now_ms, const char *fmt, ...)
 		iptod_warn("%s", msg);
 }
 
-void iptod_notify(const char *hook, const char *const *fields, uint64_t now_ms)
+void iptod_notify(const char *hook, const struct iptod_run_as *run_as,
+		  const char *const *fields, uint64_t now_ms)
 {
 	char env[HOOK_ENV_MAX][HOOK_ENV_LEN];
 	char *envp[HOOK_ENV_MAX + 2];
@@ -81,7 +82,7 @@ void iptod_notify(const char *hook, const char *const *fields, uint64_t now_ms)
 			    event, IPTOD_HOOKS_MAX);
 		return;
 	}
-	err = iptod_spawn(argv, envp, &slot->pid);
+	err = iptod_spawn(argv, envp, run_as, &slot->pid);
 	if (err) {
 		slot->pid = 0;
 		hooks_failed++;

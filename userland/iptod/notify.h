@@ -20,12 +20,16 @@
 #define IPTOD_HOOK_TIMEOUT_MS	30000
 #define IPTOD_HOOK_LOG_MS	1000
 
+struct iptod_run_as;
+
 /*
  * Starts hook (an absolute path; "" does nothing) with fields, a
  * NULL-terminated list of "KEY=value", in its environment as
- * IPTO_KEY=value, next to a fixed PATH.
+ * IPTO_KEY=value, next to a fixed PATH; as run_as (NULL or no name:
+ * iptod's own user).
  */
-void iptod_notify(const char *hook, const char *const *fields, uint64_t now_ms);
+void iptod_notify(const char *hook, const struct iptod_run_as *run_as,
+		  const char *const *fields, uint64_t now_ms);
 
 /* A child ended: if it was a hook, logs how and returns true. */
 bool iptod_notify_reaped(pid_t pid, int status, uint64_t now_ms);
