@@ -467,7 +467,7 @@ static void test_all_keys(void **state)
 	(void)state;
 	expect_ok("[cluster]\ndevice = ipto1\nlink = bond0.100\nnode = beta\nport = 9000\n"
 		  "interval_ms = 250\nmisses = 5\nlease_ms = 1000\nkey_file = /k\n"
-		  "failback = manual\nnotify = /bin/true\nwitness = fd00::fe\n"
+		  "failback = manual\nnotify = /bin/true\nwitness = 10.0.0.254\n"
 		  ALPHA "failover = no\nstandby = beta\n"
 		  BETA "standby = none\n"
 		  "[service s]\nnode = beta\nproto = udp\nport = 1-65535\naction = drop\n"
@@ -483,7 +483,7 @@ static void test_all_keys(void **state)
 	assert_int_equal(cfg.failback, IPTO_FAILBACK_MANUAL);
 	assert_string_equal(cfg.notify, "/bin/true");
 	assert_true(cfg.has_witness);
-	assert_addr(&cfg.witness, "fd00::fe");
+	assert_addr(&cfg.witness, "10.0.0.254");
 	assert_false(cfg.nodes[0].failover);
 	assert_int_equal(cfg.nodes[0].nstandby, 1);
 	assert_int_equal(cfg.nodes[0].standby[0], 2);
@@ -983,6 +983,19 @@ static void test_cross_references(void **state)
 	assert_int_equal(cfg.services[0].nstandby, 1);
 	assert_int_equal(cfg.services[0].standby[0], 1);
 	iptod_config_free(&cfg);
+	/* a witness only for two nodes, of the heartbeats' family */
+	expect_error("[cluster]\ndevice = ipto0\nlink = eth0\nnode = alpha\nkey_file = /k\n"
+		     "witness = 10.0.0.254\n" ALPHA BETA "[node gamma]\nid = 3\n"
+		     "heartbeat = 10.0.0.3\naddresses = 10.0.0.13\n", 6,
+		     "witness: only a two-node cluster takes a witness (this one has 3 nodes: "
+		     "its majority decides)");
+	expect_error("[cluster]\ndevice = ipto0\nlink = eth0\nnode = alpha\nkey_file = /k\n"
+		     "witness = 10.0.0.254\n" ALPHA, 6,
+		     "witness: only a two-node cluster takes a witness (this one has 1 node)");
+	expect_error("[cluster]\ndevice = ipto0\nlink = eth0\nnode = alpha\nkey_file = /k\n"
+		     "witness = fd00::fe\n" ALPHA BETA, 6,
+		     "witness: fd00::fe is not of the heartbeats' family (IPv4), over which the "
+		     "peer is pinged too");
 	/* the witness may not be a home address either */
 	expect_error("[cluster]\ndevice = ipto0\nlink = eth0\nnode = alpha\nkey_file = /k\n"
 		     "witness = 10.0.0.11\n" ALPHA, 6,

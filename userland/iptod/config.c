@@ -1294,6 +1294,15 @@ static int check_nodes(struct parser *p)
 	}
 	if (check_addresses(p))
 		return -1;
+	if (c->has_witness && c->nnodes != 2)
+		return fail(p, p->cluster_key_line[CK_WITNESS], "witness: only a two-node cluster "
+			    "takes a witness (this one has %u node%s)", c->nnodes,
+			    c->nnodes > 2 ? "s: its majority decides" : "");
+	if (c->has_witness && c->witness.family != c->nodes[0].heartbeat.family)
+		return fail(p, p->cluster_key_line[CK_WITNESS], "witness: %s is not of the "
+			    "heartbeats' family (%s), over which the peer is pinged too",
+			    iptod_addr_str(&c->witness, buf, sizeof(buf)),
+			    c->nodes[0].heartbeat.family == AF_INET ? "IPv4" : "IPv6");
 	for (i = 0; i < c->nnodes; i++) {
 		if (resolve_standby(p, &p->nodes[i].standby, (int)i, false, c->nodes[i].standby,
 				    &c->nodes[i].nstandby))

@@ -381,7 +381,7 @@ static void write_status(struct iptod *d)
 		PUT("peer.%u=%s %s%s\n", d->peers[i].id, d->peers[i].name,
 		    d->peers[i].up ? "up" : "down", d->peers[i].alive ? " alive" : "");
 	if (d->witness_fd >= 0)
-		PUT("witness=%s\n", d->witness_up ? "up" : "down");
+		PUT("witness=%s\ntie=%d\n", d->witness_up ? "up" : "down", d->tie);
 	for (int v = 0; v < IPTOD_HB_NVERDICTS; v++)
 		PUT("rx.%s=%lu\n", iptod_hb_verdict_name(v), d->rx[v]);
 	PUT("tx=%lu\ntx_errors=%lu\nreloads=%lu\nreload_failures=%lu\n", d->tx, d->tx_errors,

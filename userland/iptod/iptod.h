@@ -19,6 +19,8 @@
 #include "log.h"
 
 /* What this node knows of another node. */
+#define IPTOD_ECHOES	8	/* echo requests whose answers count */
+
 struct iptod_peer {
 	uint32_t id;
 	char name[IPTO_NODE_NAME_LEN];
@@ -70,8 +72,14 @@ struct iptod {
 
 	int witness_fd;			/* ICMP socket; -1 without a witness */
 	uint64_t witness_ok_ms;		/* last answer; 0: never */
+	uint64_t peer_echo_ms;		/* two nodes: the peer's last answer */
 	uint16_t witness_seq;
 	bool witness_up;
+	bool tie;			/* two nodes: the peer runs but is silent */
+	struct iptod_echo {		/* the last echo requests sent */
+		uint8_t payload[16];	/* random */
+		bool to_peer;		/* else to the witness */
+	} echoes[IPTOD_ECHOES];
 
 	bool carrier;
 	bool fit;			/* carrier and every health check */

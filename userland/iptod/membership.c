@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "iptod.h"
 #include "log.h"
 
@@ -380,6 +382,14 @@ bool iptod_membership_receive(struct iptod *d, const struct pollfd *fds, unsigne
 	return changed;
 }
 
+/* The peer of a two-node cluster with a witness, which is pinged too; or NULL. */
+static const struct iptod_node *pinged_peer(const struct iptod *d)
+{
+	if (d->witness_fd < 0 || d->cfg.nnodes != 2)
+		return NULL;
+	return &d->cfg.nodes[d->cfg.nodes[0].id == d->cfg.self ? 1 : 0];
+}
+
 bool iptod_membership_update(struct iptod *d, uint64_t now_ms)
 {
 	uint64_t dead_ms = (uint64_t)d->cfg.interval_ms * d->cfg.misses;
@@ -441,6 +451,29 @@ bool iptod_membership_update(struct iptod *d, uint64_t now_ms)
 	}
 	/* Two nodes and no witness: no protection (logged at start). */
 	quorum = (d->cfg.nnodes == 2 && d->witness_fd < 0) || 2 * votes > total;
+	/*
+	 * Two nodes with a witness, each reaching it but not hearing the
+	 * other, which answers ping (heartbeats filtered, or keys that
+	 * differ): both would have 2 of 3 votes.  Only the node with the lower
+	 * id keeps quorum; the other fences itself.  A peer that does not
+	 * answer ping either is taken for dead, and the witness decides.
+	 */
+	if (pinged_peer(d)) {
+		bool tie = !d->peers[0].alive && d->peer_echo_ms &&
+			   now_ms - d->peer_echo_ms < dead_ms;
+
+		if (tie != d->tie)
+			iptod_event(d, LOG_WARNING,
+				    (const char *[]){ tie ? "EVENT=tie" : "EVENT=tie_over", NULL },
+				    tie ? "node %s answers ping but its heartbeats do not arrive: "
+					  "a tie, which the node with the lower id wins%s" :
+					  "node %s: the tie is over",
+				    d->peers[0].name, tie && d->cfg.self > d->peers[0].id ?
+				    " (not this one)" : "");
+		d->tie = tie;
+		if (tie && d->cfg.self > d->peers[0].id)
+			quorum = false;
+	}
 	if (quorum != d->quorum) {
 		char v[32];
 
@@ -486,6 +519,7 @@ void iptod_membership_paused(struct iptod *d, uint64_t now_ms, uint64_t lost_ms)
 	for (unsigned int i = 0; i < d->npeers; i++)
 		skip_pause(&d->peers[i].last_rx_ms, now_ms, lost_ms);
 	skip_pause(&d->witness_ok_ms, now_ms, lost_ms);
+	skip_pause(&d->peer_echo_ms, now_ms, lost_ms);
 	skip_pause(&d->start_ms, now_ms, lost_ms);
 }
 
@@ -521,20 +555,22 @@ static uint16_t icmp_checksum(const void *data, size_t len)
 	return htons((uint16_t)~sum);
 }
 
-void iptod_witness_ping(struct iptod *d)
+/* One echo request with a fresh random payload, remembered for its answer. */
+static void send_echo(struct iptod *d, const struct iptod_addr *to, bool to_peer)
 {
+	struct iptod_echo *e = &d->echoes[d->witness_seq % IPTOD_ECHOES];
 	struct sockaddr_storage ss;
-	socklen_t len = to_sockaddr(&d->cfg.witness, 0, &ss);
-	uint8_t pkt[16] = { 0 };
+	socklen_t len = to_sockaddr(to, 0, &ss);
+	uint8_t pkt[8 + sizeof(e->payload)] = { 0 };
 	uint16_t id = htons((uint16_t)getpid()), seq = htons(++d->witness_seq);
 
-	if (d->witness_fd < 0)
-		return;
-	pkt[0] = d->cfg.witness.family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
+	randombytes_buf(e->payload, sizeof(e->payload));
+	e->to_peer = to_peer;
+	pkt[0] = to->family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
 	memcpy(pkt + 4, &id, 2);
 	memcpy(pkt + 6, &seq, 2);
-	memcpy(pkt + 8, "iptod-w", 8);
-	if (d->cfg.witness.family == AF_INET) {
+	memcpy(pkt + 8, e->payload, sizeof(e->payload));
+	if (to->family == AF_INET) {
 		uint16_t sum = icmp_checksum(pkt, sizeof(pkt));
 
 		memcpy(pkt + 2, &sum, 2);
@@ -542,12 +578,29 @@ void iptod_witness_ping(struct iptod *d)
 	sendto(d->witness_fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, len);
 }
 
+void iptod_witness_ping(struct iptod *d)
+{
+	const struct iptod_node *peer = pinged_peer(d);
+
+	if (d->witness_fd < 0)
+		return;
+	send_echo(d, &d->cfg.witness, false);
+	if (peer)
+		send_echo(d, &peer->heartbeat, true);
+}
+
+/*
+ * An echo reply counts only when it carries the random payload of one of
+ * the last requests, and comes from where that request went.
+ */
 void iptod_witness_receive(struct iptod *d, uint64_t now_ms)
 {
-	struct sockaddr_storage want;
-	uint16_t id = htons((uint16_t)getpid());
+	const struct iptod_node *peer = pinged_peer(d);
+	struct sockaddr_storage witness, peer_sa;
 
-	to_sockaddr(&d->cfg.witness, 0, &want);
+	to_sockaddr(&d->cfg.witness, 0, &witness);
+	if (peer)
+		to_sockaddr(&peer->heartbeat, 0, &peer_sa);
 	for (unsigned int i = 0; i < RX_BATCH; i++) {
 		uint8_t buf[256];
 		struct sockaddr_storage from;
@@ -570,8 +623,18 @@ void iptod_witness_receive(struct iptod *d, uint64_t now_ms)
 		} else if (n < 8 || icmp[0] != ICMP6_ECHO_REPLY) {
 			continue;
 		}
-		if (!same_host(&from, &want) || memcmp(icmp + 4, &id, 2))
+		if ((size_t)n != 8 + sizeof(d->echoes[0].payload))
 			continue;
-		d->witness_ok_ms = now_ms;
+		for (unsigned int j = 0; j < IPTOD_ECHOES; j++) {
+			const struct iptod_echo *e = &d->echoes[j];
+
+			if (sodium_memcmp(icmp + 8, e->payload, sizeof(e->payload)))
+				continue;
+			if (!e->to_peer && same_host(&from, &witness))
+				d->witness_ok_ms = now_ms;
+			else if (e->to_peer && peer && same_host(&from, &peer_sa))
+				d->peer_echo_ms = now_ms;
+			break;
+		}
 	}
 }
