@@ -80,7 +80,8 @@ MODDIR = /lib/modules/$(KVER)/updates
 TOOL_FILES = $(SBINDIR)/iptoctl $(SBINDIR)/iptod \
 	$(BINDIR)/ipto-probe $(MANDIR)/man8/iptoctl.8 $(MANDIR)/man8/iptod.8 \
 	$(MANDIR)/man5/iptod.conf.5 $(MANDIR)/man1/ipto-probe.1 \
-	$(UNITDIR)/iptod.service $(COMPLETIONDIR)/iptoctl $(DOCDIR)/iptod.conf.example
+	$(UNITDIR)/iptod.service $(UNITDIR)/iptod-prepare.service \
+	$(COMPLETIONDIR)/iptoctl $(DOCDIR)/iptod.conf.example
 
 install: module install-tools
 	@test -n "$(KVER)" || { echo "install: no kernel release from KDIR=$(KDIR)" >&2; exit 1; }
@@ -98,9 +99,11 @@ install-tools: userland
 	install -D -m 0644 userland/completion/iptoctl $(DESTDIR)$(COMPLETIONDIR)/iptoctl
 	install -D -m 0644 userland/iptod/iptod.conf.example $(DESTDIR)$(DOCDIR)/iptod.conf.example
 	mkdir -p $(DESTDIR)$(UNITDIR)
-	sed 's|/usr/sbin/iptod|$(SBINDIR)/iptod|g' userland/iptod/iptod.service \
-		>$(DESTDIR)$(UNITDIR)/iptod.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/iptod.service
+	for unit in iptod.service iptod-prepare.service; do \
+		sed 's|/usr/sbin/iptod|$(SBINDIR)/iptod|g' userland/iptod/$$unit \
+			>$(DESTDIR)$(UNITDIR)/$$unit && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$unit || exit 1; \
+	done
 
 # DKMS: the module's source as DKMS wants it, then (on this system) DKMS
 # builds and installs it for the running kernel and every later one.

@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # iptod_reboot_dad.sh - node 1 reboots while node 2 holds its addresses,
-# with IPv6 duplicate address detection on, as on every real node.  Its
-# network comes up before iptod runs: node 2 defends fd00::11, which fails
-# detection on node 1 and stays silent there (node 2 alone answers it), and
-# node 2 does not answer node 1's IPv4 conflict probe (RFC 5227) for
-# 10.0.0.11.  When iptod starts and node 2 gives the addresses back, node
-# 1's iptod runs detection again: fd00::11 comes up clean and node 1 serves
-# both addresses.
+# with IPv6 duplicate address detection on, as on every real node.  Before
+# its network comes up, iptod --prepare fences its new device.  Then node 2
+# defends fd00::11, which fails detection on node 1 and stays silent there
+# (node 2 alone answers it); node 2 does not answer node 1's IPv4 conflict
+# probe (RFC 5227) for 10.0.0.11, and node 1, fenced, does not answer ARP
+# for it once it is configured.  When iptod starts and node 2 gives the
+# addresses back, node 1's iptod runs detection again: fd00::11 comes up
+# clean and node 1 serves both addresses.
 . "$(dirname "$0")/../lib.sh"
 IPTOD_MISSES=10	# what moves, not how fast (see helpers/iptod.sh, Timers)
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
@@ -22,6 +23,12 @@ v6_clean() {
 	[ -n "$line" ] && [[ $line != *tentative* ]] && [[ $line != *dadfailed* ]]
 }
 
+# arp_answerers ADDR: the hardware addresses that answer the client's
+# ARP requests for ADDR (3 of them), each once.
+arp_answerers() {
+	in_ns client arping -c 3 -w 3 -i eth0 "$1" |
+		sed -n 's/.* bytes from \([0-9a-f:]*\) .*/\1/p' | sort -u | paste -sd ' '
+}
 # probe_answers ADDR: answers to 2 RFC 5227 probes for ADDR from node 1.
 probe_answers() {
 	in_ns node1 arping -0 -c 2 -w 3 -i eth0 "$1" |
@@ -43,6 +50,11 @@ ip -n node1 addr del fd00::11/64 dev eth0
 check "node 2 adopts node 1's addresses" wait_for 10 status_is 2 held=1
 check "client served on fd00::11 by node 2" wait_for 10 serves fd00::11 node2
 
+# Before its network: iptod --prepare (iptod-prepare.service) creates the
+# device fenced, with the table.
+check "iptod --prepare on node 1" in_ns node1 "$IPTOD" --prepare -c "$TEST_TMP/node1.conf"
+check_eq "node 1's new device is fenced" request "$(fence_of 1)"
+
 # Node 1's network comes up, detection on.
 check "node 1 adds fd00::11 (duplicate address detection on)" \
 	ip -n node1 addr add fd00::11/64 dev eth0
@@ -53,6 +65,10 @@ check_eq "node 2 does not answer node 1's conflict probe for 10.0.0.11" 0 \
 	"$(probe_answers 10.0.0.11)"
 check "node 1 adds 10.0.0.11" ip -n node1 addr add 10.0.0.11/24 dev eth0
 check "client still served on fd00::11 by node 2 alone" serves fd00::11 node2
+# IPv4 has no detection to hold it back: only the fence keeps node 1 quiet.
+check_eq "ARP for 10.0.0.11 answered by node 2 alone" \
+	"$(ip -n node2 -br link show eth0 | awk '{ print $3 }')" "$(arp_answerers 10.0.0.11)"
+check "client served on 10.0.0.11 by node 2" serves 10.0.0.11 node2
 
 iptod_start 1
 check "node 1's iptod settles" wait_for 30 node_settled 1

@@ -31,7 +31,7 @@ for prefix in /usr/local /usr; do
 		"0644 $prefix/share/man/man8/iptoctl.8" "0644 $prefix/share/man/man8/iptod.8" \
 		"0644 $prefix/share/man/man5/iptod.conf.5" \
 		"0644 $prefix/share/man/man1/ipto-probe.1" \
-		"0644 $unitdir/iptod.service" \
+		"0644 $unitdir/iptod.service" "0644 $unitdir/iptod-prepare.service" \
 		"0644 $prefix/share/bash-completion/completions/iptoctl" \
 		"0644 $prefix/share/doc/ipto/iptod.conf.example" | sort)
 	got=$(cd "$dest" && find . -type f -printf '%m /%P\n' | sed 's/^755/0755/; s/^644/0644/' | sort)

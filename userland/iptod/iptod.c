@@ -40,8 +40,8 @@
 #define POLL_MAX	(POLL_FIXED + IPTO_NODES_MAX + 64)
 
 static const char usage[] =
-	"Usage: iptod [-c FILE] [--check] [--insecure] [--log auto|stderr|journal]\n"
-	"             [--status FILE] [--debug]\n"
+	"Usage: iptod [-c FILE] [--check | --prepare] [--insecure]\n"
+	"             [--log auto|stderr|journal] [--status FILE] [--debug]\n"
 	"       iptod --version | --help\n"
 	"\n"
 	"The ipto membership daemon: heartbeats with its peers, tells the ipto\n"
@@ -50,6 +50,8 @@ static const char usage[] =
 	"\n"
 	"  -c, --config FILE   configuration (default " IPTOD_CONFIG_PATH ")\n"
 	"  -t, --check         validate the configuration and exit (0 good, 2 bad)\n"
+	"      --prepare       create the device, fenced, with the table, and exit:\n"
+	"                      at boot, before the network (iptod-prepare.service)\n"
 	"      --insecure      run without a key: heartbeats are not authenticated\n"
 	"      --log TARGET    where to log (default auto: the journal under systemd)\n"
 	"      --status FILE   status file (default /run/ipto/DEVICE.status)\n"
@@ -881,11 +883,49 @@ static int run(struct iptod *d)
 	}
 }
 
+/*
+ * --prepare, at boot before the network is configured: the device is
+ * created and fenced and the table programmed with every node down, so
+ * that this node answers none of its home addresses, which the network
+ * configuration is about to add, until iptod runs and has found that no
+ * peer holds them.  Without it, a node that boots while a peer holds its
+ * addresses answers the IPv4 ones (no duplicate address detection holds
+ * them back) from the moment they are configured until iptod starts.
+ */
+static int prepare(struct iptod *d)
+{
+	char err[512];
+	int ret;
+
+	d->kernel = iptod_kernel_open(d->cfg.device, d->cfg.link, err, sizeof(err));
+	if (!d->kernel) {
+		fprintf(stderr, "iptod: %s\n", err);
+		return EXIT_FAILURE;
+	}
+	ret = iptod_kernel_fence(d->kernel, true);
+	if (ret < 0) {
+		kernel_failed(d, "fencing", ret);
+	} else {
+		/* d->fit is false and there are no peers yet: every node down. */
+		ret = iptod_kernel_apply(d->kernel, NULL, &d->cfg, node_up_for_kernel, d, err,
+					 sizeof(err));
+		if (ret < 0)
+			iptod_err("programming the table: %s", err);
+	}
+	iptod_kernel_close(d->kernel);
+	if (ret < 0)
+		return EXIT_FAILURE;
+	printf("%s: fenced, %u nodes: this node answers none of its addresses until iptod "
+	       "runs\n", d->cfg.device, d->cfg.nnodes);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 't' },
+		{ "prepare", no_argument, NULL, 'P' },
 		{ "insecure", no_argument, NULL, 'I' },
 		{ "log", required_argument, NULL, 'L' },
 		{ "status", required_argument, NULL, 'S' },
@@ -896,7 +936,7 @@ int main(int argc, char **argv)
 	};
 	enum iptod_log_target target = IPTOD_LOG_AUTO;
 	struct iptod d = { .hb_fd = -1, .witness_fd = -1, .self_pushed = -1 };
-	bool check = false, debug = false;
+	bool check = false, debug = false, early = false;
 	char err[512], status[IPTOD_PATH_MAX + 32], state[IPTOD_PATH_MAX];
 	int opt, ret;
 
@@ -908,6 +948,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			check = true;
+			break;
+		case 'P':
+			early = true;
 			break;
 		case 'I':
 			d.insecure = true;
@@ -956,6 +999,11 @@ int main(int argc, char **argv)
 		       d.cfg.nservices);
 		iptod_config_free(&d.cfg);
 		return 0;
+	}
+	if (early) {
+		ret = prepare(&d);
+		iptod_config_free(&d.cfg);
+		return ret;
 	}
 	if (!d.status_path) {
 		mkdir("/run/ipto", 0755);
