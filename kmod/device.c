@@ -43,11 +43,13 @@ bool ipto_dev_is_ipto(const struct net_device *dev)
  * alike.  For each setting whose index is set in @which, @vals holds its
  * new value, already checked against the setting's range.  All are stored;
  * a lease length written starts a lease of that length (0 ends the
- * lease); then the engine runs once, so that a new failback, default
+ * lease), ending no later than @lease_end_ns (CLOCK_MONOTONIC; U64_MAX: no
+ * limit); then the engine runs once, so that a new failback, default
  * action or echo_reply applies now, as it would after a table change.
  * Caller holds RTNL.
  */
-void ipto_dev_settings_set(struct ipto_dev *ipto, const u32 *vals, unsigned long which)
+void ipto_dev_settings_set(struct ipto_dev *ipto, const u32 *vals, unsigned long which,
+			   u64 lease_end_ns)
 {
 	unsigned int i;
 
@@ -55,7 +57,7 @@ void ipto_dev_settings_set(struct ipto_dev *ipto, const u32 *vals, unsigned long
 	for_each_set_bit(i, &which, IPTO_SETTING_COUNT)
 		ipto_setting_set(&ipto->settings, &ipto_settings_table[i], vals[i]);
 	if (which & BIT(IPTO_SETTING_LEASE_MS))
-		ipto_lease_start(ipto);
+		ipto_lease_start(ipto, lease_end_ns);
 	ipto_cluster_run(ipto);
 }
 
@@ -201,7 +203,7 @@ int ipto_create(struct net *link_net, struct net_device *dev,
 		return ret;
 	netif_stacked_transfer_operstate(lower, dev);
 	/* A lease from the module parameter starts with the device. */
-	ipto_lease_start(ipto);
+	ipto_lease_start(ipto, U64_MAX);
 	netdev_dbg(dev, "created on %s\n", lower->name);
 	return 0;
 }

@@ -66,7 +66,8 @@ struct ipto_dev {
 };
 
 bool ipto_dev_is_ipto(const struct net_device *dev);
-void ipto_dev_settings_set(struct ipto_dev *ipto, const u32 *vals, unsigned long which);
+void ipto_dev_settings_set(struct ipto_dev *ipto, const u32 *vals, unsigned long which,
+			   u64 lease_end_ns);
 int ipto_device_init(void);
 void ipto_device_uninit(void);
 

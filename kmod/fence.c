@@ -69,7 +69,7 @@ static void ipto_lease_work(struct work_struct *work)
 		ipto_lease_arm(ipto, READ_ONCE(ipto->lease_expires) - now);
 		goto out;
 	}
-	if (ipto_fence_set(ipto, IPTO_FENCE_LEASE))
+	if (ipto_fence_set(ipto, IPTO_FENCE_LEASE, U64_MAX))
 		ipto_cluster_run(ipto);
 out:
 	rtnl_unlock();
@@ -82,20 +82,40 @@ void ipto_lease_dev_init(struct ipto_dev *ipto)
 }
 
 /*
- * The lease setting was written: a lease of that length starts now, or,
- * for 0, there is no lease any more.  Caller holds RTNL.
+ * Jiffies from @now (jiffies, read at @now_ns) to the end of a lease of
+ * @ms that may last no later than @end_ns (CLOCK_MONOTONIC; U64_MAX: no
+ * such limit).  The limit is rounded down to a jiffy, so the lease never
+ * outlasts it; one already past gives 0, a lease that has run out.
  */
-void ipto_lease_start(struct ipto_dev *ipto)
+static unsigned long ipto_lease_len(u32 ms, u64 end_ns, u64 now_ns)
+{
+	unsigned long len = msecs_to_jiffies(ms);
+
+	if (end_ns <= now_ns)
+		return 0;
+	if (end_ns - now_ns < jiffies_to_nsecs(len))
+		len = nsecs_to_jiffies(end_ns - now_ns);
+	return len;
+}
+
+/*
+ * The lease setting was written, or a fence lifted after the lease ran
+ * out: a lease of that length starts now, ending no later than @end_ns
+ * (U64_MAX: lease_ms from now), or, for 0, there is no lease any more.
+ * Caller holds RTNL.
+ */
+void ipto_lease_start(struct ipto_dev *ipto, u64 end_ns)
 {
 	u32 ms = READ_ONCE(ipto->settings.lease_ms);
-	unsigned long len = msecs_to_jiffies(ms);
+	unsigned long len, now = jiffies;
 
 	ASSERT_RTNL();
 	if (!ms) {
 		ipto_lease_stop(ipto);
 		return;
 	}
-	WRITE_ONCE(ipto->lease_expires, jiffies + len);
+	len = ipto_lease_len(ms, end_ns, ktime_get_ns());
+	WRITE_ONCE(ipto->lease_expires, now + len);
 	/* The end before the switch: see ipto_lease_ran_out(). */
 	smp_store_release(&ipto->lease_on, true);
 	ipto_lease_arm(ipto, len);
@@ -113,8 +133,10 @@ void ipto_lease_stop(struct ipto_dev *ipto)
 }
 
 /*
- * IPTO_CMD_LEASE: the lease runs lease_ms from now, unless it has run out
- * already (ETIME).  Under RCU, without
+ * IPTO_CMD_LEASE: the lease runs lease_ms from now, or until @end_ns
+ * (CLOCK_MONOTONIC) when that comes sooner, unless it has run out already
+ * (ETIME).  The end is rounded down to a jiffy; one already past ends the
+ * lease at once.  Under RCU, without
  * RTNL: a renewal must not wait behind whoever holds RTNL, or a busy RTNL
  * would fence a node whose daemon runs.  The caller saw the device
  * registered inside this RCU section, so ipto_lease_stop() at its
@@ -122,10 +144,10 @@ void ipto_lease_stop(struct ipto_dev *ipto)
  * queued here and cancels it.  A concurrent lease_ms of 0 (RTNL) may leave
  * the work queued; it then finds no lease and does nothing.
  */
-int ipto_lease_renew(struct ipto_dev *ipto, struct netlink_ext_ack *extack)
+int ipto_lease_renew(struct ipto_dev *ipto, u64 end_ns, struct netlink_ext_ack *extack)
 {
 	u32 ms = READ_ONCE(ipto->settings.lease_ms);
-	unsigned long len = msecs_to_jiffies(ms), now = jiffies;
+	unsigned long len, now = jiffies;
 
 	if (!ms || !READ_ONCE(ipto->lease_on)) {
 		NL_SET_ERR_MSG_MOD(extack, "the device has no lease (lease_ms is 0)");
@@ -143,6 +165,7 @@ int ipto_lease_renew(struct ipto_dev *ipto, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG_MOD(extack, "the lease ran out: lift the fence to start a new one");
 		return -ETIME;
 	}
+	len = ipto_lease_len(ms, end_ns, ktime_get_ns());
 	WRITE_ONCE(ipto->lease_expires, now + len);
 	ipto_lease_arm(ipto, len);
 	return 0;
@@ -160,12 +183,14 @@ u32 ipto_lease_left_ms(const struct ipto_dev *ipto)
 
 /*
  * Fences the device for @reason, or lifts the fence (IPTO_FENCE_NONE).  A
- * fence keeps its first reason until lifted.  Returns whether the state
+ * fence keeps its first reason until lifted.  A lift after the lease ran
+ * out starts a new lease, which ends no later than @end_ns (U64_MAX: no
+ * such limit; see ipto_lease_start()).  Returns whether the state
  * changed; the caller then runs the engine (ipto_cluster_run()), which
  * silences or unsilences the self node's addresses and, after a lift,
  * adopts again.  Caller holds RTNL.
  */
-bool ipto_fence_set(struct ipto_dev *ipto, enum ipto_fence reason)
+bool ipto_fence_set(struct ipto_dev *ipto, enum ipto_fence reason, u64 end_ns)
 {
 	ASSERT_RTNL();
 	if (reason == ipto->fence || (reason != IPTO_FENCE_NONE && ipto->fence))
@@ -184,7 +209,7 @@ bool ipto_fence_set(struct ipto_dev *ipto, enum ipto_fence reason)
 	ipto_nl_fence_event(ipto, IPTO_FENCE_NONE);
 	/* A fence lifted without the lease renewed lasts one lease. */
 	if (READ_ONCE(ipto->settings.lease_ms) && ipto_lease_expired(ipto, jiffies))
-		ipto_lease_start(ipto);
+		ipto_lease_start(ipto, end_ns);
 	return true;
 }
 

@@ -46,9 +46,15 @@ IPTO_RANGE(svc_node, 1, IPTO_NODE_ID_MAX);
 	[IPTO_DEV_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),		\
 	[IPTO_DEV_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }
 
-/* DEV_GET, and IPTO_CMD_LEASE: the device, nothing else. */
+/* DEV_GET: the device, nothing else. */
 static const struct nla_policy ipto_dev_get_policy[IPTO_DEV_A_MAX + 1] = {
 	IPTO_POLICY_DEV,
+};
+
+/* IPTO_CMD_LEASE: the device, and the latest end of the renewed lease. */
+static const struct nla_policy ipto_lease_policy[IPTO_DEV_A_MAX + 1] = {
+	IPTO_POLICY_DEV,
+	[IPTO_DEV_A_LEASE_END_NS] = { .type = NLA_U64 },
 };
 
 static const struct nla_policy ipto_dev_set_policy[IPTO_DEV_A_MAX + 1] = {
@@ -64,6 +70,7 @@ static const struct nla_policy ipto_dev_set_policy[IPTO_DEV_A_MAX + 1] = {
 	[IPTO_DEV_A_FAILBACK] = NLA_POLICY_MAX(NLA_U8, IPTO_FAILBACK_MANUAL),
 	/* Only a request fences; the lease's reason is the kernel's to give. */
 	[IPTO_DEV_A_FENCED] = NLA_POLICY_MAX(NLA_U8, IPTO_FENCE_REQUEST),
+	[IPTO_DEV_A_LEASE_END_NS] = { .type = NLA_U64 },
 };
 
 static const struct nla_policy ipto_addr_policy[IPTO_ADDR_A_MAX + 1] = {
@@ -290,7 +297,9 @@ static int ipto_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *lease = info->attrs[IPTO_DEV_A_LEASE_MS];
 	struct nlattr *fenced = info->attrs[IPTO_DEV_A_FENCED];
+	struct nlattr *end = info->attrs[IPTO_DEV_A_LEASE_END_NS];
 	u32 vals[IPTO_SETTING_COUNT];
+	u64 end_ns = U64_MAX;
 	unsigned long which = 0;
 	struct ipto_dev *ipto;
 	unsigned int i;
@@ -316,9 +325,12 @@ static int ipto_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 		vals[i] = d->nla_type == NLA_U8 ? nla_get_u8(attr) : nla_get_u32(attr);
 		which |= BIT(i);
 	}
+	if (end)
+		end_ns = nla_get_u64(end);
 	if (fenced)
-		ipto_fence_set(ipto, nla_get_u8(fenced) ? IPTO_FENCE_REQUEST : IPTO_FENCE_NONE);
-	ipto_dev_settings_set(ipto, vals, which);
+		ipto_fence_set(ipto, nla_get_u8(fenced) ? IPTO_FENCE_REQUEST : IPTO_FENCE_NONE,
+			       end_ns);
+	ipto_dev_settings_set(ipto, vals, which, end_ns);
 out:
 	rtnl_unlock();
 	return ret;
@@ -327,12 +339,16 @@ out:
 /* Under RCU, not RTNL: see ipto_lease_renew(). */
 static int ipto_lease_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *end = info->attrs[IPTO_DEV_A_LEASE_END_NS];
 	struct ipto_dev *ipto;
 	int ret;
 
 	rcu_read_lock();
 	ipto = ipto_find_dev(genl_info_net(info), info->attrs, info->extack, true);
-	ret = IS_ERR(ipto) ? PTR_ERR(ipto) : ipto_lease_renew(ipto, info->extack);
+	if (IS_ERR(ipto))
+		ret = PTR_ERR(ipto);
+	else
+		ret = ipto_lease_renew(ipto, end ? nla_get_u64(end) : U64_MAX, info->extack);
 	rcu_read_unlock();
 	return ret;
 }
@@ -1186,7 +1202,7 @@ static const struct genl_ops ipto_genl_ops[] = {
 	{
 		.cmd = IPTO_CMD_LEASE,
 		.doit = ipto_lease_doit,
-		.policy = ipto_dev_get_policy,
+		.policy = ipto_lease_policy,
 		.maxattr = IPTO_DEV_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

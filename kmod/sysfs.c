@@ -53,7 +53,7 @@ static ssize_t ipto_setting_store(struct device *d, struct device_attribute *att
 	if (!rtnl_trylock())
 		return restart_syscall();
 	if (dev->reg_state == NETREG_REGISTERED)
-		ipto_dev_settings_set(ipto, vals, BIT(index));
+		ipto_dev_settings_set(ipto, vals, BIT(index), U64_MAX);
 	else
 		ret = -ENODEV;
 	rtnl_unlock();

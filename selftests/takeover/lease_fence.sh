@@ -120,6 +120,37 @@ check "fenced again when that lease runs out too" wait_for 15 is_fenced lease
 check "lease 0, fence off" sh -c \
 	"ip netns exec node1 iptoctl set dev ipto0 lease_ms 0 && ip netns exec node1 iptoctl fence dev ipto0 off"
 
+# The lease's latest end, IPTO_DEV_A_LEASE_END_NS (CLOCK_MONOTONIC ns):
+# iptod's quorum lease.  A renewal ends the lease no later than that, an
+# end already past at once; a fence lifted with one starts a lease that
+# ends no later either.
+ifindex=$(in_ns node1 cat /sys/class/net/ipto0/ifindex)
+mono_in() { python3 -S -c "import time; print(time.clock_gettime_ns(time.CLOCK_MONOTONIC) + $1 * 10**9)"; }
+check "a lease of 60 s" ctl set dev ipto0 lease_ms 60000
+check "LEASE with an end 5 s ahead" in_ns node1 ipto-nlraw 15 1:u32:"$ifindex" 16:u64:"$(mono_in 5)"
+left=$(lease_left)
+check "the lease ends by then ($left ms left)" test "$left" -gt 0 -a "$left" -le 5000
+check "LEASE with an end beyond lease_ms" in_ns node1 ipto-nlraw 15 1:u32:"$ifindex" 16:u64:"$(mono_in 100)"
+left=$(lease_left)
+check "lease_ms from now ($left ms left)" test "$left" -gt 5000 -a "$left" -le 60000
+check_refused "LEASE with a 4-byte end" "bad attribute" in_ns node1 ipto-nlraw 15 1:u32:"$ifindex" 16:u32:1
+check "LEASE with an end past" in_ns node1 ipto-nlraw 15 1:u32:"$ifindex" 16:u64:1
+check_eq "the lease ran out at once" 0 "$(lease_left)"
+check "fenced, reason lease" wait_for 15 is_fenced lease
+lifts=$(events unfenced)
+lease_fences() { grep -c '"event":"fenced".*"reason":"lease"' "$TEST_TMP/events"; }
+has_lease_fences() { [ "$(lease_fences)" -eq "$1" ]; }
+before=$(lease_fences)
+check "fence lifted with an end past" in_ns node1 ipto-nlraw 2 1:u32:"$ifindex" 14:u8:0 16:u64:1
+check "an UNFENCED event for it" wait_for 5 has_events unfenced $((lifts + 1))
+check "the lease it started ran out at once: fenced again, reason lease" \
+	wait_for 5 has_lease_fences $((before + 1))
+check "fence lifted with an end 5 s ahead" in_ns node1 ipto-nlraw 2 1:u32:"$ifindex" 14:u8:0 16:u64:"$(mono_in 5)"
+left=$(lease_left)
+check "the new lease ends by then ($left ms left)" test "$left" -gt 0 -a "$left" -le 5000
+check "lease 0, fence off" sh -c \
+	"ip netns exec node1 iptoctl set dev ipto0 lease_ms 0 && ip netns exec node1 iptoctl fence dev ipto0 off"
+
 # The table gives node 1's addresses to another node: dropped, unfenced.
 check "node 1 (self) reported down on node 1" ctl node set dev ipto0 id 1 state down
 check_eq "not fenced" none "$(fenced)"
@@ -143,7 +174,6 @@ check_refused "renewal without a lease" "has no lease" ctl lease dev ipto0
 ctl lease dev ipto0 >/dev/null 2>&1
 check_eq "refusal exits 1" 1 $?
 check_refused "renewal of a device that is not ipto" "not an ipto device" ctl lease dev eth0
-ifindex=$(in_ns node1 cat /sys/class/net/ipto0/ifindex)
 check_refused "DEV_SET fenced 2" "bad attribute" in_ns node1 ipto-nlraw 2 1:u32:"$ifindex" 14:u8:2
 check_refused "DEV_SET fenced 255" "bad attribute" in_ns node1 ipto-nlraw 2 1:u32:"$ifindex" 14:u8:255
 check_refused "DEV_SET lease left (reported only)" "bad attribute" \

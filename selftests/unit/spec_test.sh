@@ -69,9 +69,9 @@ refused "an attribute of an undefined enum" \
 refused "commands numbered from 2" \
 	"spec and header disagree: operation dev-get: IPTO_CMD_DEV_GET == 2" \
 	"$(broken cmd '0,/^      value: 1$/s//      value: 2/')"
-sed 's/^\tIPTO_DEV_A_LEASE_LEFT_MS,$/&\n\tIPTO_DEV_A_EXTRA,/' "$header" >"$tmp/ipto.h"
+sed 's/^\tIPTO_DEV_A_LEASE_END_NS,$/&\n\tIPTO_DEV_A_EXTRA,/' "$header" >"$tmp/ipto.h"
 refused "a header with an attribute the spec lacks" \
-	"spec and header disagree: attribute-set dev: max: IPTO_DEV_A_MAX == 15" "$spec" "$tmp/ipto.h"
+	"spec and header disagree: attribute-set dev: max: IPTO_DEV_A_MAX == 16" "$spec" "$tmp/ipto.h"
 sed 's/^\tIPTO_FENCE_LEASE,$//' "$header" >"$tmp/ipto-nofence.h"
 refused "a header without an enum entry of the spec" "IPTO_FENCE_LEASE" "$spec" "$tmp/ipto-nofence.h"
 

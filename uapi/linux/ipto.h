@@ -46,6 +46,8 @@
  *                                           the node is fenced (see Lease)
  *     IPTO_DEV_A_LEASE_LEFT_MS         u32  time until the lease runs out;
  *                                           0 without a lease or once expired
+ *     IPTO_DEV_A_LEASE_END_NS          u64  in requests only: the latest end
+ *                                           of the lease (CLOCK_MONOTONIC, ns)
  *
  *   The same settings are visible and writable, one file each, under
  *   /sys/class/net/<dev>/ipto/; a new device takes its initial settings
@@ -56,15 +58,20 @@
  * ----------------
  *   Changes settings of one device (ifindex or ifname): any subset of the
  *   settings attributes above, each within its range, and
- *   IPTO_DEV_A_FENCED (0 or 1 only; see Lease and fencing).  Nothing
- *   changes unless every given value is valid.  IPTO_DEV_A_ALERTS and
- *   IPTO_DEV_A_LEASE_LEFT_MS are reported only, never set.
+ *   IPTO_DEV_A_FENCED (0 or 1 only; see Lease and fencing), and
+ *   IPTO_DEV_A_LEASE_END_NS: a lease this request starts (a lease_ms
+ *   written, or a fence lifted after the lease ran out) ends no later.
+ *   Nothing changes unless every given value is valid.  IPTO_DEV_A_ALERTS
+ *   and IPTO_DEV_A_LEASE_LEFT_MS are reported only, never set.
  *
  * IPTO_CMD_LEASE
  * --------------
- *   Renews the lease of one device (ifindex or ifname, nothing else): it
- *   runs IPTO_DEV_A_LEASE_MS from now; a lease that has run out is not
- *   renewed (ETIME).  See Lease and fencing.
+ *   Renews the lease of one device (ifindex or ifname, and optionally
+ *   IPTO_DEV_A_LEASE_END_NS, nothing else): it runs IPTO_DEV_A_LEASE_MS
+ *   from now, or until IPTO_DEV_A_LEASE_END_NS (u64, CLOCK_MONOTONIC in
+ *   nanoseconds) when that comes sooner; an end already past ends the
+ *   lease at once.  A lease that has run out is not renewed (ETIME).  See
+ *   Lease and fencing.
  *
  * Adopted addresses
  * =================
@@ -263,6 +270,11 @@
  * releases the adopted addresses and raises the events.  The daemon
  * chooses the lease shorter than the time its peers take to declare it
  * dead, so the node falls silent before another adopts its addresses.
+ * A daemon that knows when its peers may declare it dead at the earliest
+ * (iptod: from their acknowledgements of its heartbeats) gives that time,
+ * less a margin, as IPTO_DEV_A_LEASE_END_NS: an absolute time, so that a
+ * stall of the daemon between reading the clock and the renewal cannot
+ * carry the lease past it.  The kernel rounds the end down to a jiffy.
  * IPTO_DEV_A_LEASE_LEFT_MS says how long the lease has left.
  *
  * Fence.  IPTO_CMD_DEV_SET with IPTO_DEV_A_FENCED 1 (IPTO_FENCE_REQUEST)
@@ -410,6 +422,7 @@ enum ipto_dev_attr {
 	IPTO_DEV_A_PAD,
 	IPTO_DEV_A_FENCED,
 	IPTO_DEV_A_LEASE_LEFT_MS,
+	IPTO_DEV_A_LEASE_END_NS,
 
 	__IPTO_DEV_A_MAX
 };
