@@ -50,20 +50,22 @@ int main(int argc, char **argv)
 	struct iptod_heartbeat two_held = {
 		.flags = IPTOD_HB_FIT | IPTOD_HB_QUORUM, .node = 2,
 		.boot = 0x0005f1e2d3c4b5a6ULL, .seq = 7,
-		.challenge = 0x1122334455667788ULL, .echo = 0x99aabbccddeeff00ULL, .nheld = 2,
-		.held = { 1, 3 },
+		.challenge = 0x1122334455667788ULL, .echo = 0x99aabbccddeeff00ULL, .ack = 5,
+		.nheld = 2, .held = { 1, 3 },
 	};
 	struct iptod_heartbeat none_held = {
 		.flags = IPTOD_HB_FIT, .node = 1, .boot = 1, .seq = 1, .challenge = 1,
 	};
 	struct iptod_heartbeat fenced = {
 		.flags = IPTOD_HB_FENCED, .node = 3, .boot = 1700000000000001ULL,
-		.seq = 42, .challenge = 7, .echo = 9, .nheld = 1, .held = { IPTO_NODE_ID_MAX },
+		.seq = 42, .challenge = 7, .echo = 9, .ack = 41, .nheld = 1,
+		.held = { IPTO_NODE_ID_MAX },
 	};
 	struct iptod_heartbeat full = {
 		.flags = IPTOD_HB_FIT | IPTOD_HB_FENCED | IPTOD_HB_QUORUM,
 		.node = IPTO_NODE_ID_MAX, .boot = UINT64_MAX, .seq = UINT64_MAX,
-		.challenge = UINT64_MAX, .echo = UINT64_MAX, .nheld = IPTO_NODES_MAX,
+		.challenge = UINT64_MAX, .echo = UINT64_MAX, .ack = UINT64_MAX,
+		.nheld = IPTO_NODES_MAX,
 	};
 	struct iptod_heartbeat bad;
 	uint8_t buf[IPTOD_HB_MAX_LEN];

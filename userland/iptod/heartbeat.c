@@ -28,13 +28,14 @@
 #define HB_OFF_SEQ	20
 #define HB_OFF_CHALLENGE	28
 #define HB_OFF_ECHO	36
+#define HB_OFF_ACK	44
 #define HB_OFF_HELD	IPTOD_HB_HEADER_LEN
 
 #define HB_FLAGS_KNOWN	(IPTOD_HB_FIT | IPTOD_HB_FENCED | IPTOD_HB_QUORUM)
 
 _Static_assert(sizeof(IPTOD_HB_MAGIC) - 1 == HB_OFF_VERSION - HB_OFF_MAGIC,
 	       "magic is 4 bytes");
-_Static_assert(HB_OFF_ECHO + 8 == IPTOD_HB_HEADER_LEN, "header layout");
+_Static_assert(HB_OFF_ACK + 8 == IPTOD_HB_HEADER_LEN, "header layout");
 _Static_assert(IPTOD_HB_MAC_LEN == crypto_auth_hmacsha256_BYTES, "MAC size");
 _Static_assert(sizeof(((struct iptod_key *)0)->bytes) ==
 	       crypto_auth_hmacsha256_KEYBYTES, "key size");
@@ -238,6 +239,7 @@ size_t iptod_hb_encode(const struct iptod_heartbeat *hb,
 	put_be64(buf + HB_OFF_SEQ, hb->seq);
 	put_be64(buf + HB_OFF_CHALLENGE, hb->challenge);
 	put_be64(buf + HB_OFF_ECHO, hb->echo);
+	put_be64(buf + HB_OFF_ACK, hb->ack);
 	for (unsigned int i = 0; i < nheld; i++)
 		put_be32(buf + HB_OFF_HELD + 4 * i, hb->held[i]);
 	len = HB_OFF_HELD + 4 * nheld;
@@ -281,6 +283,7 @@ enum iptod_hb_verdict iptod_hb_decode(const uint8_t *buf, size_t len,
 	out.seq = get_be64(buf + HB_OFF_SEQ);
 	out.challenge = get_be64(buf + HB_OFF_CHALLENGE);
 	out.echo = get_be64(buf + HB_OFF_ECHO);
+	out.ack = get_be64(buf + HB_OFF_ACK);
 	if (out.flags & ~HB_FLAGS_KNOWN)
 		return IPTOD_HB_MALFORMED;
 	if (!node_id_valid(out.node) || out.seq < 1 || !out.challenge)

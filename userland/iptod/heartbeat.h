@@ -20,7 +20,12 @@
  *   28      8   challenge: a random number the sender drew at its start
  *   36      8   echo: the receiver's challenge, as the sender last heard
  *               it (0 until it has)
- *   44  4*nheld held: ids of the nodes whose addresses the sender holds now
+ *   44      8   ack: the newest seq of the receiver's current boot that the
+ *               sender accepted (0 until it has): the receiver learns
+ *               that the sender had heard it by the time it sent that
+ *               seq, and so cannot declare it dead before then plus the
+ *               dead time (iptod(8), "The quorum lease")
+ *   52  4*nheld held: ids of the nodes whose addresses the sender holds now
  *   ...    32   HMAC-SHA256 (libsodium crypto_auth_hmacsha256) of every
  *               byte before it, under the cluster's shared key
  *
@@ -47,7 +52,7 @@
 
 #define IPTOD_HB_MAGIC		"IPTO"
 #define IPTOD_HB_VERSION	2
-#define IPTOD_HB_HEADER_LEN	44
+#define IPTOD_HB_HEADER_LEN	52
 #define IPTOD_HB_MAC_LEN	32
 #define IPTOD_HB_MAX_LEN	(IPTOD_HB_HEADER_LEN + 4 * IPTO_NODES_MAX + IPTOD_HB_MAC_LEN)
 
@@ -67,6 +72,7 @@ struct iptod_heartbeat {
 	uint64_t seq;
 	uint64_t challenge;
 	uint64_t echo;
+	uint64_t ack;
 	uint16_t nheld;
 	uint32_t held[IPTO_NODES_MAX];
 };

@@ -158,7 +158,9 @@ static void kernel_failed(struct iptod *d, const char *what, int ret)
 
 static void set_fence(struct iptod *d, bool on, const char *why)
 {
-	int ret = iptod_kernel_fence(d->kernel, on);
+	/* A lift may start a new lease: it ends with the quorum lease. */
+	int ret = iptod_kernel_fence(d->kernel, on,
+				     on ? UINT64_MAX : iptod_membership_lease_end(d));
 
 	if (ret < 0) {
 		kernel_failed(d, on ? "fencing" : "lifting the fence", ret);
@@ -258,9 +260,31 @@ static void redo_dad(struct iptod *d, uint64_t now_ms)
 }
 
 /*
+ * Whether the quorum lease lets this node answer: its end is still ahead,
+ * and, to lift a fence, at least half an interval ahead (the next renewal
+ * comes within that).  A change is logged.
+ */
+static bool lease_acked(struct iptod *d, uint64_t now_ms)
+{
+	uint64_t end = iptod_membership_lease_end(d);
+	bool acked = end > now_ms + (d->fenced ? d->cfg.interval_ms / 2 : 0);
+
+	if (acked != d->acked)
+		iptod_event(d, acked ? LOG_NOTICE : LOG_WARNING,
+			    (const char *[]){ acked ? "EVENT=acked" : "EVENT=unacked", NULL },
+			    acked ? "a majority acknowledges this node's heartbeats" :
+				    "too few peers acknowledge this node's heartbeats: the quorum "
+				    "lease ends, this node falls silent before they may find it dead");
+	d->acked = acked;
+	return acked;
+}
+
+/*
  * Tells the kernel what membership now says: node states, and the fence:
- * on without quorum, during the start-up grace, and while a live peer still
- * holds this node's addresses (it has not seen this node back yet).
+ * on without quorum, during the start-up grace, while a live peer still
+ * holds this node's addresses (it has not seen this node back yet), and
+ * while too few peers acknowledge this node's heartbeats (the quorum
+ * lease, which the kernel enforces by itself).
  */
 static void apply_membership(struct iptod *d, uint64_t now_ms)
 {
@@ -275,6 +299,8 @@ static void apply_membership(struct iptod *d, uint64_t now_ms)
 		snprintf(why, sizeof(why), "starting: listening for peers");
 	else if (iptod_held_by_peer(d, &holder))
 		snprintf(why, sizeof(why), "node %s still holds this node's addresses", holder);
+	else if (!lease_acked(d, now_ms))
+		snprintf(why, sizeof(why), "too few peers acknowledge its heartbeats");
 	else
 		why[0] = '\0';
 	fence = why[0] != '\0';
@@ -498,15 +524,16 @@ static void read_events(struct iptod *d)
 }
 
 /*
- * The lease timer's work: twice an interval, whatever else is going on.
- * A lease that ran out while this daemon did not run (a stall longer than
+ * The lease timer's work: twice an interval, whatever else is going on,
+ * the lease is renewed up to the quorum lease's end (membership.c), which
+ * the kernel enforces in the packet path.  A lease that ran out while this daemon did not run (a stall longer than
  * the lease) is not renewed: the node fell silent, and the kernel fences
  * it.  The daemon fences it too, in case the kernel's work has not yet, and
  * lifts the fence, which starts a new lease, as membership allows.
  */
 static void renew_lease(struct iptod *d)
 {
-	int ret = iptod_kernel_renew_lease(d->kernel);
+	int ret = iptod_kernel_renew_lease(d->kernel, iptod_membership_lease_end(d));
 
 	if (ret == -ETIME) {
 		if (!d->fenced)
@@ -771,7 +798,7 @@ static int run(struct iptod *d)
 		return 1;
 	}
 	/* Silent until told otherwise: nothing is answered before membership is known. */
-	ret = iptod_kernel_fence(d->kernel, true);
+	ret = iptod_kernel_fence(d->kernel, true, UINT64_MAX);
 	if (ret < 0) {
 		kernel_failed(d, "fencing at start", ret);
 		return 1;
@@ -902,7 +929,7 @@ static int prepare(struct iptod *d)
 		fprintf(stderr, "iptod: %s\n", err);
 		return EXIT_FAILURE;
 	}
-	ret = iptod_kernel_fence(d->kernel, true);
+	ret = iptod_kernel_fence(d->kernel, true, UINT64_MAX);
 	if (ret < 0) {
 		kernel_failed(d, "fencing", ret);
 	} else {

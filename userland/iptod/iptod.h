@@ -20,6 +20,7 @@
 
 /* What this node knows of another node. */
 #define IPTOD_ECHOES	8	/* echo requests whose answers count */
+#define IPTOD_SENT	128	/* heartbeats whose sending time is kept */
 
 struct iptod_peer {
 	uint32_t id;
@@ -32,6 +33,8 @@ struct iptod_peer {
 	bool heard;			/* a heartbeat was accepted, ever */
 	uint64_t last_rx_ms;
 	uint64_t alive_since_ms;	/* when it was last heard again */
+	uint64_t ack_ms;		/* when the newest heartbeat it acknowledged
+					 * was sent; 0: none */
 	uint8_t flags;			/* of its last heartbeat */
 	unsigned int nheld;
 	uint32_t held[IPTO_NODES_MAX];
@@ -61,6 +64,10 @@ struct iptod {
 	uint64_t boot;			/* our boot counter (boot.c) */
 	uint64_t challenge;		/* ours, drawn at start, never 0 */
 	uint64_t seq;
+	struct iptod_sent {		/* seq's sending time, at seq % IPTOD_SENT */
+		uint64_t seq;
+		uint64_t ms;
+	} sent[IPTOD_SENT];
 	uint64_t start_ms;
 	uint64_t last_wake_ms;		/* the main loop's last wakeup */
 	unsigned long pauses;		/* wakeups two intervals apart or more */
@@ -84,6 +91,7 @@ struct iptod {
 	bool carrier;
 	bool fit;			/* carrier and every health check */
 	bool quorum;
+	bool acked;			/* the quorum lease lets it answer */
 	bool fenced;			/* the kernel's fence, as last known */
 	int self_pushed;		/* self's state in the kernel: -1, 0, 1 */
 	bool held_dirty;		/* adoptions changed: re-read held */
@@ -124,6 +132,12 @@ void iptod_witness_ping(struct iptod *d);
 void iptod_witness_receive(struct iptod *d, uint64_t now_ms);
 /* Whether a live peer says it holds this node's addresses. */
 bool iptod_held_by_peer(const struct iptod *d, const char **who);
+/*
+ * The quorum lease: until when (CLOCK_MONOTONIC ms) this node may answer,
+ * as its peers' acknowledgements show; 0: not now; UINT64_MAX: no limit
+ * (two nodes without a witness).
+ */
+uint64_t iptod_membership_lease_end(const struct iptod *d);
 
 
 

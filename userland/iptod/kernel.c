@@ -565,9 +565,19 @@ int iptod_kernel_node_state(struct iptod_kernel *k, uint32_t id, bool up)
 	return request(k, nlh);
 }
 
-int iptod_kernel_renew_lease(struct iptod_kernel *k)
+static void put_lease_end(struct nlmsghdr *nlh, uint64_t end_ms)
 {
-	return request(k, dev_msg(k, IPTO_CMD_LEASE, IPTO_DEV_A_IFINDEX));
+	if (end_ms != UINT64_MAX)
+		mnl_attr_put_u64(nlh, IPTO_DEV_A_LEASE_END_NS,
+				 end_ms < UINT64_MAX / 1000000 ? end_ms * 1000000 : UINT64_MAX);
+}
+
+int iptod_kernel_renew_lease(struct iptod_kernel *k, uint64_t end_ms)
+{
+	struct nlmsghdr *nlh = dev_msg(k, IPTO_CMD_LEASE, IPTO_DEV_A_IFINDEX);
+
+	put_lease_end(nlh, end_ms);
+	return request(k, nlh);
 }
 
 int iptod_kernel_set_lease(struct iptod_kernel *k, unsigned int lease_ms)
@@ -578,11 +588,12 @@ int iptod_kernel_set_lease(struct iptod_kernel *k, unsigned int lease_ms)
 	return request(k, nlh);
 }
 
-int iptod_kernel_fence(struct iptod_kernel *k, bool on)
+int iptod_kernel_fence(struct iptod_kernel *k, bool on, uint64_t end_ms)
 {
 	struct nlmsghdr *nlh = dev_msg(k, IPTO_CMD_DEV_SET, IPTO_DEV_A_IFINDEX);
 
 	mnl_attr_put_u8(nlh, IPTO_DEV_A_FENCED, on ? IPTO_FENCE_REQUEST : IPTO_FENCE_NONE);
+	put_lease_end(nlh, end_ms);
 	return request(k, nlh);
 }
 

@@ -53,9 +53,13 @@ int iptod_kernel_apply(struct iptod_kernel *k, const struct iptod_config *old,
 		       char *err, size_t errlen);
 
 int iptod_kernel_node_state(struct iptod_kernel *k, uint32_t id, bool up);
-int iptod_kernel_renew_lease(struct iptod_kernel *k);
+/*
+ * The lease, renewed or started by lifting the fence, ends no later than
+ * end_ms (CLOCK_MONOTONIC; UINT64_MAX: lease_ms from now).
+ */
+int iptod_kernel_renew_lease(struct iptod_kernel *k, uint64_t end_ms);
 int iptod_kernel_set_lease(struct iptod_kernel *k, unsigned int lease_ms);
-int iptod_kernel_fence(struct iptod_kernel *k, bool on);
+int iptod_kernel_fence(struct iptod_kernel *k, bool on, uint64_t end_ms);
 
 /*
  * The nodes other than self whose addresses this node holds now, in held

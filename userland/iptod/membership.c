@@ -235,6 +235,17 @@ int iptod_membership_peers(struct iptod *d, struct iptod_peer *old, unsigned int
 	return 0;
 }
 
+/*
+ * The seq of peer p's current boot to acknowledge to it: the newest this
+ * node accepted, or 0 when it has accepted none of that boot yet.
+ */
+static uint64_t ack_of(const struct iptod_peer *p)
+{
+	if (!p->window.seen || p->window.boot != p->challenge_boot)
+		return 0;
+	return p->window.seq;
+}
+
 void iptod_membership_send(struct iptod *d)
 {
 	struct iptod_heartbeat hb = { 0 };
@@ -246,6 +257,11 @@ void iptod_membership_send(struct iptod *d)
 	hb.node = d->cfg.self;
 	hb.boot = d->boot;
 	hb.seq = ++d->seq;
+	/*
+	 * Read before sending: a peer cannot have heard this heartbeat
+	 * earlier, whatever stalls this daemon between the two.
+	 */
+	d->sent[hb.seq % IPTOD_SENT] = (struct iptod_sent){ hb.seq, iptod_now_ms() };
 	hb.challenge = d->challenge;
 	hb.nheld = (uint16_t)d->nheld;
 	memcpy(hb.held, d->held, d->nheld * sizeof(hb.held[0]));
@@ -255,6 +271,7 @@ void iptod_membership_send(struct iptod *d)
 		struct iptod_peer *p = &d->peers[i];
 
 		hb.echo = p->challenge;
+		hb.ack = ack_of(p);
 		len = iptod_hb_encode(&hb, &d->key, buf);
 		if (sendto(d->hb_fd, buf, len, 0, (struct sockaddr *)&p->sa, p->salen) < 0)
 			d->tx_errors++;	/* unreachable peers are normal: no log */
@@ -322,6 +339,10 @@ static bool take_heartbeat(struct iptod *d, const uint8_t *buf, size_t n, size_t
 		return false;
 	}
 	d->rx[IPTOD_HB_OK]++;
+	/* An ack of a seq this daemon sent: p heard it by that heartbeat's time. */
+	if (hb.ack && hb.ack <= d->seq && d->sent[hb.ack % IPTOD_SENT].seq == hb.ack &&
+	    d->sent[hb.ack % IPTOD_SENT].ms > p->ack_ms)
+		p->ack_ms = d->sent[hb.ack % IPTOD_SENT].ms;
 	if (!p->alive || p->flags != hb.flags || p->nheld != hb.nheld ||
 	    memcmp(p->held, hb.held, hb.nheld * sizeof(hb.held[0])))
 		changed = true;
@@ -521,6 +542,59 @@ void iptod_membership_paused(struct iptod *d, uint64_t now_ms, uint64_t lost_ms)
 	skip_pause(&d->witness_ok_ms, now_ms, lost_ms);
 	skip_pause(&d->peer_echo_ms, now_ms, lost_ms);
 	skip_pause(&d->start_ms, now_ms, lost_ms);
+}
+
+/*
+ * The quorum lease.  A peer declares this node dead when it has heard
+ * nothing from it for dead = interval_ms * misses.  A peer that
+ * acknowledged a heartbeat this node sent at time a had heard it by then
+ * (it cannot hear a heartbeat before it is sent), so it declares this node
+ * dead at a + dead at the earliest, whatever stalls or delays came between:
+ * p's ack end.  A peer adopts this node's addresses only with quorum, a
+ * majority of the votes, and this node answers only while a majority,
+ * itself included, have acknowledged it recently enough: until the
+ * need-th latest ack end, need being the votes it lacks for a majority,
+ * less a margin for the clocks' rates and the kernel's rounding.  The
+ * kernel enforces that end in the packet path (IPTO_DEV_A_LEASE_END_NS),
+ * so the node is silent before a majority can have found it dead, under
+ * any fault of the network or stall of either side.  With two nodes the
+ * witness votes for this node only once the peer is found dead, and in a
+ * tie only for the node with the lower id, which wins it: until then the
+ * peer alone could adopt this node's addresses, and its acknowledgements
+ * decide.  Two nodes without a witness have no
+ * protection: no limit.
+ */
+uint64_t iptod_membership_lease_end(const struct iptod *d)
+{
+	uint64_t dead_ms = (uint64_t)d->cfg.interval_ms * d->cfg.misses;
+	uint64_t margin_ms = d->cfg.interval_ms / 4, ends[IPTO_NODES_MAX + 1];
+	unsigned int total = d->cfg.nnodes, need, n = 0;
+
+	if (d->cfg.nnodes == 2 && d->witness_fd < 0)
+		return UINT64_MAX;
+	for (unsigned int i = 0; i < d->npeers; i++) {
+		const struct iptod_peer *p = &d->peers[i];
+
+		ends[n++] = p->ack_ms ? p->ack_ms + dead_ms - margin_ms : 0;
+	}
+	if (d->witness_fd >= 0) {
+		total++;
+		ends[n++] = d->witness_up && !d->peers[0].alive &&
+			    (!d->tie || d->cfg.self < d->peers[0].id) ? UINT64_MAX : 0;
+	}
+	need = total / 2;	/* a majority is total / 2 + 1, this node's vote included */
+	if (need > n)
+		return 0;
+	/* The need-th largest end: partial selection sort, n is small. */
+	for (unsigned int i = 0; i < need; i++)
+		for (unsigned int j = i + 1; j < n; j++)
+			if (ends[j] > ends[i]) {
+				uint64_t t = ends[i];
+
+				ends[i] = ends[j];
+				ends[j] = t;
+			}
+	return need ? ends[need - 1] : UINT64_MAX;
 }
 
 bool iptod_held_by_peer(const struct iptod *d, const char **who)
