@@ -128,6 +128,11 @@ for ((round = 1; round <= REPEAT; round++)); do
 		case $fault in
 		hb:*|cut) check "$name: node 1 is fenced" wait_for 10 status_is 1 fenced=1 ;;
 		esac
+		# It still hears a majority: what silences it is the acks.
+		if [ "$fault" = hb:out ]; then
+			check "$name: node 1 keeps quorum, not acknowledged" \
+				eval 'status_is 1 quorum=1 && status_is 1 acked=0'
+		fi
 		fault_off "$fault" || fail "$name: could not end it"
 		echo "heal $(now_ms) $name" >>"$TEST_TMP/faults"
 		check "$name, over: node 1 holds its addresses again" \

@@ -399,8 +399,8 @@ static void write_status(struct iptod *d)
 
 #define PUT(...) (len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, \
 					 __VA_ARGS__))
-	PUT("device=%s\nnode=%u\nfit=%d\ncarrier=%d\nquorum=%d\nfenced=%d\n",
-	    d->cfg.device, d->cfg.self, d->fit, d->carrier, d->quorum, d->fenced);
+	PUT("device=%s\nnode=%u\nfit=%d\ncarrier=%d\nquorum=%d\nacked=%d\nfenced=%d\n",
+	    d->cfg.device, d->cfg.self, d->fit, d->carrier, d->quorum, d->acked, d->fenced);
 	PUT("held=");
 	for (unsigned int i = 0; i < d->nheld; i++)
 		PUT("%s%u", i ? "," : "", d->held[i]);
@@ -526,10 +526,11 @@ static void read_events(struct iptod *d)
 /*
  * The lease timer's work: twice an interval, whatever else is going on,
  * the lease is renewed up to the quorum lease's end (membership.c), which
- * the kernel enforces in the packet path.  A lease that ran out while this daemon did not run (a stall longer than
- * the lease) is not renewed: the node fell silent, and the kernel fences
- * it.  The daemon fences it too, in case the kernel's work has not yet, and
- * lifts the fence, which starts a new lease, as membership allows.
+ * the kernel enforces in the packet path.  A lease that ran out while this
+ * daemon did not run (a stall longer than the lease) is not renewed: the
+ * node fell silent, and the kernel fences it.  The daemon fences it too,
+ * in case the kernel's work has not yet, and lifts the fence, which starts
+ * a new lease, as membership allows.
  */
 static void renew_lease(struct iptod *d)
 {
