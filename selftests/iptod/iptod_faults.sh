@@ -29,6 +29,9 @@
 # restarting with DAD on (iptod_reboot_dad) and a clock stepped back at a
 # restart (iptod_forgery) have tests of their own; iptod's timers run on
 # CLOCK_MONOTONIC only.
+# About 75 s under make check; ten rounds under check-full take about
+# 7 min, past the default limit of a test:
+# timeout: 900
 # Timers: dead after 10 misses (1 s), as in the other tests of what moves
 # (helpers/iptod.sh): under TCG the whole guest stalls for up to 0.9 s.
 . "$(dirname "$0")/../lib.sh"
