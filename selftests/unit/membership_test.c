@@ -124,6 +124,13 @@ static void deliver(struct iptod *d)
 	iptod_membership_receive(d, fds, n, fake_now_ms);
 }
 
+/* @from sends its heartbeats (to every peer); @to takes what reached it. */
+static void beat(struct iptod *from, struct iptod *to)
+{
+	iptod_membership_send(from);
+	deliver(to);
+}
+
 /* Sends a heartbeat from the socket of @from, made by hand. */
 static void forge(struct iptod *from, const struct iptod_heartbeat *hb, struct iptod *to)
 {
@@ -153,44 +160,35 @@ static void test_acks_make_the_end(void **state)
 	assert_int_equal(iptod_membership_lease_end(a), 0);	/* nothing heard */
 
 	/* Round 1: each learns the others' challenges; nothing is taken yet. */
-	iptod_membership_send(a);	/* seq 1 at 1000 */
-	deliver(b);
-	iptod_membership_send(b);
-	deliver(a);
+	beat(a, b);	/* seq 1 at 1000 */
+	beat(b, a);
 	assert_true(peer(a, 2)->heard);
 	assert_int_equal(peer(a, 2)->ack_ms, 0);	/* b took nothing of a yet */
 	assert_int_equal(iptod_membership_lease_end(a), 0);
 
 	/* Round 2: b takes a's seq 2 (sent at 1100) and acknowledges it. */
 	fake_now_ms = 1100;
-	iptod_membership_send(a);
-	deliver(b);
+	beat(a, b);
 	fake_now_ms = 1180;
-	iptod_membership_send(b);
-	deliver(a);
+	beat(b, a);
 	assert_int_equal(peer(a, 2)->ack_ms, 1100);
 	/* 3 nodes: a lacks one vote, the latest ack end gives it. */
 	assert_int_equal(iptod_membership_lease_end(a), 1100 + DEAD_MS - MARGIN_MS);
 
 	/* c acknowledges a later heartbeat: the latest end counts. */
-	iptod_membership_send(c);
-	deliver(a);
+	beat(c, a);
 	fake_now_ms = 1200;
-	iptod_membership_send(a);	/* seq 3 at 1200 */
-	deliver(c);
+	beat(a, c);	/* seq 3 at 1200, to b too */
 	deliver(b);
-	iptod_membership_send(c);
-	deliver(a);
+	beat(c, a);
 	assert_int_equal(peer(a, 3)->ack_ms, 1200);
 	assert_int_equal(iptod_membership_lease_end(a), 1200 + DEAD_MS - MARGIN_MS);
 
 	/* b acknowledges seq 3 too; an older ack never moves an end back. */
-	iptod_membership_send(b);
-	deliver(a);
+	beat(b, a);
 	assert_int_equal(peer(a, 2)->ack_ms, 1200);
 	peer(a, 2)->ack_ms = 5000;
-	iptod_membership_send(b);	/* acks seq 3 again */
-	deliver(a);
+	beat(b, a);	/* acks seq 3 again */
 	assert_int_equal(peer(a, 2)->ack_ms, 5000);
 	daemon_free(a);
 	daemon_free(b);
@@ -204,10 +202,8 @@ static void test_forged_acks_ignored(void **state)
 	struct iptod_heartbeat hb = { 0 };
 
 	(void)state;
-	iptod_membership_send(a);
-	deliver(b);
-	iptod_membership_send(b);
-	deliver(a);	/* a knows b's challenge, b a's */
+	beat(a, b);
+	beat(b, a);	/* a knows b's challenge, b a's */
 	assert_int_equal(a->seq, 1);
 
 	hb.flags = IPTOD_HB_FIT | IPTOD_HB_QUORUM;
