@@ -82,14 +82,15 @@ void ipto_lease_dev_init(struct ipto_dev *ipto)
 }
 
 /*
- * Jiffies from @now (jiffies, read at @now_ns) to the end of a lease of
- * @ms that may last no later than @end_ns (CLOCK_MONOTONIC; U64_MAX: no
- * such limit).  The limit is rounded down to a jiffy, so the lease never
- * outlasts it; one already past gives 0, a lease that has run out.
+ * Jiffies from now to the end of a lease of @ms that may last no later
+ * than @end_ns (CLOCK_MONOTONIC; U64_MAX: no such limit).  The limit is
+ * rounded down to a jiffy, so the lease never outlasts it; one already
+ * past gives 0, a lease that has run out.
  */
-static unsigned long ipto_lease_len(u32 ms, u64 end_ns, u64 now_ns)
+static unsigned long ipto_lease_len(u32 ms, u64 end_ns)
 {
 	unsigned long len = msecs_to_jiffies(ms);
+	u64 now_ns = ktime_get_ns();
 
 	if (end_ns <= now_ns)
 		return 0;
@@ -114,7 +115,7 @@ void ipto_lease_start(struct ipto_dev *ipto, u64 end_ns)
 		ipto_lease_stop(ipto);
 		return;
 	}
-	len = ipto_lease_len(ms, end_ns, ktime_get_ns());
+	len = ipto_lease_len(ms, end_ns);
 	WRITE_ONCE(ipto->lease_expires, now + len);
 	/* The end before the switch: see ipto_lease_ran_out(). */
 	smp_store_release(&ipto->lease_on, true);
@@ -165,7 +166,7 @@ int ipto_lease_renew(struct ipto_dev *ipto, u64 end_ns, struct netlink_ext_ack *
 		NL_SET_ERR_MSG_MOD(extack, "the lease ran out: lift the fence to start a new one");
 		return -ETIME;
 	}
-	len = ipto_lease_len(ms, end_ns, ktime_get_ns());
+	len = ipto_lease_len(ms, end_ns);
 	WRITE_ONCE(ipto->lease_expires, now + len);
 	ipto_lease_arm(ipto, len);
 	return 0;

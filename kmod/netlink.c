@@ -298,8 +298,8 @@ static int ipto_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *lease = info->attrs[IPTO_DEV_A_LEASE_MS];
 	struct nlattr *fenced = info->attrs[IPTO_DEV_A_FENCED];
 	struct nlattr *end = info->attrs[IPTO_DEV_A_LEASE_END_NS];
+	u64 end_ns = end ? nla_get_u64(end) : U64_MAX;
 	u32 vals[IPTO_SETTING_COUNT];
-	u64 end_ns = U64_MAX;
 	unsigned long which = 0;
 	struct ipto_dev *ipto;
 	unsigned int i;
@@ -325,8 +325,6 @@ static int ipto_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 		vals[i] = d->nla_type == NLA_U8 ? nla_get_u8(attr) : nla_get_u32(attr);
 		which |= BIT(i);
 	}
-	if (end)
-		end_ns = nla_get_u64(end);
 	if (fenced)
 		ipto_fence_set(ipto, nla_get_u8(fenced) ? IPTO_FENCE_REQUEST : IPTO_FENCE_NONE,
 			       end_ns);
