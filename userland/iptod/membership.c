@@ -316,6 +316,7 @@ static enum iptod_hb_verdict check_fresh(struct iptod *d, struct iptod_peer *p,
 static bool take_heartbeat(struct iptod *d, const uint8_t *buf, size_t n, size_t cap,
 			   const struct sockaddr_storage *from, uint64_t now_ms)
 {
+	const struct iptod_sent *sent;
 	struct iptod_heartbeat hb;
 	struct iptod_peer *p = NULL;
 	enum iptod_hb_verdict v;
@@ -339,10 +340,13 @@ static bool take_heartbeat(struct iptod *d, const uint8_t *buf, size_t n, size_t
 		return false;
 	}
 	d->rx[IPTOD_HB_OK]++;
-	/* An ack of a seq this daemon sent: p heard it by that heartbeat's time. */
-	if (hb.ack && hb.ack <= d->seq && d->sent[hb.ack % IPTOD_SENT].seq == hb.ack &&
-	    d->sent[hb.ack % IPTOD_SENT].ms > p->ack_ms)
-		p->ack_ms = d->sent[hb.ack % IPTOD_SENT].ms;
+	/*
+	 * An ack of a seq this daemon sent (its slot holds that seq, never one
+	 * not sent yet): p heard it by that heartbeat's time.
+	 */
+	sent = &d->sent[hb.ack % IPTOD_SENT];
+	if (sent->seq == hb.ack && sent->ms > p->ack_ms)
+		p->ack_ms = sent->ms;
 	if (!p->alive || p->flags != hb.flags || p->nheld != hb.nheld ||
 	    memcmp(p->held, hb.held, hb.nheld * sizeof(hb.held[0])))
 		changed = true;
@@ -401,6 +405,12 @@ bool iptod_membership_receive(struct iptod *d, const struct pollfd *fds, unsigne
 		if (fds[i].revents)
 			changed |= receive_batch(d, fds[i].fd, now_ms);
 	return changed;
+}
+
+/* Two nodes and no witness: no quorum rule, no quorum lease (logged at start). */
+static bool unprotected(const struct iptod *d)
+{
+	return d->cfg.nnodes == 2 && d->witness_fd < 0;
 }
 
 /* The peer of a two-node cluster with a witness, which is pinged too; or NULL. */
@@ -470,8 +480,7 @@ bool iptod_membership_update(struct iptod *d, uint64_t now_ms)
 		total++;
 		votes += wup;
 	}
-	/* Two nodes and no witness: no protection (logged at start). */
-	quorum = (d->cfg.nnodes == 2 && d->witness_fd < 0) || 2 * votes > total;
+	quorum = unprotected(d) || 2 * votes > total;
 	/*
 	 * Two nodes with a witness, each reaching it but not hearing the
 	 * other, which answers ping (heartbeats filtered, or keys that
@@ -561,8 +570,7 @@ void iptod_membership_paused(struct iptod *d, uint64_t now_ms, uint64_t lost_ms)
  * witness votes for this node only once the peer is found dead, and in a
  * tie only for the node with the lower id, which wins it: until then the
  * peer alone could adopt this node's addresses, and its acknowledgements
- * decide.  Two nodes without a witness have no
- * protection: no limit.
+ * decide.  Two nodes without a witness have no protection: no limit.
  */
 uint64_t iptod_membership_lease_end(const struct iptod *d)
 {
@@ -570,7 +578,7 @@ uint64_t iptod_membership_lease_end(const struct iptod *d)
 	uint64_t margin_ms = d->cfg.interval_ms / 4, ends[IPTO_NODES_MAX + 1];
 	unsigned int total = d->cfg.nnodes, need, n = 0;
 
-	if (d->cfg.nnodes == 2 && d->witness_fd < 0)
+	if (unprotected(d))
 		return UINT64_MAX;
 	for (unsigned int i = 0; i < d->npeers; i++) {
 		const struct iptod_peer *p = &d->peers[i];
