@@ -478,7 +478,10 @@ void ipto_cluster_run(struct ipto_dev *ipto)
 	}
 	ipto_eval_free(&e);
 replace:
-	if (set)
+	/* The packet path's set is republished only when the output changed. */
+	if (ipto_services_same(set, rtnl_dereference(ipto->services)))
+		kfree(set);
+	else if (set)
 		ipto_services_replace(ipto, set);
 	ipto_cluster_silence(ipto);
 }

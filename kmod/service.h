@@ -47,10 +47,43 @@ struct ipto_service {
 	bool active;
 };
 
-/* An immutable set, replaced as a whole under RTNL; read under RCU. */
+/**
+ * struct ipto_service_span - ports of one node and protocol that get one
+ *	answer: the action of the first active service covering them
+ * @node: the services' node
+ * @port_min: first port
+ * @port_max: last port
+ * @proto: IPPROTO_TCP or IPPROTO_UDP
+ * @action: enum ipto_action
+ *
+ * While the spans are built, an entry holds one edge (the first port of
+ * a service, or the port after its last) in @port_min, which can be 65536.
+ */
+struct ipto_service_span {
+	u32 node;
+	u32 port_min;
+	u32 port_max;
+	u8 proto;
+	u8 action;
+};
+
+/**
+ * struct ipto_services - an immutable set, replaced as a whole under RTNL
+ *	and read under RCU
+ * @rcu: frees the set after a grace period
+ * @count: entries in @svc
+ * @nspans: entries in @spans
+ * @spans: what the packet path looks up: the active services as
+ *	disjoint spans sorted by node, protocol and port, rebuilt whenever
+ *	the set is replaced (room for 2 * @count, in the same allocation)
+ * @svc: the services, in the order they were added (the first that
+ *	matches applies)
+ */
 struct ipto_services {
 	struct rcu_head rcu;
 	unsigned int count;
+	unsigned int nspans;
+	struct ipto_service_span *spans;
 	struct ipto_service svc[];
 };
 
@@ -60,6 +93,7 @@ int ipto_service_del(struct ipto_dev *ipto, u32 node, const char *name,
 		     struct netlink_ext_ack *extack);
 struct ipto_services *ipto_services_copy(const struct ipto_dev *ipto);
 void ipto_services_replace(struct ipto_dev *ipto, struct ipto_services *set);
+bool ipto_services_same(const struct ipto_services *a, const struct ipto_services *b);
 int ipto_service_find(const struct ipto_services *set, u32 node, const char *name);
 int ipto_service_action(const struct ipto_dev *ipto, u32 node, u8 proto, u16 port);
 void ipto_services_free(struct ipto_dev *ipto);

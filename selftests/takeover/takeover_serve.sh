@@ -4,7 +4,9 @@
 # takeover_serve.sh - the adopting node runs its own listener on the
 # wildcard address.  Under reject (the default) and drop, traffic to the
 # adopted address never reaches it; under a serve rule it does, for exactly
-# the protocol and ports of the rule.
+# the protocol and ports of the rule.  Where rules overlap, the first
+# added that covers the port applies, also after rules are removed and
+# added again.
 . "$(dirname "$0")/../lib.sh"
 
 PORT=7000
@@ -50,6 +52,20 @@ for addr in 10.0.0.11 fd00::11; do
 	in_ns node2 iptoctl service del dev ipto0 node 1 name web
 	in_ns node2 iptoctl service del dev ipto0 node 3 name other
 	check_eq "$addr: rule removed: refused again" refused "$(outcome connect $addr $PORT 2)"
+
+	check "$addr: overlapping rules: wide drop $((PORT - 10))-$((PORT + 10)), then narrow serve $PORT" \
+		sh -c "ip netns exec node2 iptoctl service add dev ipto0 node 1 name wide proto tcp port $((PORT - 10))-$((PORT + 10)) action drop &&
+		       ip netns exec node2 iptoctl service add dev ipto0 node 1 name narrow proto tcp port $PORT action serve"
+	check_eq "$addr: the first rule covering the port applies (drop)" timeout "$(outcome connect $addr $PORT 1)"
+	check "$addr: wide removed and added again, now after narrow" \
+		sh -c "ip netns exec node2 iptoctl service del dev ipto0 node 1 name wide &&
+		       ip netns exec node2 iptoctl service add dev ipto0 node 1 name wide proto tcp port $((PORT - 10))-$((PORT + 10)) action drop"
+	check_eq "$addr: now narrow comes first (serve)" "ok node2" \
+		"$(client connect $addr $PORT 2 | awk '{ print $1, $3 }')"
+	check_eq "$addr: the port after narrow is wide's (drop)" timeout "$(outcome connect $addr $((PORT + 1)) 1)"
+	check_eq "$addr: the port after wide has no rule (reject)" refused "$(outcome connect $addr $((PORT + 11)) 2)"
+	in_ns node2 iptoctl service del dev ipto0 node 1 name narrow
+	in_ns node2 iptoctl service del dev ipto0 node 1 name wide
 
 	check "default action serve" in_ns node2 iptoctl set dev ipto0 default_action serve
 	check_eq "$addr: default serve: UDP reaches node 2's socket" ok "$(outcome udp $addr $PORT 2)"
