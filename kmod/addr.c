@@ -3,8 +3,8 @@
  * addr.c - the table of adopted addresses of a namespace: adoption,
  * release, lookup for the packet path, and the announcement schedule.
  *
- * Writers hold ipto_net.lock (and RTNL, which keeps the device alive);
- * readers on the packet path use RCU.  An entry is fully initialised before
+ * Writers hold RTNL, which also keeps the device alive; readers on the
+ * packet path use RCU.  An entry is fully initialised before
  * it is inserted and freed only after a grace period once removed, so a
  * reader sees either the whole entry or none.  The netfilter hooks of the
  * namespace are registered with the first entry and unregistered with the
@@ -17,6 +17,7 @@
  * packet to any other address nothing more than the one lookup it pays
  * already.
  */
+#include <linux/inetdevice.h>
 #include <linux/jiffies.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -52,9 +53,91 @@ void ipto_addr_table_destroy(struct ipto_net *in)
 	rhashtable_destroy(&in->addrs);
 }
 
-static void ipto_addr_event(enum ipto_event type, const struct ipto_addr *a)
+static void ipto_addr_event(struct ipto_nl_batch *events, enum ipto_event type,
+			    const struct ipto_addr *a)
 {
-	ipto_nl_event(a->ipto, type, a->from_node, &a->key, NULL, 0);
+	ipto_nl_batch_add(events, &(struct ipto_nl_event){
+		.type = type, .node = a->from_node, .key = &a->key });
+}
+
+/* Whether @key is an address of this node; caller holds RTNL. */
+bool ipto_addr_is_local(struct net *net, const struct ipto_addr_key *key,
+			struct net_device **dev)
+{
+	if (key->family == AF_INET) {
+		*dev = __ip_dev_find(net, key->ip4, false);
+		return *dev;
+	}
+	*dev = NULL;
+	/* Tentative ones too: an address still in DAD is this node's. */
+	return ipv6_chk_addr_and_flags(net, &key->ip6, NULL, true, 0, 0);
+}
+
+/*
+ * Addresses no node may adopt or call its own; the reason why goes to
+ * @extack, naming @attr.
+ */
+bool ipto_addr_valid(const struct ipto_addr_key *key, const struct nlattr *attr,
+		     struct netlink_ext_ack *extack)
+{
+	if (key->family == AF_INET) {
+		__be32 a = key->ip4;
+
+		if (ipv4_is_multicast(a) || ipv4_is_lbcast(a)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "a multicast or broadcast address cannot be adopted");
+			return false;
+		}
+		if (ipv4_is_zeronet(a)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "an unspecified (0.0.0.0/8) address cannot be adopted");
+			return false;
+		}
+		if (ipv4_is_loopback(a)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "a loopback address cannot be adopted");
+			return false;
+		}
+	} else {
+		int type = ipv6_addr_type(&key->ip6);
+
+		if (type == IPV6_ADDR_ANY) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "the unspecified address cannot be adopted");
+			return false;
+		}
+		if (type & IPV6_ADDR_MULTICAST) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "a multicast address cannot be adopted");
+			return false;
+		}
+		if (type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_LINKLOCAL | IPV6_ADDR_MAPPED)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "a loopback, link-local or IPv4-mapped address cannot be adopted");
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * An address an operator may adopt on @ipto: valid, and not one of this
+ * node's own.  One on an ipto device is one this node adopted before (the
+ * tools make each adopted address local to the ipto device).
+ */
+int ipto_addr_adoptable(const struct ipto_dev *ipto, const struct ipto_addr_key *key,
+			const struct nlattr *attr, struct netlink_ext_ack *extack)
+{
+	struct net *net = dev_net(ipto->dev);
+	struct net_device *owner;
+
+	if (!ipto_addr_valid(key, attr, extack))
+		return -EINVAL;
+	if (ipto_addr_is_local(net, key, &owner) &&
+	    (key->family == AF_INET ? !ipto_dev_is_ipto(owner) :
+	     !ipv6_chk_addr(net, &key->ip6, ipto->dev, 1))) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "the address is one of this node's own addresses");
+		return -EADDRINUSE;
+	}
+	return 0;
 }
 
 /* The packet path's lookup: caller holds rcu_read_lock(). */
@@ -64,17 +147,17 @@ struct ipto_addr *ipto_addr_lookup(struct ipto_net *in, const struct ipto_addr_k
 }
 
 /*
- * The writers' lookup, under ipto_net.lock: only holders of the lock remove
- * entries, so the one found stays valid after the lookup's own RCU section.
+ * The writers' lookup, under RTNL: only holders of RTNL remove entries, so
+ * the one found stays valid after the lookup's own RCU section.
  */
 static struct ipto_addr *ipto_addr_lookup_locked(struct ipto_net *in,
 						 const struct ipto_addr_key *key)
 {
-	lockdep_assert_held(&in->lock);
+	ASSERT_RTNL();
 	return rhashtable_lookup_fast(&in->addrs, key, ipto_addr_params);
 }
 
-/* Caller holds ipto_net.lock. */
+/* Caller holds RTNL. */
 static int ipto_addr_hooks_get(struct ipto_net *in, struct net *net)
 {
 	int ret;
@@ -87,7 +170,7 @@ static int ipto_addr_hooks_get(struct ipto_net *in, struct net *net)
 	return ret;
 }
 
-/* Caller holds ipto_net.lock. */
+/* Caller holds RTNL. */
 static void ipto_addr_hooks_put(struct ipto_net *in, struct net *net)
 {
 	if (!in->naddrs && !in->nhome && in->hooks_on) {
@@ -131,17 +214,23 @@ static void ipto_addr_mc(struct ipto_addr *a, bool join)
 		ipv6_dev_mc_dec(a->ipto->lower, &maddr);
 }
 
-int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 from_node,
-		    bool by_engine, struct netlink_ext_ack *extack)
+/*
+ * Enters one adopted address, its ADOPTED event into @events; caller holds
+ * RTNL and the namespace's hooks (ipto_addr_hooks_get()).  The first
+ * announcement goes out now, the rest on schedule.
+ */
+static int ipto_addr_insert(struct ipto_dev *ipto, const struct ipto_addr_key *key,
+			    u32 from_node, bool by_engine, struct ipto_nl_batch *events,
+			    struct netlink_ext_ack *extack)
 {
-	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
+	struct ipto_net *in = ipto->pernet;
 	struct ipto_addr *a, *old;
 	int ret;
 
-	ASSERT_RTNL();
-	if (ipto->fence) {
-		NL_SET_ERR_MSG_MOD(extack, "device is fenced");
-		return -EBUSY;
+	if (in->naddrs >= IPTO_ADDRS_MAX) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "too many adopted addresses in this namespace (max 1048576)");
+		return -ENOSPC;
 	}
 	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 	if (!a)
@@ -153,20 +242,7 @@ int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 
 	a->adopted_at = ktime_get_boottime_ns();
 	INIT_DELAYED_WORK(&a->announce, ipto_addr_announce_work);
 
-	mutex_lock(&in->lock);
-	if (in->naddrs >= IPTO_ADDRS_MAX) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "too many adopted addresses in this namespace (max 1048576)");
-		ret = -ENOSPC;
-		goto err;
-	}
-	ret = ipto_addr_hooks_get(in, dev_net(ipto->dev));
-	if (ret) {
-		NL_SET_ERR_MSG_MOD(extack, "cannot register the netfilter hooks");
-		goto err;
-	}
-	old = rhashtable_lookup_get_insert_fast(&in->addrs, &a->node,
-						ipto_addr_params);
+	old = rhashtable_lookup_get_insert_fast(&in->addrs, &a->node, ipto_addr_params);
 	if (old) {
 		ret = IS_ERR(old) ? PTR_ERR(old) : -EEXIST;
 		if (ret == -EEXIST && old->home)
@@ -176,33 +252,73 @@ int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 
 		else if (ret == -EEXIST)
 			NL_SET_ERR_MSG_MOD(extack,
 					   "address already adopted on another ipto device");
-		goto err_hooks;
+		kfree(a);
+		return ret;
 	}
 	in->naddrs++;
 	in->addrs_gen++;
 	list_add_tail(&a->dev_list, &ipto->addrs);
 	ipto_addr_mc(a, true);
-	ipto_addr_event(IPTO_EVENT_ADOPTED, a);
+	ipto_addr_event(events, IPTO_EVENT_ADOPTED, a);
 
-	/* The first announcement goes out now, the rest on schedule. */
 	a->announce_left = READ_ONCE(ipto->settings.announce_count);
 	if (a->announce_left) {
 		ipto_announce(a);
 		if (--a->announce_left)
 			ipto_addr_announce_later(a);
 	}
-	mutex_unlock(&in->lock);
 	return 0;
+}
 
-err_hooks:
+/* An operator's adoption of one address (IPTO_CMD_ADDR_ADD). */
+int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 from_node,
+		    struct netlink_ext_ack *extack)
+{
+	struct ipto_nl_batch events = { .ipto = ipto };
+	struct ipto_net *in = ipto->pernet;
+	int ret;
+
+	ASSERT_RTNL();
+	if (ipto->fence) {
+		NL_SET_ERR_MSG_MOD(extack, "device is fenced");
+		return -EBUSY;
+	}
+	ret = ipto_addr_hooks_get(in, dev_net(ipto->dev));
+	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot register the netfilter hooks");
+		return ret;
+	}
+	ret = ipto_addr_insert(ipto, key, from_node, false, &events, extack);
 	ipto_addr_hooks_put(in, dev_net(ipto->dev));
-err:
-	mutex_unlock(&in->lock);
-	kfree(a);
+	ipto_nl_batch_send(&events);
 	return ret;
 }
 
-/* Caller holds ipto_net.lock. */
+/*
+ * The takeover engine adopts the @n home addresses of @from_node as one
+ * batch: the hooks are taken once and the ADOPTED events go out packed.
+ * An address that cannot be adopted (an operator adopted it already, or no
+ * memory) is left out, as one address of a batch of one was before.
+ */
+void ipto_addr_adopt_node(struct ipto_dev *ipto, const struct ipto_addr_key *keys,
+			  unsigned int n, u32 from_node)
+{
+	struct ipto_nl_batch events = { .ipto = ipto };
+	struct ipto_net *in = ipto->pernet;
+	unsigned int i;
+
+	ASSERT_RTNL();
+	if (ipto->fence || ipto_addr_hooks_get(in, dev_net(ipto->dev))) {
+		netdev_err(ipto->dev, "cannot adopt the addresses of node %u\n", from_node);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		ipto_addr_insert(ipto, &keys[i], from_node, true, &events, NULL);
+	ipto_addr_hooks_put(in, dev_net(ipto->dev));
+	ipto_nl_batch_send(&events);
+}
+
+/* Caller holds RTNL. */
 static void ipto_addr_remove(struct ipto_net *in, struct ipto_addr *a)
 {
 	rhashtable_remove_fast(&in->addrs, &a->node, ipto_addr_params);
@@ -221,44 +337,44 @@ static void ipto_addr_remove(struct ipto_net *in, struct ipto_addr *a)
 int ipto_addr_release(struct ipto_dev *ipto, const struct ipto_addr_key *key,
 		      u32 *engine_node, struct netlink_ext_ack *extack)
 {
-	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
+	struct ipto_nl_batch events = { .ipto = ipto };
+	struct ipto_net *in = ipto->pernet;
 	struct ipto_addr *a;
 	int ret = 0;
 
 	ASSERT_RTNL();
-	mutex_lock(&in->lock);
 	a = ipto_addr_lookup_locked(in, key);
 	if (!a || a->ipto != ipto || a->home) {
 		NL_SET_ERR_MSG_MOD(extack, "address is not adopted on this device");
 		ret = -ENOENT;
 	} else {
 		*engine_node = a->by_engine ? a->from_node : 0;
-		ipto_addr_event(IPTO_EVENT_RELEASED, a);
+		ipto_addr_event(&events, IPTO_EVENT_RELEASED, a);
 		ipto_addr_remove(in, a);
 		ipto_addr_hooks_put(in, dev_net(ipto->dev));
 	}
-	mutex_unlock(&in->lock);
+	ipto_nl_batch_send(&events);
 	return ret;
 }
 
 /* Releases what the takeover engine adopted from @from_node on @ipto. */
 unsigned int ipto_addr_release_engine(struct ipto_dev *ipto, u32 from_node)
 {
-	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
+	struct ipto_nl_batch events = { .ipto = ipto };
+	struct ipto_net *in = ipto->pernet;
 	struct ipto_addr *a, *tmp;
 	unsigned int n = 0;
 
 	ASSERT_RTNL();
-	mutex_lock(&in->lock);
 	list_for_each_entry_safe(a, tmp, &ipto->addrs, dev_list) {
 		if (!a->by_engine || a->from_node != from_node)
 			continue;
-		ipto_addr_event(IPTO_EVENT_RELEASED, a);
+		ipto_addr_event(&events, IPTO_EVENT_RELEASED, a);
 		ipto_addr_remove(in, a);
 		n++;
 	}
 	ipto_addr_hooks_put(in, dev_net(ipto->dev));
-	mutex_unlock(&in->lock);
+	ipto_nl_batch_send(&events);
 	return n;
 }
 
@@ -268,17 +384,18 @@ unsigned int ipto_addr_release_engine(struct ipto_dev *ipto, u32 from_node)
  */
 void ipto_addr_release_all(struct ipto_dev *ipto, bool events)
 {
-	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
+	struct ipto_nl_batch batch = { .ipto = ipto };
+	struct ipto_net *in = ipto->pernet;
 	struct ipto_addr *a, *tmp;
 
-	mutex_lock(&in->lock);
+	ASSERT_RTNL();
 	list_for_each_entry_safe(a, tmp, &ipto->addrs, dev_list) {
 		if (events)
-			ipto_addr_event(IPTO_EVENT_RELEASED, a);
+			ipto_addr_event(&batch, IPTO_EVENT_RELEASED, a);
 		ipto_addr_remove(in, a);
 	}
 	ipto_addr_hooks_put(in, dev_net(ipto->dev));
-	mutex_unlock(&in->lock);
+	ipto_nl_batch_send(&batch);
 }
 
 /*
@@ -292,16 +409,13 @@ void ipto_addr_release_all(struct ipto_dev *ipto, bool events)
 unsigned int ipto_addr_home_enter(struct ipto_dev *ipto, const struct ipto_addr_key *keys,
 				  unsigned int n)
 {
-	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
+	struct ipto_net *in = ipto->pernet;
 	unsigned int i, failed = 0;
 	struct ipto_addr *a, *old;
 
 	ASSERT_RTNL();
-	mutex_lock(&in->lock);
-	if (n && ipto_addr_hooks_get(in, dev_net(ipto->dev))) {
-		mutex_unlock(&in->lock);
+	if (n && ipto_addr_hooks_get(in, dev_net(ipto->dev)))
 		return n;
-	}
 	for (i = 0; i < n; i++) {
 		a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 		if (!a) {
@@ -322,7 +436,6 @@ unsigned int ipto_addr_home_enter(struct ipto_dev *ipto, const struct ipto_addr_
 		in->nhome++;
 	}
 	ipto_addr_hooks_put(in, dev_net(ipto->dev));
-	mutex_unlock(&in->lock);
 	return failed;
 }
 
@@ -333,24 +446,22 @@ unsigned int ipto_addr_home_enter(struct ipto_dev *ipto, const struct ipto_addr_
  */
 void ipto_addr_home_announce(struct ipto_dev *ipto)
 {
-	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
 	struct ipto_addr *a;
 
+	ASSERT_RTNL();
 	if (!READ_ONCE(ipto->settings.announce_count))
 		return;
-	mutex_lock(&in->lock);
 	list_for_each_entry(a, &ipto->home_addrs, dev_list)
 		ipto_announce(a);
-	mutex_unlock(&in->lock);
 }
 
 /* Removes every home entry of @ipto: its addresses go to the stack unguarded. */
 void ipto_addr_home_remove(struct ipto_dev *ipto)
 {
-	struct ipto_net *in = ipto_net(dev_net(ipto->dev));
+	struct ipto_net *in = ipto->pernet;
 	struct ipto_addr *a, *tmp;
 
-	mutex_lock(&in->lock);
+	ASSERT_RTNL();
 	list_for_each_entry_safe(a, tmp, &ipto->home_addrs, dev_list) {
 		rhashtable_remove_fast(&in->addrs, &a->node, ipto_addr_params);
 		list_del(&a->dev_list);
@@ -358,5 +469,4 @@ void ipto_addr_home_remove(struct ipto_dev *ipto)
 		kfree_rcu(a, rcu);
 	}
 	ipto_addr_hooks_put(in, dev_net(ipto->dev));
-	mutex_unlock(&in->lock);
 }

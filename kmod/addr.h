@@ -9,11 +9,15 @@
 #include <linux/atomic.h>
 #include <linux/in6.h>
 #include <linux/rhashtable.h>
+#include <linux/string.h>
 #include <linux/workqueue.h>
 
 struct ipto_dev;
 struct ipto_net;
+struct net;
+struct net_device;
 struct netlink_ext_ack;
+struct nlattr;
 
 /* The table key; zero-filled before use so that padding compares equal. */
 struct ipto_addr_key {
@@ -24,6 +28,20 @@ struct ipto_addr_key {
 	u8 family;		/* AF_INET or AF_INET6 */
 	u8 pad[3];
 };
+
+static inline void ipto_addr_key_set4(struct ipto_addr_key *key, __be32 addr)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = AF_INET;
+	key->ip4 = addr;
+}
+
+static inline void ipto_addr_key_set6(struct ipto_addr_key *key, const struct in6_addr *addr)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = AF_INET6;
+	key->ip6 = *addr;
+}
 
 /* Counters of one address; see enum ipto_stats_attr in the uapi header. */
 struct ipto_addr_stats {
@@ -55,7 +73,7 @@ struct ipto_addr_stats {
  * @adopted_at: ktime_get_boottime_ns() at adoption
  * @stats: packet counters, updated on the packet path
  * @dev_list: in struct ipto_dev.addrs (home: .home_addrs), oldest
- *	first; under ipto_net.lock
+ *	first; under RTNL
  * @announce: sends the remaining announcements
  * @announce_left: announcements still to send; only @announce touches it
  * @rcu: for freeing after the packet path is done with it
@@ -78,9 +96,17 @@ struct ipto_addr {
 int ipto_addr_table_init(struct ipto_net *in);
 void ipto_addr_table_destroy(struct ipto_net *in);
 
+bool ipto_addr_is_local(struct net *net, const struct ipto_addr_key *key,
+			struct net_device **dev);
+bool ipto_addr_valid(const struct ipto_addr_key *key, const struct nlattr *attr,
+		     struct netlink_ext_ack *extack);
+int ipto_addr_adoptable(const struct ipto_dev *ipto, const struct ipto_addr_key *key,
+			const struct nlattr *attr, struct netlink_ext_ack *extack);
 struct ipto_addr *ipto_addr_lookup(struct ipto_net *in, const struct ipto_addr_key *key);
 int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 from_node,
-		    bool by_engine, struct netlink_ext_ack *extack);
+		    struct netlink_ext_ack *extack);
+void ipto_addr_adopt_node(struct ipto_dev *ipto, const struct ipto_addr_key *keys,
+			  unsigned int n, u32 from_node);
 int ipto_addr_release(struct ipto_dev *ipto, const struct ipto_addr_key *key,
 		      u32 *engine_node, struct netlink_ext_ack *extack);
 void ipto_addr_release_all(struct ipto_dev *ipto, bool events);

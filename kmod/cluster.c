@@ -182,8 +182,49 @@ void ipto_cluster_set_state(struct ipto_dev *ipto, struct ipto_node *node, bool 
 		return;
 	node->up = up;
 	ipto->cluster.gen++;
-	ipto_nl_event(ipto, up ? IPTO_EVENT_NODE_UP : IPTO_EVENT_NODE_DOWN, node->id,
-		      NULL, NULL, 0);
+	ipto_nl_event(ipto, &(struct ipto_nl_event){
+		.type = up ? IPTO_EVENT_NODE_UP : IPTO_EVENT_NODE_DOWN, .node = node->id });
+}
+
+/*
+ * The home addresses of a NODE_ADD into @node: every IPTO_NODE_A_ADDRS
+ * nest among the request's attributes (@head, @len; one nest holds at
+ * most 64 KiB, so large nodes need several).  @first is the first nest,
+ * named when the count is wrong.
+ */
+int ipto_node_parse_addrs(struct ipto_node *node, const struct nlattr *head, int len,
+			  const struct nlattr *first, struct netlink_ext_ack *extack)
+{
+	const struct nlattr *nest, *attr;
+	unsigned int n = 0;
+	int rem, nrem;
+
+	nla_for_each_attr(nest, head, len, rem)
+		if (nla_type(nest) == IPTO_NODE_A_ADDRS)
+			nla_for_each_nested(attr, nest, nrem)
+				n++;
+	if (!n || n > IPTO_NODE_ADDRS_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, first, "a node has 1 to 16384 home addresses");
+		return -EINVAL;
+	}
+	node->addrs = kvcalloc(n, sizeof(*node->addrs), GFP_KERNEL_ACCOUNT);
+	if (!node->addrs)
+		return -ENOMEM;
+	nla_for_each_attr(nest, head, len, rem) {
+		if (nla_type(nest) != IPTO_NODE_A_ADDRS)
+			continue;
+		nla_for_each_nested(attr, nest, nrem) {
+			struct ipto_addr_key *key = &node->addrs[node->naddrs++];
+
+			if (nla_type(attr) == IPTO_NODE_ADDR_A_IPV4)
+				ipto_addr_key_set4(key, nla_get_in_addr(attr));
+			else
+				ipto_addr_key_set6(key, nla_data(attr));
+			if (!ipto_addr_valid(key, attr, extack))
+				return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -221,15 +262,19 @@ static bool ipto_cluster_guard_event(struct ipto_dev *ipto, u32 self, bool was,
 				     const char *service)
 {
 	bool is = self && ipto->fence == IPTO_FENCE_NONE && new->owner == self && new->guard;
+	struct ipto_nl_event ev = { .node = home, .service = service, .owner = self };
 
 	if (is && !was) {
 		ipto->cluster.alerts++;
-		ipto_nl_event(ipto, IPTO_EVENT_GUARD_MARK, home, NULL, service, self);
-		ipto_nl_event(ipto, IPTO_EVENT_ALERT, home, NULL, service, self);
+		ev.type = IPTO_EVENT_GUARD_MARK;
+		ipto_nl_event(ipto, &ev);
+		ev.type = IPTO_EVENT_ALERT;
+		ipto_nl_event(ipto, &ev);
 		netdev_warn(ipto->dev, "node %u %s%s has no fallback left: failover disallowed\n",
 			    home, service ? "service " : "unit", service ?: "");
 	} else if (was && !is) {
-		ipto_nl_event(ipto, IPTO_EVENT_GUARD_LIFT, home, NULL, service, self);
+		ev.type = IPTO_EVENT_GUARD_LIFT;
+		ipto_nl_event(ipto, &ev);
 	}
 	return is;
 }
@@ -362,11 +407,9 @@ static void ipto_cluster_apply_node(struct ipto_dev *ipto, struct ipto_node *nod
 				    u32 self, u32 owner)
 {
 	bool hold = self && node->id != self && owner == self && !ipto->fence;
-	unsigned int i;
 
 	if (hold && !node->held) {
-		for (i = 0; i < node->naddrs; i++)
-			ipto_addr_adopt(ipto, &node->addrs[i], node->id, true, NULL);
+		ipto_addr_adopt_node(ipto, node->addrs, node->naddrs, node->id);
 	} else if (!hold && node->held) {
 		ipto_addr_release_engine(ipto, node->id);
 	}

@@ -14,6 +14,7 @@
 
 struct ipto_dev;
 struct netlink_ext_ack;
+struct nlattr;
 
 /**
  * struct ipto_node - one node of the cluster table
@@ -63,6 +64,8 @@ struct ipto_cluster {
 };
 
 struct ipto_node *ipto_cluster_node(struct ipto_dev *ipto, u32 id);
+int ipto_node_parse_addrs(struct ipto_node *node, const struct nlattr *head, int len,
+			  const struct nlattr *first, struct netlink_ext_ack *extack);
 int ipto_cluster_node_add(struct ipto_dev *ipto, struct ipto_node *node,
 			  struct netlink_ext_ack *extack);
 int ipto_cluster_node_del(struct ipto_dev *ipto, u32 id, struct netlink_ext_ack *extack);

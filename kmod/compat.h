@@ -41,6 +41,13 @@ static inline struct nlattr **ipto_compat_dump_attrs(struct netlink_callback *cb
 #endif
 }
 
+/* genl pre_doit and post_doit take the split op since 6.2. */
+#ifdef IPTO_HAVE_GENL_SPLIT_OPS
+#define ipto_compat_genl_hook_ops genl_split_ops
+#else
+#define ipto_compat_genl_hook_ops genl_ops
+#endif
+
 /*
  * rtnl_link_ops::newlink takes its netns and attributes in a struct
  * rtnl_newlink_params since 6.15.  ipto_compat_newlink is the op for the

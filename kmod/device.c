@@ -86,6 +86,7 @@ static int ipto_init(struct net_device *dev)
 	struct ipto_dev *ipto = netdev_priv(dev);
 	struct ipto_net *in = ipto_net(dev_net(dev));
 
+	ipto->pernet = in;
 	netdev_hold(ipto->lower, &ipto->lower_tracker, GFP_KERNEL);
 	list_add_tail(&ipto->list, &in->devices);
 	in->devices_gen++;
@@ -102,7 +103,7 @@ static void ipto_uninit(struct net_device *dev)
 	ipto_services_free(ipto);
 	ipto_cluster_free(ipto);
 	list_del(&ipto->list);
-	ipto_net(dev_net(dev))->devices_gen++;
+	ipto->pernet->devices_gen++;
 	netdev_put(ipto->lower, &ipto->lower_tracker);
 }
 

@@ -11,18 +11,21 @@
 #include "ratelimit.h"
 #include "settings.h"
 
+struct ipto_net;
 struct ipto_services;
 
 /**
  * struct ipto_dev - private part of an ipto net_device
  * @dev: the ipto device itself
+ * @pernet: the state of the device's namespace, which the device never
+ *	leaves (it is netns-local)
  * @lower: the LAN device on which addresses are announced; held for the
  *	lifetime of @dev, which is deleted when @lower goes away
  * @lower_tracker: reference tracker for @lower
  * @list: entry in struct ipto_net.devices; protected by RTNL
  * @settings: tunables; see struct ipto_settings for the locking
  * @addrs: addresses adopted on this device (struct ipto_addr.dev_list),
- *	oldest first; protected by ipto_net.lock
+ *	oldest first; protected by RTNL
  * @services: the service rules; replaced whole under RTNL, read under RCU
  * @services_gen: bumped when @services is replaced, for dump consistency;
  *	protected by RTNL
@@ -36,7 +39,7 @@ struct ipto_services;
  *	table gives the addresses to another node; written under RTNL,
  *	read by the packet path
  * @home_addrs: the home entries (struct ipto_addr.dev_list); protected by
- *	ipto_net.lock
+ *	RTNL
  * @lease_on: the device has a lease (settings.lease_ms is not 0); written
  *	under RTNL after @lease_expires (release), read by the packet path
  *	(acquire)
@@ -47,6 +50,7 @@ struct ipto_services;
  */
 struct ipto_dev {
 	struct net_device *dev;
+	struct ipto_net *pernet;
 	struct net_device *lower;
 	netdevice_tracker lower_tracker;
 	struct list_head list;

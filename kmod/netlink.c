@@ -5,7 +5,10 @@
  * uapi/linux/ipto.h and described machine-readably in uapi/ipto.yaml.
  *
  * Handlers run under RTNL, which protects the device list and serialises
- * them against device creation, deletion and sysfs writes.
+ * them against device creation, deletion and sysfs writes.  A command that
+ * names a device (IPTO_NL_DEV) gets it from ipto_nl_pre_doit(), RTNL held,
+ * in info->user_ptr[0]; one that can change the table (IPTO_NL_RUN) has
+ * the takeover engine run again in ipto_nl_post_doit() before RTNL goes.
  */
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
@@ -112,17 +115,18 @@ static const struct nla_policy ipto_node_policy[IPTO_NODE_A_MAX + 1] = {
 	[IPTO_NODE_A_SELF] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
-/* A missing mandatory attribute: say which, in text and in the extack. */
+/* A missing mandatory attribute: the extack names it, and says it in text. */
 #define IPTO_REQUIRE(_info, _type, _what) ({					\
-	struct genl_info *__info = (_info);					\
-	int __type = (_type);							\
-	bool __present = !!__info->attrs[__type];				\
-	if (!__present) {							\
-		NL_SET_ERR_MSG_MOD(__info->extack, "missing " _what);		\
-		NL_SET_ERR_ATTR_MISS(__info->extack, NULL, __type);		\
-	}									\
-	__present;								\
+	struct genl_info *__req_info = (_info);				\
+	bool __missing = GENL_REQ_ATTR_CHECK(__req_info, _type);		\
+	if (__missing)								\
+		NL_SET_ERR_MSG_MOD(__req_info->extack, "missing " _what);	\
+	!__missing;								\
 })
+
+/* genl_ops.internal_flags: what ipto_nl_pre_doit() and _post_doit() do. */
+#define IPTO_NL_DEV	BIT(0)	/* RTNL, and the device in info->user_ptr[0] */
+#define IPTO_NL_RUN	BIT(1)	/* the engine runs again after the handler */
 
 /*
  * Finds the ipto device a request names by exactly one of ifindex and
@@ -241,22 +245,14 @@ static int ipto_dev_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
 
 static int ipto_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ipto_dev *ipto;
+	struct ipto_dev *ipto = info->user_ptr[0];
 	struct sk_buff *msg;
 	int ret;
 
 	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-
-	rtnl_lock();
-	ipto = ipto_lookup_dev(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(ipto))
-		ret = PTR_ERR(ipto);
-	else
-		ret = ipto_dev_fill(msg, ipto, info->snd_portid, info->snd_seq, 0, NULL);
-	rtnl_unlock();
-
+	ret = ipto_dev_fill(msg, ipto, info->snd_portid, info->snd_seq, 0, NULL);
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;
@@ -299,21 +295,14 @@ static int ipto_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *fenced = info->attrs[IPTO_DEV_A_FENCED];
 	struct nlattr *end = info->attrs[IPTO_DEV_A_LEASE_END_NS];
 	u64 end_ns = end ? nla_get_u64(end) : U64_MAX;
+	struct ipto_dev *ipto = info->user_ptr[0];
 	u32 vals[IPTO_SETTING_COUNT];
 	unsigned long which = 0;
-	struct ipto_dev *ipto;
 	unsigned int i;
-	int ret = 0;
 
 	if (lease && nla_get_u32(lease) && nla_get_u32(lease) < IPTO_LEASE_MS_MIN) {
 		NL_SET_ERR_MSG_ATTR(info->extack, lease, "a lease is 0 (none) or at least 50 ms");
 		return -ERANGE;
-	}
-	rtnl_lock();
-	ipto = ipto_lookup_dev(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(ipto)) {
-		ret = PTR_ERR(ipto);
-		goto out;
 	}
 	/* The policy checked every value: apply all or, above, none. */
 	for (i = 0; i < IPTO_SETTING_COUNT; i++) {
@@ -329,9 +318,7 @@ static int ipto_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 		ipto_fence_set(ipto, nla_get_u8(fenced) ? IPTO_FENCE_REQUEST : IPTO_FENCE_NONE,
 			       end_ns);
 	ipto_dev_settings_set(ipto, vals, which, end_ns);
-out:
-	rtnl_unlock();
-	return ret;
+	return 0;
 }
 
 /* Under RCU, not RTNL: see ipto_lease_renew(). */
@@ -364,14 +351,10 @@ static int ipto_addr_parse(struct genl_info *info, struct ipto_addr_key *key)
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, IPTO_ADDR_A_IPV4);
 		return -EINVAL;
 	}
-	memset(key, 0, sizeof(*key));
-	if (ip4) {
-		key->family = AF_INET;
-		key->ip4 = nla_get_in_addr(ip4);
-	} else {
-		key->family = AF_INET6;
-		key->ip6 = nla_get_in6_addr(ip6);
-	}
+	if (ip4)
+		ipto_addr_key_set4(key, nla_get_in_addr(ip4));
+	else
+		ipto_addr_key_set6(key, nla_data(ip6));
 	if (prefix && nla_get_u8(prefix) != (ip4 ? 32 : 128)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, prefix,
 				    "prefix out of range: an adopted address is one host, /32 or /128");
@@ -380,111 +363,27 @@ static int ipto_addr_parse(struct genl_info *info, struct ipto_addr_key *key)
 	return 0;
 }
 
-/* Whether @key is an address of this node; caller holds RTNL. */
-static bool ipto_addr_is_local(struct net *net, const struct ipto_addr_key *key,
-			       struct net_device **dev)
-{
-	if (key->family == AF_INET) {
-		*dev = __ip_dev_find(net, key->ip4, false);
-		return *dev;
-	}
-	*dev = NULL;
-	/* Tentative ones too: an address still in DAD is this node's. */
-	return ipv6_chk_addr_and_flags(net, &key->ip6, NULL, true, 0, 0);
-}
-
-/* Addresses no node may adopt or call its own, with the reason why. */
-static bool ipto_addr_valid(struct netlink_ext_ack *extack, struct nlattr *attr,
-			    const struct ipto_addr_key *key)
-{
-	if (key->family == AF_INET) {
-		__be32 a = key->ip4;
-
-		if (ipv4_is_multicast(a) || ipv4_is_lbcast(a)) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "a multicast or broadcast address cannot be adopted");
-			return false;
-		}
-		if (ipv4_is_zeronet(a)) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "an unspecified (0.0.0.0/8) address cannot be adopted");
-			return false;
-		}
-		if (ipv4_is_loopback(a)) {
-			NL_SET_ERR_MSG_ATTR(extack, attr, "a loopback address cannot be adopted");
-			return false;
-		}
-	} else {
-		int type = ipv6_addr_type(&key->ip6);
-
-		if (type == IPV6_ADDR_ANY) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "the unspecified address cannot be adopted");
-			return false;
-		}
-		if (type & IPV6_ADDR_MULTICAST) {
-			NL_SET_ERR_MSG_ATTR(extack, attr, "a multicast address cannot be adopted");
-			return false;
-		}
-		if (type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_LINKLOCAL | IPV6_ADDR_MAPPED)) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "a loopback, link-local or IPv4-mapped address cannot be adopted");
-			return false;
-		}
-	}
-	return true;
-}
-
-/* An address an operator may adopt: valid, and not one of this node's. */
-static int ipto_addr_check(struct genl_info *info, const struct ipto_dev *ipto,
-			   const struct ipto_addr_key *key)
-{
-	struct nlattr *attr = info->attrs[IPTO_ADDR_A_IPV4] ?: info->attrs[IPTO_ADDR_A_IPV6];
-	struct net *net = genl_info_net(info);
-	struct net_device *owner;
-
-	if (!ipto_addr_valid(info->extack, attr, key))
-		return -EINVAL;
-	/* An address on an ipto device is one this node adopted before. */
-	if (ipto_addr_is_local(net, key, &owner) &&
-	    (key->family == AF_INET ? !ipto_dev_is_ipto(owner) :
-	     !ipv6_chk_addr(net, &key->ip6, ipto->dev, 1))) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "the address is one of this node's own addresses");
-		return -EADDRINUSE;
-	}
-	return 0;
-}
-
 static int ipto_addr_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *node = info->attrs[IPTO_ADDR_A_NODE];
+	struct ipto_dev *ipto = info->user_ptr[0];
 	struct ipto_addr_key key;
-	struct ipto_dev *ipto;
 	int ret;
 
 	ret = ipto_addr_parse(info, &key);
-	if (ret)
-		return ret;
-	rtnl_lock();
-	ipto = ipto_lookup_dev(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(ipto)) {
-		ret = PTR_ERR(ipto);
-		goto out;
-	}
-	ret = ipto_addr_check(info, ipto, &key);
 	if (!ret)
-		ret = ipto_addr_adopt(ipto, &key, node ? nla_get_u32(node) : 0, false,
-				      info->extack);
-out:
-	rtnl_unlock();
+		ret = ipto_addr_adoptable(ipto, &key,
+					  info->attrs[IPTO_ADDR_A_IPV4] ?: info->attrs[IPTO_ADDR_A_IPV6],
+					  info->extack);
+	if (!ret)
+		ret = ipto_addr_adopt(ipto, &key, node ? nla_get_u32(node) : 0, info->extack);
 	return ret;
 }
 
 static int ipto_addr_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct ipto_dev *ipto = info->user_ptr[0];
 	struct ipto_addr_key key;
-	struct ipto_dev *ipto;
 	u32 engine_node;
 	int ret;
 
@@ -496,25 +395,13 @@ static int ipto_addr_del_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = ipto_addr_parse(info, &key);
 	if (ret)
 		return ret;
-	rtnl_lock();
-	ipto = ipto_lookup_dev(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(ipto)) {
-		ret = PTR_ERR(ipto);
-		goto out;
-	}
 	/* One of this node's own addresses, kept by a standby: take them back. */
-	if (ipto_cluster_take_back(ipto, &key)) {
-		ret = 0;
-		goto out;
-	}
+	if (ipto_cluster_take_back(ipto, &key))
+		return 0;
 	ret = ipto_addr_release(ipto, &key, &engine_node, info->extack);
 	/* An operator's release of what the engine adopted: manual failback. */
-	if (!ret && engine_node) {
+	if (!ret && engine_node)
 		ipto_cluster_forget(ipto, engine_node);
-		ipto_cluster_run(ipto);
-	}
-out:
-	rtnl_unlock();
 	return ret;
 }
 
@@ -590,7 +477,6 @@ static struct ipto_dev *ipto_dump_dev(struct netlink_callback *cb, int maxattr)
 static int ipto_addr_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
-	struct ipto_net *in = ipto_net(net);
 	struct ipto_dev *ipto;
 	struct ipto_addr *a;
 	unsigned long index = 0;
@@ -598,8 +484,7 @@ static int ipto_addr_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 	ipto = ipto_dump_dev(cb, IPTO_ADDR_A_MAX);
 	if (IS_ERR(ipto))
 		return PTR_ERR(ipto);
-	mutex_lock(&in->lock);
-	cb->seq = in->addrs_gen;
+	cb->seq = ipto->pernet->addrs_gen;
 	list_for_each_entry(a, &ipto->addrs, dev_list) {
 		if (index++ < DUMP_SENT(cb))
 			continue;
@@ -607,16 +492,15 @@ static int ipto_addr_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 			break;
 		DUMP_SENT(cb)++;
 	}
-	mutex_unlock(&in->lock);
 	rtnl_unlock();
 	return skb->len;
 }
 
 static int ipto_svc_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct ipto_dev *ipto = info->user_ptr[0];
 	struct nlattr **attrs = info->attrs;
 	struct ipto_service svc = {};
-	struct ipto_dev *ipto;
 	int ret;
 
 	if (!IPTO_REQUIRE(info, IPTO_SVC_A_NODE, "IPTO_SVC_A_NODE (the service's node)") ||
@@ -648,38 +532,26 @@ static int ipto_svc_add_doit(struct sk_buff *skb, struct genl_info *info)
 				    "the port range is empty: IPTO_SVC_A_PORT_MAX < IPTO_SVC_A_PORT_MIN");
 		return -EINVAL;
 	}
-	rtnl_lock();
-	ipto = ipto_lookup_dev(genl_info_net(info), attrs, info->extack);
-	if (IS_ERR(ipto)) {
-		ret = PTR_ERR(ipto);
-		goto out;
-	}
 	/* With a cluster table, a service belongs to a node of it. */
 	if (ipto->cluster.nnodes && !ipto_cluster_node(ipto, svc.node)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[IPTO_SVC_A_NODE], "no node with that id");
-		ret = -ENOENT;
-		goto out;
+		return -ENOENT;
 	}
 	if (attrs[IPTO_SVC_A_STANDBY]) {
 		ret = ipto_standby_attr(ipto, attrs[IPTO_SVC_A_STANDBY], svc.node, svc.standby,
 					&svc.nstandby, info->extack);
 		if (ret)
-			goto out;
+			return ret;
 		svc.has_standby = true;
 	}
-	ret = ipto_service_add(ipto, &svc, info->extack);
-	if (!ret)
-		ipto_cluster_run(ipto);
-out:
-	rtnl_unlock();
-	return ret;
+	return ipto_service_add(ipto, &svc, info->extack);
 }
 
 static int ipto_svc_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct ipto_dev *ipto = info->user_ptr[0];
 	struct nlattr **attrs = info->attrs;
-	struct ipto_dev *ipto;
-	int i, ret;
+	int i;
 
 	if (!IPTO_REQUIRE(info, IPTO_SVC_A_NODE, "IPTO_SVC_A_NODE (the service's node)") ||
 	    !IPTO_REQUIRE(info, IPTO_SVC_A_NAME, "IPTO_SVC_A_NAME (the service's name)"))
@@ -691,17 +563,8 @@ static int ipto_svc_del_doit(struct sk_buff *skb, struct genl_info *info)
 			return -EINVAL;
 		}
 	}
-	rtnl_lock();
-	ipto = ipto_lookup_dev(genl_info_net(info), attrs, info->extack);
-	if (IS_ERR(ipto))
-		ret = PTR_ERR(ipto);
-	else
-		ret = ipto_service_del(ipto, nla_get_u32(attrs[IPTO_SVC_A_NODE]),
-				       nla_data(attrs[IPTO_SVC_A_NAME]), info->extack);
-	if (!ret)
-		ipto_cluster_run(ipto);
-	rtnl_unlock();
-	return ret;
+	return ipto_service_del(ipto, nla_get_u32(attrs[IPTO_SVC_A_NODE]),
+				nla_data(attrs[IPTO_SVC_A_NAME]), info->extack);
 }
 
 static int ipto_svc_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
@@ -752,60 +615,11 @@ static int ipto_svc_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-/*
- * The home addresses of a NODE_ADD: every IPTO_NODE_A_ADDRS nest of the
- * request (one nest holds at most 64 KiB, so large nodes need several).
- */
-static struct nlattr *ipto_request_attrs(const struct genl_info *info, int *len)
-{
-	*len = genlmsg_len(info->genlhdr);
-	return (struct nlattr *)((u8 *)info->genlhdr + GENL_HDRLEN);
-}
-
-static int ipto_node_parse_addrs(struct genl_info *info, struct ipto_node *node)
-{
-	struct nlattr *nest, *attr, *head;
-	unsigned int n = 0;
-	int len, rem, nrem;
-
-	head = ipto_request_attrs(info, &len);
-	nla_for_each_attr(nest, head, len, rem)
-		if (nla_type(nest) == IPTO_NODE_A_ADDRS)
-			nla_for_each_nested(attr, nest, nrem)
-				n++;
-	if (!n || n > IPTO_NODE_ADDRS_MAX) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[IPTO_NODE_A_ADDRS],
-				    "a node has 1 to 16384 home addresses");
-		return -EINVAL;
-	}
-	node->addrs = kvcalloc(n, sizeof(*node->addrs), GFP_KERNEL_ACCOUNT);
-	if (!node->addrs)
-		return -ENOMEM;
-	nla_for_each_attr(nest, head, len, rem) {
-		if (nla_type(nest) != IPTO_NODE_A_ADDRS)
-			continue;
-		nla_for_each_nested(attr, nest, nrem) {
-			struct ipto_addr_key *key = &node->addrs[node->naddrs++];
-
-			if (nla_type(attr) == IPTO_NODE_ADDR_A_IPV4) {
-				key->family = AF_INET;
-				key->ip4 = nla_get_in_addr(attr);
-			} else {
-				key->family = AF_INET6;
-				key->ip6 = nla_get_in6_addr(attr);
-			}
-			if (!ipto_addr_valid(info->extack, attr, key))
-				return -EINVAL;
-		}
-	}
-	return 0;
-}
-
 static int ipto_node_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct ipto_dev *ipto = info->user_ptr[0];
 	struct nlattr **attrs = info->attrs;
 	struct ipto_node *node;
-	struct ipto_dev *ipto;
 	int ret;
 
 	if (!IPTO_REQUIRE(info, IPTO_NODE_A_ID, "IPTO_NODE_A_ID (the node's id)") ||
@@ -826,7 +640,9 @@ static int ipto_node_add_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = -EINVAL;
 		goto err;
 	}
-	ret = ipto_node_parse_addrs(info, node);
+	ret = ipto_node_parse_addrs(node, (struct nlattr *)((u8 *)info->genlhdr + GENL_HDRLEN),
+				    genlmsg_len(info->genlhdr), info->attrs[IPTO_NODE_A_ADDRS],
+				    info->extack);
 	if (ret)
 		goto err;
 	if (attrs[IPTO_NODE_A_STANDBY]) {
@@ -835,12 +651,7 @@ static int ipto_node_add_doit(struct sk_buff *skb, struct genl_info *info)
 		if (ret)
 			goto err;
 	}
-	rtnl_lock();
-	ipto = ipto_lookup_dev(genl_info_net(info), attrs, info->extack);
-	ret = IS_ERR(ipto) ? PTR_ERR(ipto) : ipto_cluster_node_add(ipto, node, info->extack);
-	if (!ret)
-		ipto_cluster_run(ipto);
-	rtnl_unlock();
+	ret = ipto_cluster_node_add(ipto, node, info->extack);
 	if (!ret)
 		return 0;
 err:
@@ -851,12 +662,12 @@ err:
 
 static int ipto_node_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct ipto_dev *ipto = info->user_ptr[0];
 	struct nlattr **attrs = info->attrs;
 	u32 standby[IPTO_STANDBY_MAX];
 	struct ipto_node *node;
-	struct ipto_dev *ipto;
 	u8 nstandby = 0;
-	int i, ret = 0;
+	int i, ret;
 
 	if (!IPTO_REQUIRE(info, IPTO_NODE_A_ID, "IPTO_NODE_A_ID (the node's id)"))
 		return -EINVAL;
@@ -868,23 +679,16 @@ static int ipto_node_set_doit(struct sk_buff *skb, struct genl_info *info)
 			return -EINVAL;
 		}
 	}
-	rtnl_lock();
-	ipto = ipto_lookup_dev(genl_info_net(info), attrs, info->extack);
-	if (IS_ERR(ipto)) {
-		ret = PTR_ERR(ipto);
-		goto out;
-	}
 	node = ipto_cluster_node(ipto, nla_get_u32(attrs[IPTO_NODE_A_ID]));
 	if (!node) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[IPTO_NODE_A_ID], "no node with that id");
-		ret = -ENOENT;
-		goto out;
+		return -ENOENT;
 	}
 	if (attrs[IPTO_NODE_A_STANDBY]) {
 		ret = ipto_standby_attr(ipto, attrs[IPTO_NODE_A_STANDBY], node->id, standby,
 					&nstandby, info->extack);
 		if (ret)
-			goto out;
+			return ret;
 		memcpy(node->standby, standby, sizeof(standby));
 		node->nstandby = nstandby;
 	}
@@ -893,27 +697,15 @@ static int ipto_node_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[IPTO_NODE_A_STATE])
 		ipto_cluster_set_state(ipto, node, nla_get_u8(attrs[IPTO_NODE_A_STATE]));
 	ipto->cluster.gen++;
-	ipto_cluster_run(ipto);
-out:
-	rtnl_unlock();
-	return ret;
+	return 0;
 }
 
 static int ipto_node_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ipto_dev *ipto;
-	int ret;
-
 	if (!IPTO_REQUIRE(info, IPTO_NODE_A_ID, "IPTO_NODE_A_ID (the node's id)"))
 		return -EINVAL;
-	rtnl_lock();
-	ipto = ipto_lookup_dev(genl_info_net(info), info->attrs, info->extack);
-	ret = IS_ERR(ipto) ? PTR_ERR(ipto) :
-	      ipto_cluster_node_del(ipto, nla_get_u32(info->attrs[IPTO_NODE_A_ID]), info->extack);
-	if (!ret)
-		ipto_cluster_run(ipto);
-	rtnl_unlock();
-	return ret;
+	return ipto_cluster_node_del(info->user_ptr[0],
+				     nla_get_u32(info->attrs[IPTO_NODE_A_ID]), info->extack);
 }
 
 /*
@@ -995,11 +787,11 @@ static int ipto_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 
 static int ipto_svc_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct ipto_dev *ipto = info->user_ptr[0];
 	struct nlattr **attrs = info->attrs;
 	struct ipto_services *set;
 	struct ipto_service *svc;
-	struct ipto_dev *ipto;
-	int i, ret = 0;
+	int i, ret;
 
 	if (!IPTO_REQUIRE(info, IPTO_SVC_A_NODE, "IPTO_SVC_A_NODE (the service's node)") ||
 	    !IPTO_REQUIRE(info, IPTO_SVC_A_NAME, "IPTO_SVC_A_NAME (the service's name)"))
@@ -1011,12 +803,6 @@ static int ipto_svc_set_doit(struct sk_buff *skb, struct genl_info *info)
 			return -EINVAL;
 		}
 	}
-	rtnl_lock();
-	ipto = ipto_lookup_dev(genl_info_net(info), attrs, info->extack);
-	if (IS_ERR(ipto)) {
-		ret = PTR_ERR(ipto);
-		goto out;
-	}
 	set = ipto_services_copy(ipto);
 	i = set ? ipto_service_find(set, nla_get_u32(attrs[IPTO_SVC_A_NODE]),
 				    nla_data(attrs[IPTO_SVC_A_NAME])) : -1;
@@ -1024,7 +810,7 @@ static int ipto_svc_set_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "the node has no service of that name");
 		ret = set ? -ENOENT : -ENOMEM;
 		kfree(set);
-		goto out;
+		return ret;
 	}
 	svc = &set->svc[i];
 	if (attrs[IPTO_SVC_A_STANDBY]) {
@@ -1032,7 +818,7 @@ static int ipto_svc_set_doit(struct sk_buff *skb, struct genl_info *info)
 					svc->standby, &svc->nstandby, info->extack);
 		if (ret) {
 			kfree(set);
-			goto out;
+			return ret;
 		}
 		svc->has_standby = true;
 	}
@@ -1041,10 +827,7 @@ static int ipto_svc_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[IPTO_SVC_A_FAILOVER])
 		svc->failover = nla_get_u8(attrs[IPTO_SVC_A_FAILOVER]);
 	ipto_services_replace(ipto, set);
-	ipto_cluster_run(ipto);
-out:
-	rtnl_unlock();
-	return ret;
+	return 0;
 }
 
 /* Events go to the "events" group of the device's namespace. */
@@ -1057,51 +840,105 @@ static const struct genl_multicast_group ipto_genl_mcgrps[] = {
 	},
 };
 
-/* One event; @reason is an enum ipto_fence, or negative for none. */
-static void ipto_nl_event_send(struct ipto_dev *ipto, enum ipto_event type, u32 node,
-			       const struct ipto_addr_key *key, const char *service, u32 owner,
-			       int reason)
+/* One event as one IPTO_CMD_EVENT message; -EMSGSIZE when @skb is full. */
+static int ipto_nl_event_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
+			      const struct ipto_nl_event *ev)
 {
-	struct net *net = dev_net(ipto->dev);
-	struct sk_buff *msg;
+	const struct ipto_addr_key *key = ev->key;
 	void *hdr;
 
-	if (!genl_has_listeners(&ipto_genl_family, net, 0))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return;
-	hdr = genlmsg_put(msg, 0, 0, &ipto_genl_family, 0, IPTO_CMD_EVENT);
-	if (!hdr ||
-	    nla_put_u8(msg, IPTO_EVENT_A_TYPE, type) ||
-	    nla_put_u32(msg, IPTO_EVENT_A_IFINDEX, ipto->dev->ifindex) ||
-	    (node && nla_put_u32(msg, IPTO_EVENT_A_NODE, node)) ||
-	    (key && key->family == AF_INET && nla_put_in_addr(msg, IPTO_EVENT_A_IPV4, key->ip4)) ||
+	hdr = genlmsg_put(skb, 0, 0, &ipto_genl_family, 0, IPTO_CMD_EVENT);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, IPTO_EVENT_A_TYPE, ev->type) ||
+	    nla_put_u32(skb, IPTO_EVENT_A_IFINDEX, ipto->dev->ifindex) ||
+	    (ev->node && nla_put_u32(skb, IPTO_EVENT_A_NODE, ev->node)) ||
+	    (key && key->family == AF_INET && nla_put_in_addr(skb, IPTO_EVENT_A_IPV4, key->ip4)) ||
 	    (key && key->family == AF_INET6 &&
-	     nla_put_in6_addr(msg, IPTO_EVENT_A_IPV6, &key->ip6)) ||
-	    (service && nla_put_string(msg, IPTO_EVENT_A_SERVICE, service)) ||
-	    (owner && nla_put_u32(msg, IPTO_EVENT_A_OWNER, owner)) ||
-	    (reason >= 0 && nla_put_u8(msg, IPTO_EVENT_A_REASON, reason))) {
-		nlmsg_free(msg);
-		return;
+	     nla_put_in6_addr(skb, IPTO_EVENT_A_IPV6, &key->ip6)) ||
+	    (ev->service && nla_put_string(skb, IPTO_EVENT_A_SERVICE, ev->service)) ||
+	    (ev->owner && nla_put_u32(skb, IPTO_EVENT_A_OWNER, ev->owner)) ||
+	    (ev->type == IPTO_EVENT_FENCED && nla_put_u8(skb, IPTO_EVENT_A_REASON, ev->reason))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
 	}
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&ipto_genl_family, net, msg, 0, 0, GFP_KERNEL);
+	genlmsg_end(skb, hdr);
+	return 0;
 }
 
-void ipto_nl_event(struct ipto_dev *ipto, enum ipto_event type, u32 node,
-		   const struct ipto_addr_key *key, const char *service, u32 owner)
+/* Sends what @batch holds, as one datagram of the device's namespace. */
+void ipto_nl_batch_send(struct ipto_nl_batch *batch)
 {
-	ipto_nl_event_send(ipto, type, node, key, service, owner, -1);
+	if (!batch->skb)
+		return;
+	genlmsg_multicast_netns(&ipto_genl_family, dev_net(batch->ipto->dev), batch->skb,
+				0, 0, GFP_KERNEL);
+	batch->skb = NULL;
 }
 
-/* FENCED with its reason, or UNFENCED for IPTO_FENCE_NONE. */
-void ipto_nl_fence_event(struct ipto_dev *ipto, enum ipto_fence reason)
+/*
+ * Adds an event to @batch; a full batch is sent first.  Nothing is built
+ * when nobody listens.  Events are lost only for want of memory, as a
+ * multicast can always lose them at a slow receiver.
+ */
+void ipto_nl_batch_add(struct ipto_nl_batch *batch, const struct ipto_nl_event *ev)
 {
-	if (reason == IPTO_FENCE_NONE)
-		ipto_nl_event_send(ipto, IPTO_EVENT_UNFENCED, 0, NULL, NULL, 0, -1);
-	else
-		ipto_nl_event_send(ipto, IPTO_EVENT_FENCED, 0, NULL, NULL, 0, reason);
+	if (!genl_has_listeners(&ipto_genl_family, dev_net(batch->ipto->dev), 0))
+		return;
+	if (batch->skb && ipto_nl_event_fill(batch->skb, batch->ipto, ev))
+		ipto_nl_batch_send(batch);
+	if (!batch->skb) {
+		batch->skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+		if (!batch->skb)
+			return;
+		if (ipto_nl_event_fill(batch->skb, batch->ipto, ev)) {
+			nlmsg_free(batch->skb);
+			batch->skb = NULL;
+		}
+	}
+}
+
+void ipto_nl_event(struct ipto_dev *ipto, const struct ipto_nl_event *ev)
+{
+	struct ipto_nl_batch batch = { .ipto = ipto };
+
+	ipto_nl_batch_add(&batch, ev);
+	ipto_nl_batch_send(&batch);
+}
+
+/*
+ * IPTO_NL_DEV: RTNL, and the device the request names, for the handler.
+ * A request naming no ipto device ends here, and post_doit does not run.
+ */
+static int ipto_nl_pre_doit(const struct ipto_compat_genl_hook_ops *ops, struct sk_buff *skb,
+			    struct genl_info *info)
+{
+	struct ipto_dev *ipto;
+
+	if (!(ops->internal_flags & IPTO_NL_DEV))
+		return 0;
+	rtnl_lock();
+	ipto = ipto_lookup_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(ipto)) {
+		rtnl_unlock();
+		return PTR_ERR(ipto);
+	}
+	info->user_ptr[0] = ipto;
+	return 0;
+}
+
+/*
+ * IPTO_NL_RUN: whatever the handler did or refused, the engine applies the
+ * table as it now is (a run changes nothing when nothing changed).
+ */
+static void ipto_nl_post_doit(const struct ipto_compat_genl_hook_ops *ops, struct sk_buff *skb,
+			      struct genl_info *info)
+{
+	if (!(ops->internal_flags & IPTO_NL_DEV))
+		return;
+	if (ops->internal_flags & IPTO_NL_RUN)
+		ipto_cluster_run(info->user_ptr[0]);
+	rtnl_unlock();
 }
 
 /*
@@ -1115,6 +952,7 @@ static const struct genl_ops ipto_genl_ops[] = {
 		.dumpit = ipto_dev_get_dumpit,
 		.policy = ipto_dev_get_policy,
 		.maxattr = IPTO_DEV_A_MAX,
+		.internal_flags = IPTO_NL_DEV,
 	},
 	{
 		.cmd = IPTO_CMD_DEV_SET,
@@ -1122,6 +960,7 @@ static const struct genl_ops ipto_genl_ops[] = {
 		.policy = ipto_dev_set_policy,
 		.maxattr = IPTO_DEV_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPTO_NL_DEV,
 	},
 	{
 		.cmd = IPTO_CMD_ADDR_ADD,
@@ -1129,6 +968,7 @@ static const struct genl_ops ipto_genl_ops[] = {
 		.policy = ipto_addr_policy,
 		.maxattr = IPTO_ADDR_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
 	},
 	{
 		.cmd = IPTO_CMD_ADDR_DEL,
@@ -1136,6 +976,7 @@ static const struct genl_ops ipto_genl_ops[] = {
 		.policy = ipto_addr_policy,
 		.maxattr = IPTO_ADDR_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
 	},
 	{
 		.cmd = IPTO_CMD_ADDR_GET,
@@ -1149,6 +990,7 @@ static const struct genl_ops ipto_genl_ops[] = {
 		.policy = ipto_svc_policy,
 		.maxattr = IPTO_SVC_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
 	},
 	{
 		.cmd = IPTO_CMD_SERVICE_DEL,
@@ -1156,6 +998,7 @@ static const struct genl_ops ipto_genl_ops[] = {
 		.policy = ipto_svc_policy,
 		.maxattr = IPTO_SVC_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
 	},
 	{
 		.cmd = IPTO_CMD_SERVICE_GET,
@@ -1169,6 +1012,7 @@ static const struct genl_ops ipto_genl_ops[] = {
 		.policy = ipto_svc_policy,
 		.maxattr = IPTO_SVC_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
 	},
 	{
 		.cmd = IPTO_CMD_NODE_ADD,
@@ -1176,6 +1020,7 @@ static const struct genl_ops ipto_genl_ops[] = {
 		.policy = ipto_node_policy,
 		.maxattr = IPTO_NODE_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
 	},
 	{
 		.cmd = IPTO_CMD_NODE_SET,
@@ -1183,6 +1028,7 @@ static const struct genl_ops ipto_genl_ops[] = {
 		.policy = ipto_node_policy,
 		.maxattr = IPTO_NODE_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
 	},
 	{
 		.cmd = IPTO_CMD_NODE_DEL,
@@ -1190,6 +1036,7 @@ static const struct genl_ops ipto_genl_ops[] = {
 		.policy = ipto_node_policy,
 		.maxattr = IPTO_NODE_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
 	},
 	{
 		.cmd = IPTO_CMD_NODE_GET,
@@ -1212,6 +1059,8 @@ static struct genl_family ipto_genl_family __ro_after_init = {
 	.netnsok = true,
 	.parallel_ops = true,
 	.module = THIS_MODULE,
+	.pre_doit = ipto_nl_pre_doit,
+	.post_doit = ipto_nl_post_doit,
 	.ops = ipto_genl_ops,
 	.n_ops = ARRAY_SIZE(ipto_genl_ops),
 	.mcgrps = ipto_genl_mcgrps,

@@ -61,20 +61,6 @@ enum ipto_verdict {
 	IPTO_ECHO_REPLY,
 };
 
-static void ipto_key_set4(struct ipto_addr_key *key, __be32 addr)
-{
-	memset(key, 0, sizeof(*key));
-	key->family = AF_INET;
-	key->ip4 = addr;
-}
-
-static void ipto_key_set6(struct ipto_addr_key *key, const struct in6_addr *addr)
-{
-	memset(key, 0, sizeof(*key));
-	key->family = AF_INET6;
-	key->ip6 = *addr;
-}
-
 /*
  * The entry for @key on the device whose lower is @in, for a packet that
  * arrived there: the adopted address ipto answers; NULL when the packet is
@@ -245,7 +231,7 @@ static unsigned int ipto_nf_ipv4(void *priv, struct sk_buff *skb,
 	struct ipto_addr_key key;
 	struct ipto_addr *a;
 
-	ipto_key_set4(&key, iph->daddr);
+	ipto_addr_key_set4(&key, iph->daddr);
 	a = ipto_nf_lookup(state, &key);
 	if (!a)
 		return NF_ACCEPT;
@@ -275,7 +261,7 @@ static bool ipto_nf_ndisc(struct sk_buff *skb, const struct nf_hook_state *state
 	if (!ns || ns->icmph.icmp6_type != NDISC_NEIGHBOUR_SOLICITATION ||
 	    ns->icmph.icmp6_code || ip6h->hop_limit != 255 || ipv6_addr_is_multicast(&ns->target))
 		return false;
-	ipto_key_set6(&key, &ns->target);
+	ipto_addr_key_set6(&key, &ns->target);
 	a = ipto_nf_lookup(state, &key);
 	if (!a)
 		return false;
@@ -315,7 +301,7 @@ static unsigned int ipto_nf_ipv6(void *priv, struct sk_buff *skb,
 	if (ip6h->nexthdr == IPPROTO_ICMPV6 && ipto_nf_ndisc(skb, state))
 		return NF_DROP;
 
-	ipto_key_set6(&key, &ip6h->daddr);
+	ipto_addr_key_set6(&key, &ip6h->daddr);
 	a = ipto_nf_lookup(state, &key);
 	if (!a)
 		return NF_ACCEPT;
@@ -352,7 +338,7 @@ static unsigned int ipto_nf_arp(void *priv, struct sk_buff *skb,
 	p += 4 + dev->addr_len;
 	memcpy(&tip, p, 4);
 
-	ipto_key_set4(&key, tip);
+	ipto_addr_key_set4(&key, tip);
 	a = ipto_nf_lookup(state, &key);
 	if (!a)
 		return NF_ACCEPT;

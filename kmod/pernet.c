@@ -19,7 +19,6 @@ static int __net_init ipto_net_init(struct net *net)
 
 	INIT_LIST_HEAD(&in->devices);
 	in->devices_gen = 0;
-	mutex_init(&in->lock);
 	in->naddrs = 0;
 	in->nhome = 0;
 	in->addrs_gen = 0;
@@ -39,7 +38,6 @@ static void __net_exit ipto_net_exit(struct net *net)
 	WARN_ON_ONCE(!list_empty(&in->devices));
 	WARN_ON_ONCE(in->naddrs || in->nhome || in->hooks_on);
 	ipto_addr_table_destroy(in);
-	mutex_destroy(&in->lock);
 }
 
 static struct pernet_operations ipto_net_ops = {

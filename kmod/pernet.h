@@ -4,7 +4,6 @@
 #define _IPTO_PERNET_H
 
 #include <linux/list.h>
-#include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
 #include <net/net_namespace.h>
 
@@ -14,8 +13,6 @@
  *	(struct ipto_dev.list); protected by RTNL
  * @devices_gen: bumped on every change of @devices, so that a dump split
  *	over several messages can tell it was interrupted; protected by RTNL
- * @lock: protects the adopted-address table: @addrs (its writers), @naddrs,
- *	@nhome, @addrs_gen, every device's address lists, and @hooks_on
  * @addrs: adopted addresses and home entries of every ipto device of the
  *	namespace, by address (struct ipto_addr); read under RCU on the
  *	packet path
@@ -24,13 +21,14 @@
  * @addrs_gen: bumped on every change of the table, for dump consistency
  * @hooks_on: the netfilter hooks are registered in this namespace; they
  *	are registered only while @addrs has an entry
+ *
+ * Everything here is written under RTNL; the packet path reads @addrs
+ * under RCU.
  */
 struct ipto_net {
 	struct list_head devices;
 	unsigned int devices_gen;
 
-	/* the address table's lock, see @lock above */
-	struct mutex lock;
 	struct rhashtable addrs;
 	unsigned int naddrs;
 	unsigned int nhome;

@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# cluster_big_node.sh - a node with 10,000 home addresses (more than one
-# netlink attribute holds): added in several nests, listed whole by a dump
-# that continues the node over several messages, and adopted whole by its
-# standby when it goes down, then released when it returns.  Before it,
+# cluster_big_node.sh - a node with 16,384 home addresses (the most a node
+# has, more than one netlink attribute holds): added in several nests,
+# listed whole by a dump that continues the node over several messages,
+# and adopted whole by its standby when it goes down, as one batch whose
+# ADOPTED events come packed (many to a datagram), then released when it
+# returns.  Before it,
 # NODE_GET dumps of small nodes that end anywhere in a dump buffer.
 . "$(dirname "$0")/../lib.sh"
 
@@ -29,19 +31,40 @@ check "node 2 (self)" in_ns n2 iptoctl node add dev ipto0 id 2 name two addr 10.
 # fit and its first address did not).
 check "NODE_GET lists each node once, wherever a dump buffer ends" \
 	in_ns n2 python3 -S "$IPTO_SRC/selftests/helpers/node_dump_sweep.py" ipto0 210
-check "node 1 with 10,000 addresses" node_py "
-g.node_add(nl, 'ipto0', 1, 'one', [ipaddress.IPv4Address('10.9.0.1') + i for i in range(10000)], standby=(2,))"
+N=16384
+check "node 1 with $N addresses" node_py "
+g.node_add(nl, 'ipto0', 1, 'one', [ipaddress.IPv4Address('10.9.0.1') + i for i in range($N)], standby=(2,))"
 count_node_addrs() {
 	in_ns n2 iptoctl -j show dev ipto0 | python3 -S -c '
 import json, sys
 n = [x for x in json.load(sys.stdin)[0]["nodes"] if x["id"] == 1][0]
 print(len(set(n["addresses"])), n["addresses"][0], n["addresses"][-1])'
 }
-check_eq "the dump lists all 10,000, each once" "10000 10.9.0.1 10.9.39.16" "$(count_node_addrs)"
+check_eq "the dump lists all $N, each once" "$N 10.9.0.1 10.9.64.0" "$(count_node_addrs)"
+# events_start TYPE: counts N events of TYPE (3 ADOPTED, 4 RELEASED) in
+# the background; events_end WHAT: its verdict, "events E datagrams D".
+ready_line() { local l; read -r l && [ "$l" = ready ]; }
+events_start() {
+	coproc EVENTS { in_ns n2 python3 -S "$IPTO_SRC/selftests/helpers/event_count.py" "$1" $N 60; }
+	check "listening for $2 events" ready_line <&"${EVENTS[0]}"
+}
+events_end() {
+	local line="" ev dg
+	read -r -t 90 -u "${EVENTS[0]}" line
+	wait "$EVENTS_PID"
+	info "$1 events: ${line:-none}"
+	read -r _ ev _ dg <<<"$line"
+	check_eq "all $N $1 events" $N "$ev"
+	check "$1 events packed: ${dg:-?} datagrams, at most $((N / 20))" [ "${dg:-$N}" -le $((N / 20)) ]
+}
+events_start 3 ADOPTED
 check "node 1 down" in_ns n2 iptoctl node set dev ipto0 id 1 state down
-check_eq "node 2 adopted all 10,000" 10000 \
+events_end ADOPTED
+check_eq "node 2 adopted all $N" $N \
 	"$(in_ns n2 iptoctl -j show dev ipto0 | python3 -S -c 'import json,sys; print(len(json.load(sys.stdin)[0]["addresses"]))')"
+events_start 4 RELEASED
 check "node 1 up" in_ns n2 iptoctl node set dev ipto0 id 1 state up
+events_end RELEASED
 check_eq "all released" 0 \
 	"$(in_ns n2 iptoctl -j show dev ipto0 | python3 -S -c 'import json,sys; print(len(json.load(sys.stdin)[0]["addresses"]))')"
 finish

@@ -229,7 +229,9 @@
  * The multicast group IPTO_MCGRP_EVENTS ("events") carries one
  * IPTO_CMD_EVENT message per event, in the namespace of the device;
  * joining the group needs CAP_NET_ADMIN where the kernel supports that
- * check (GENL_MCAST_CAP_NET_ADMIN).  Every event carries
+ * check (GENL_MCAST_CAP_NET_ADMIN).  The events of one change (a node's
+ * takeover adopts all its addresses at once) come packed, many messages
+ * to a datagram: a listener reads every message of each datagram.  Every event carries
  * IPTO_EVENT_A_TYPE (u8 enum ipto_event) and IPTO_EVENT_A_IFINDEX; then:
  *   NODE_UP, NODE_DOWN      IPTO_EVENT_A_NODE
  *   ADOPTED, RELEASED       IPTO_EVENT_A_IPV4 or _IPV6, and
