@@ -91,12 +91,12 @@ install: module install-tools
 
 # Everything but the module (which DKMS may provide instead).
 install-tools: userland
-	install -D -m 0755 -t $(DESTDIR)$(SBINDIR) userland/iptoctl userland/iptod/iptod
+	install -D -m 0755 -t $(DESTDIR)$(SBINDIR) userland/iptoctl/iptoctl userland/iptod/iptod
 	install -D -m 0755 -t $(DESTDIR)$(BINDIR) userland/probe/ipto-probe
-	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 userland/iptoctl.8 userland/iptod/iptod.8
+	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 userland/iptoctl/iptoctl.8 userland/iptod/iptod.8
 	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man5 userland/iptod/iptod.conf.5
 	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man1 userland/probe/ipto-probe.1
-	install -D -m 0644 userland/completion/iptoctl $(DESTDIR)$(COMPLETIONDIR)/iptoctl
+	install -D -m 0644 userland/iptoctl/iptoctl.bash-completion $(DESTDIR)$(COMPLETIONDIR)/iptoctl
 	install -D -m 0644 userland/iptod/iptod.conf.example $(DESTDIR)$(DOCDIR)/iptod.conf.example
 	mkdir -p $(DESTDIR)$(UNITDIR)
 	for unit in iptod.service iptod-prepare.service; do \

@@ -8,7 +8,7 @@
 set -u
 
 IPTO_SRC=${IPTO_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-export PATH=$IPTO_SRC/userland:$IPTO_SRC/selftests/tools:$PATH
+export PATH=$IPTO_SRC/userland/iptoctl:$IPTO_SRC/selftests/tools:$PATH
 KSFT_SKIP=4
 FAILED=0
 TEST_TMP=$(mktemp -d)

@@ -6,7 +6,7 @@
 # bad input, large dumps.  Any sanitizer report fails the test.
 . "$(dirname "$0")/../lib.sh"
 
-ASAN_CTL=$IPTO_SRC/userland/build-asan/iptoctl
+ASAN_CTL=$IPTO_SRC/userland/build-asan/iptoctl/iptoctl
 [ -x "$ASAN_CTL" ] || skip_test "no sanitizer build (make -C userland asan)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99

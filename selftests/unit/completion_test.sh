@@ -4,7 +4,7 @@
 # completion_test.sh - the bash completion of iptoctl offers, for a command
 # line typed so far, the words an operator may type next.
 set -u
-. "$(dirname "$0")/../../userland/completion/iptoctl"
+. "$(dirname "$0")/../../userland/iptoctl/iptoctl.bash-completion"
 
 n=0 failed=0
 expect() {	# expect "LINE" "WORDS": completing LINE offers exactly WORDS

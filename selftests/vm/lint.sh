@@ -72,8 +72,8 @@ done
 # cppcheck on the C code that runs in userspace.
 cppcheck --quiet --enable=warning,performance,portability --std=c11 \
 	--inline-suppr -D_DEFAULT_SOURCE --suppress=missingIncludeSystem \
-	-I uapi -I userland -I userland/iptod -I userland/probe -I kmod \
-	userland/*.c userland/lib userland/iptod userland/probe selftests/tools/*.c \
+	-I uapi -I userland -I userland/iptoctl -I userland/iptod -I userland/probe -I kmod \
+	userland/iptoctl userland/lib userland/iptod userland/probe selftests/tools/*.c \
 	selftests/fuzz/*.c selftests/unit/*.c kmod/decide.c \
 	>"$LINT/cppcheck.log" 2>&1
 result "cppcheck (userland, test tools, fuzz harnesses, unit tests)" "$LINT/cppcheck.log"

@@ -20,7 +20,7 @@
 #include "kernel.h"
 #include "lib/ipto_nl.h"
 #include "lib/ipto_rtnl.h"
-#include "snapshot.h"
+#include "lib/snapshot.h"
 
 /* Receive buffer of the events socket: a takeover brings an event per address. */
 #define EVENTS_RCVBUF	(8 * 1024 * 1024)

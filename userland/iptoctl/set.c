@@ -8,7 +8,7 @@
 #include <linux/ipto.h>
 
 #include "args.h"
-#include "names.h"
+#include "lib/names.h"
 #include "subcommands.h"
 
 enum value_kind { VALUE_U32, VALUE_ON_OFF, VALUE_ACTION, VALUE_FAILBACK };

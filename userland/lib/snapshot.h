@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * snapshot: what the kernel holds, read for "iptoctl show": ipto devices
- * with their settings, cluster nodes, adopted addresses and services.
+ * snapshot: what the kernel holds, read for "iptoctl show" and by iptod
+ * (which finds its device and the table it left behind): ipto devices with
+ * their settings, cluster nodes, adopted addresses and services.
  */
-#ifndef IPTOCTL_SNAPSHOT_H
-#define IPTOCTL_SNAPSHOT_H
+#ifndef IPTO_SNAPSHOT_H
+#define IPTO_SNAPSHOT_H
 
 #include <net/if.h>
 #include <stdbool.h>
@@ -13,7 +14,7 @@
 
 #include <linux/ipto.h>
 
-#include "lib/ipto_nl.h"
+#include "ipto_nl.h"
 
 /* An ipto device as IPTO_CMD_DEV_GET reports it. */
 struct ipto_dev {
@@ -112,4 +113,4 @@ int snapshot_read(struct ipto_nl *nl, const char *ifname,
 
 void snapshot_free(struct snapshot *snap);
 
-#endif /* IPTOCTL_SNAPSHOT_H */
+#endif /* IPTO_SNAPSHOT_H */

@@ -11,7 +11,7 @@
 #include <linux/ipto.h>
 
 #include "args.h"
-#include "names.h"
+#include "lib/names.h"
 #include "subcommands.h"
 
 enum {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * names: the tables between protocol values and the words iptoctl uses.
+ * names: the tables between protocol values and the words the ipto tools
+ * use.
  */
 #include "names.h"
 

@@ -13,8 +13,8 @@
 #include <json.h>
 
 #include "args.h"
-#include "names.h"
-#include "snapshot.h"
+#include "lib/names.h"
+#include "lib/snapshot.h"
 #include "subcommands.h"
 
 /* The per-address counters, in the order they are shown. */

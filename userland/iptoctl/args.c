@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 
 #include "cli.h"
-#include "names.h"
+#include "lib/names.h"
 
 static struct keyword *find_keyword(struct keyword *kws, size_t n,
 				    const char *name)

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * names: the words iptoctl reads and prints for protocol values: actions
- * (enum ipto_action), service protocols, node states, failback modes,
- * fence states and event types.
+ * names: the words the ipto tools read and print for protocol values (today
+ * iptoctl's command line, show and monitor): actions (enum ipto_action),
+ * service protocols, node states, failback modes, fence states and event
+ * types.
  */
-#ifndef IPTOCTL_NAMES_H
-#define IPTOCTL_NAMES_H
+#ifndef IPTO_NAMES_H
+#define IPTO_NAMES_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,4 +44,4 @@ const char *fence_name(uint8_t fence);
 /* "node-up", "node-down", "adopted", ... (enum ipto_event). */
 const char *event_name(uint8_t event);
 
-#endif /* IPTOCTL_NAMES_H */
+#endif /* IPTO_NAMES_H */
