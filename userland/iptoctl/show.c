@@ -43,7 +43,7 @@ static const char *word_or_number(const char *word, const char *label,
 	return buf;
 }
 
-static void print_dev_text(const struct ipto_dev *dev)
+static void print_dev_text(const struct snap_dev *dev)
 {
 	char link[32], num[16];
 
@@ -78,7 +78,7 @@ static void print_dev_text(const struct ipto_dev *dev)
 }
 
 /* "standby 2,3", or "standby none" for an empty list. */
-static void print_standby_text(const struct ipto_standby *sb)
+static void print_standby_text(const struct snap_standby *sb)
 {
 	size_t i;
 
@@ -100,7 +100,7 @@ static void print_provider_text(uint32_t owner, bool guard)
 		printf(", guard");
 }
 
-static void print_node_text(const struct ipto_node *n)
+static void print_node_text(const struct snap_node *n)
 {
 	char state[16], ip[INET6_ADDRSTRLEN];
 	size_t i;
@@ -122,7 +122,7 @@ static void print_node_text(const struct ipto_node *n)
 		putchar('\n');
 }
 
-static void print_addr_text(const struct ipto_adopted *a)
+static void print_addr_text(const struct snap_adopted *a)
 {
 	char ip[INET6_ADDRSTRLEN];
 	size_t i;
@@ -142,7 +142,7 @@ static void print_addr_text(const struct ipto_adopted *a)
 	putchar('\n');
 }
 
-static void print_service_text(const struct ipto_service *s)
+static void print_service_text(const struct snap_service *s)
 {
 	char proto[16], action[16];
 
@@ -187,7 +187,7 @@ static json_object *json_word(const char *word, uint8_t n)
 	return word ? json_object_new_string(word) : json_object_new_int(n);
 }
 
-static json_object *dev_to_json(const struct ipto_dev *dev)
+static json_object *dev_to_json(const struct snap_dev *dev)
 {
 	json_object *obj = json_object_new_object();
 	char link[IF_NAMESIZE];
@@ -242,7 +242,7 @@ static json_object *json_node_id(uint32_t id)
 	return id ? json_object_new_int64(id) : NULL;
 }
 
-static json_object *standby_to_json(const struct ipto_standby *sb)
+static json_object *standby_to_json(const struct snap_standby *sb)
 {
 	json_object *array = json_object_new_array();
 	size_t i;
@@ -256,7 +256,7 @@ static json_object *standby_to_json(const struct ipto_standby *sb)
 	return array;
 }
 
-static json_object *node_addrs_to_json(const struct ipto_node *n)
+static json_object *node_addrs_to_json(const struct snap_node *n)
 {
 	json_object *array = json_object_new_array();
 	char ip[INET6_ADDRSTRLEN];
@@ -272,7 +272,7 @@ static json_object *node_addrs_to_json(const struct ipto_node *n)
 	return array;
 }
 
-static json_object *node_to_json(const struct ipto_node *n)
+static json_object *node_to_json(const struct snap_node *n)
 {
 	json_object *obj = json_object_new_object();
 	json_object *standby = standby_to_json(&n->standby);
@@ -298,7 +298,7 @@ static json_object *node_to_json(const struct ipto_node *n)
 	return obj;
 }
 
-static json_object *addr_to_json(const struct ipto_adopted *a)
+static json_object *addr_to_json(const struct snap_adopted *a)
 {
 	json_object *obj = json_object_new_object();
 	json_object *stats = json_object_new_object();
@@ -326,7 +326,7 @@ static json_object *addr_to_json(const struct ipto_adopted *a)
 	return obj;
 }
 
-static json_object *service_to_json(const struct ipto_service *s)
+static json_object *service_to_json(const struct snap_service *s)
 {
 	json_object *obj = json_object_new_object();
 	json_object *standby = NULL;

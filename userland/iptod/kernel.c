@@ -303,7 +303,7 @@ static int addr_key_cmp(const void *a, const void *b)
 }
 
 /* Whether the kernel's node has exactly the configured node's addresses. */
-static bool same_addrs(const struct ipto_node *kn, const struct iptod_node *cn)
+static bool same_addrs(const struct snap_node *kn, const struct iptod_node *cn)
 {
 	struct addr_key *a, *b;
 	bool same = false;

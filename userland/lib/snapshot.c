@@ -178,7 +178,7 @@ static int cb_failed(int error)
 }
 
 /* A standby list: an array of u32 node ids, at most IPTO_STANDBY_MAX. */
-static bool parse_standby(const struct nlattr *attr, struct ipto_standby *out,
+static bool parse_standby(const struct nlattr *attr, struct snap_standby *out,
 			  const char *what, struct snapshot *snap)
 {
 	size_t len = mnl_attr_get_payload_len(attr);
@@ -191,7 +191,7 @@ static bool parse_standby(const struct nlattr *attr, struct ipto_standby *out,
 	return true;
 }
 
-static bool parse_dev(const struct nlmsghdr *nlh, struct ipto_dev *dev,
+static bool parse_dev(const struct nlmsghdr *nlh, struct snap_dev *dev,
 		      struct snapshot *snap)
 {
 	static const uint16_t required[] = {
@@ -249,7 +249,7 @@ static bool parse_stats(const struct nlattr *nest, uint64_t *stats,
 }
 
 /* The address: exactly one of IPTO_ADDR_A_IPV4 and IPTO_ADDR_A_IPV6. */
-static bool parse_ip(const struct nlattr *const *tb, struct ipto_adopted *out,
+static bool parse_ip(const struct nlattr *const *tb, struct snap_adopted *out,
 		     struct snapshot *snap)
 {
 	const struct nlattr *v4 = tb[IPTO_ADDR_A_IPV4];
@@ -283,7 +283,7 @@ static bool same_ifindex(const struct nlattr *attr, uint32_t ifindex,
 }
 
 static bool parse_adopted(const struct nlmsghdr *nlh, uint32_t ifindex,
-			  struct ipto_adopted *out, struct snapshot *snap)
+			  struct snap_adopted *out, struct snapshot *snap)
 {
 	static const uint16_t required[] = {
 		IPTO_ADDR_A_IFINDEX, IPTO_ADDR_A_NODE, IPTO_ADDR_A_AGE_MS,
@@ -306,7 +306,7 @@ static bool parse_adopted(const struct nlmsghdr *nlh, uint32_t ifindex,
 	return true;
 }
 
-static bool parse_service(const struct nlmsghdr *nlh, struct ipto_service *out,
+static bool parse_service(const struct nlmsghdr *nlh, struct snap_service *out,
 			  struct snapshot *snap)
 {
 	static const uint16_t required[] = {
@@ -342,7 +342,7 @@ static bool parse_service(const struct nlmsghdr *nlh, struct ipto_service *out,
 
 /* What the callback over a node's home addresses works on. */
 struct node_addrs {
-	struct ipto_node *node;
+	struct snap_node *node;
 	struct snapshot *snap;
 	int error;			/* -EBADMSG or -ENOMEM when it failed */
 };
@@ -351,10 +351,10 @@ struct node_addrs {
 static int on_node_addr(const struct nlattr *attr, void *data)
 {
 	struct node_addrs *na = data;
-	struct ipto_node *node = na->node;
+	struct snap_node *node = na->node;
 	uint16_t type = mnl_attr_get_type(attr);
 	size_t len = type == IPTO_NODE_ADDR_A_IPV4 ? 4 : 16;
-	struct ipto_node_addr *addrs;
+	struct snap_node_addr *addrs;
 
 	if (type != IPTO_NODE_ADDR_A_IPV4 && type != IPTO_NODE_ADDR_A_IPV6)
 		return MNL_CB_OK;	/* not ours to show */
@@ -377,7 +377,7 @@ static int on_node_addr(const struct nlattr *attr, void *data)
 
 /* Returns 0, -EBADMSG (snap->problem says why) or -ENOMEM. */
 static int parse_node(const struct nlmsghdr *nlh, uint32_t ifindex,
-		      struct ipto_node *out, struct snapshot *snap)
+		      struct snap_node *out, struct snapshot *snap)
 {
 	static const uint16_t required[] = {
 		IPTO_NODE_A_IFINDEX, IPTO_NODE_A_ID, IPTO_NODE_A_NAME,
@@ -439,7 +439,7 @@ static int on_addr_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct reader *r = data;
 	struct dev_snapshot *ds = r->ds;
-	struct ipto_adopted *addrs;
+	struct snap_adopted *addrs;
 
 	addrs = grow(ds->addrs, ds->n_addrs, &ds->addrs_cap, sizeof(*addrs));
 	if (!addrs)
@@ -471,7 +471,7 @@ static void free_nodes(struct dev_snapshot *ds)
  * A node with more home addresses than one message holds continues in the
  * next messages: IPTO_NODE_A_ID and more IPTO_NODE_A_ADDRS, no name.
  */
-static int parse_node_more(const struct nlmsghdr *nlh, struct ipto_node *node,
+static int parse_node_more(const struct nlmsghdr *nlh, struct snap_node *node,
 			   struct snapshot *snap)
 {
 	const struct nlattr *tb[IPTO_NODE_A_MAX + 1] = { NULL };
@@ -504,7 +504,7 @@ static int on_node_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct reader *r = data;
 	struct dev_snapshot *ds = r->ds;
-	struct ipto_node *nodes;
+	struct snap_node *nodes;
 	int ret;
 
 	if (is_continuation(nlh)) {
@@ -533,7 +533,7 @@ static int on_svc_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct reader *r = data;
 	struct dev_snapshot *ds = r->ds;
-	struct ipto_service *svcs;
+	struct snap_service *svcs;
 
 	svcs = grow(ds->svcs, ds->n_svcs, &ds->svcs_cap, sizeof(*svcs));
 	if (!svcs)

@@ -17,7 +17,7 @@
 #include "ipto_nl.h"
 
 /* An ipto device as IPTO_CMD_DEV_GET reports it. */
-struct ipto_dev {
+struct snap_dev {
 	uint32_t ifindex;
 	char ifname[IFNAMSIZ];
 	uint32_t link_ifindex;
@@ -35,34 +35,34 @@ struct ipto_dev {
 };
 
 /* A standby list: node ids in order. */
-struct ipto_standby {
+struct snap_standby {
 	uint32_t ids[IPTO_STANDBY_MAX];
 	size_t n;
 };
 
 /* A home address of a node. */
-struct ipto_node_addr {
+struct snap_node_addr {
 	int family;			/* AF_INET or AF_INET6 */
 	unsigned char addr[16];		/* network order: 4 or 16 bytes */
 };
 
 /* A node of the cluster table as IPTO_CMD_NODE_GET reports it. */
-struct ipto_node {
+struct snap_node {
 	uint32_t id;
 	char name[IPTO_NODE_NAME_LEN];
 	uint8_t state;			/* enum ipto_node_state */
 	bool self;
 	bool failover;
-	struct ipto_standby standby;
+	struct snap_standby standby;
 	uint32_t owner;			/* providing its addresses; 0: none */
 	bool guard;
-	struct ipto_node_addr *addrs;	/* allocated */
+	struct snap_node_addr *addrs;	/* allocated */
 	size_t n_addrs;
 	size_t addrs_cap;
 };
 
 /* An adopted address as IPTO_CMD_ADDR_GET reports it. */
-struct ipto_adopted {
+struct snap_adopted {
 	int family;			/* AF_INET or AF_INET6 */
 	unsigned char addr[16];		/* network order: 4 or 16 bytes */
 	uint32_t node;			/* 0: none */
@@ -72,7 +72,7 @@ struct ipto_adopted {
 };
 
 /* A service as IPTO_CMD_SERVICE_GET reports it. */
-struct ipto_service {
+struct snap_service {
 	uint32_t node;
 	char name[IPTO_SERVICE_NAME_LEN];
 	uint8_t proto;
@@ -82,18 +82,18 @@ struct ipto_service {
 	bool has_failover;		/* else the node's applies */
 	bool failover;
 	bool has_standby;		/* else the node's applies */
-	struct ipto_standby standby;
+	struct snap_standby standby;
 	uint32_t owner;			/* providing it; 0: none */
 	bool guard;
 };
 
 struct dev_snapshot {
-	struct ipto_dev dev;
-	struct ipto_node *nodes;
+	struct snap_dev dev;
+	struct snap_node *nodes;
 	size_t n_nodes, nodes_cap;
-	struct ipto_adopted *addrs;
+	struct snap_adopted *addrs;
 	size_t n_addrs, addrs_cap;
-	struct ipto_service *svcs;
+	struct snap_service *svcs;
 	size_t n_svcs, svcs_cap;
 };
 
