@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * config.c - iptod's configuration file.  inih splits it into sections and
+ * config_parse.c - iptod's configuration file.  inih splits it into sections and
  * KEY = VALUE pairs; it is fed by a reader of our own that counts lines,
  * refuses the ones too long for inih's buffer, and reads the section
  * headers itself (inih reports neither line numbers nor empty or repeated
