@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * config_fuzz.c - libFuzzer harness of iptod's configuration parser
- * (userland/iptod/config_parse.c).  Each input is the contents of a config file,
+ * (userland/iptod/config*.c).  Each input is the contents of a config file,
  * written to a memfd and loaded through /proc/self/fd/N, once as iptod
  * does by default (key_file required) and once as with --insecure.  Beyond
  * the sanitizers, a finding is:

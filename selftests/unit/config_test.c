@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * config_test.c - cmocka unit tests of iptod's configuration parser,
- * userland/iptod/config_parse.c, compiled here unchanged.  Run from this
+ * userland/iptod/config*.c, compiled here unchanged.  Run from this
  * directory (the Makefile does): it reads configs/ and the example
  * userland/iptod/iptod.conf.example.  This file owns:
  *   - the example: it loads, and gives the expected table, field by field;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * config.h - iptod's configuration: the file format (INI, parsed with inih),
- * the validated in-memory form, and the difference between two of them, which
- * is what a SIGHUP reload applies to the kernel.
+ * config.h - iptod's configuration: the file format (INI, read with inih in
+ * config_parse.c, checked as a whole in config_check.c), the validated
+ * in-memory form (config.c), and the difference between two of them
+ * (config_diff.c), which is what a SIGHUP reload applies to the kernel.
  *
  * The file, section by section (iptod.conf(5) is the reference):
  *
@@ -158,6 +159,14 @@ void iptod_config_free(struct iptod_config *cfg);
 
 const struct iptod_node *iptod_config_node(const struct iptod_config *cfg,
 					   uint32_t id);
+
+/*
+ * Whether a reload from running to loaded changes what only a restart may:
+ * the device, its link, which node this is (its id), this node's heartbeat
+ * address, the port, or whether there is a witness.
+ */
+bool iptod_config_needs_restart(const struct iptod_config *running,
+				const struct iptod_config *loaded);
 
 /* Whether two nodes (or services) are the same for the kernel's table. */
 bool iptod_node_equal(const struct iptod_node *a, const struct iptod_node *b);

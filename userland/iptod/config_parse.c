@@ -1,21 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * config_parse.c - iptod's configuration file.  inih splits it into sections and
- * KEY = VALUE pairs; it is fed by a reader of our own that counts lines,
- * refuses the ones too long for inih's buffer, and reads the section
- * headers itself (inih reports neither line numbers nor empty or repeated
- * sections).  Each value is checked as it comes, then the whole as the
- * kernel would check the table: names resolved, ids and addresses unique,
- * the lease within its bounds.  Every message is "FILE:LINE: REASON".
+ * config_parse.c - reading iptod's configuration file: inih splits it into
+ * sections and KEY = VALUE pairs, and each value is parsed and checked as it
+ * comes, with the line it was written on; iptod_config_load() then has the
+ * whole checked (config_check.c).  Every message is "FILE:LINE: REASON".
  * iptod.conf(5) is the reference of the format.
+ *
+ * inih is fed by a line reader of our own (read_line()), which reads the
+ * section headers itself.  It stays because inih, as Debian 12 ships it
+ * (libinih1 55), cannot tell what the messages need:
+ *  - the line: the installed ini.h declares the handler without one
+ *    (INI_HANDLER_LINENO 0), and ini_parse_stream() returns only the line
+ *    of the first syntax error;
+ *  - the sections: inih calls the handler for KEY = VALUE lines only
+ *    (INI_CALL_HANDLER_ON_NEW_SECTION is a build option of the library, off,
+ *    with no runtime switch), so an empty, repeated, unnamed or unknown
+ *    section, or text after its ']', would pass unseen; it also cuts a
+ *    section name at 50 characters;
+ *  - the line that is wrong: a line that is not KEY = VALUE, or that holds
+ *    a NUL byte, is only a line number to inih, or is cut short; a line
+ *    longer than its buffer (INI_MAX_LINE, 200) is split silently;
+ *  - a continuation line: the handler gets it under the key's name again,
+ *    as it would the key written twice.
+ * ini_parse_string() and the runtime switches (ini_allow_*, ini_max_line)
+ * change none of these.
  */
-#include "config.h"
+#include "config_parser.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,29 +38,7 @@
 
 #include <ini.h>
 
-#define INTERVAL_MS_MIN		10
-#define INTERVAL_MS_MAX		10000
-#define INTERVAL_MS_DEFAULT	100
-#define MISSES_MIN		2
-#define MISSES_MAX		100
-#define MISSES_DEFAULT		3
-#define CHECK_INTERVAL_MS_MIN	100
-#define CHECK_INTERVAL_MS_MAX	3600000
-#define CHECK_INTERVAL_MS_DEFAULT 1000
-#define CHECK_TIMEOUT_MS_MIN	10
-#define CHECK_TIMEOUT_MS_DEFAULT 1000	/* at most; and half the interval */
-#define FALL_RISE_MAX		100
-#define FALL_DEFAULT		3
-#define RISE_DEFAULT		2
-
-enum section_kind { SEC_NONE, SEC_CLUSTER, SEC_NODE, SEC_SERVICE };
-
-enum cluster_key {
-	CK_DEVICE, CK_LINK, CK_NODE, CK_PORT, CK_INTERVAL, CK_MISSES, CK_LEASE,
-	CK_KEY_FILE, CK_FAILBACK, CK_NOTIFY, CK_WITNESS, CK_RUN_AS, CK_N
-};
-
-static const char *const cluster_keys[CK_N] = {
+const char *const config_cluster_keys[CK_N] = {
 	[CK_DEVICE] = "device", [CK_LINK] = "link", [CK_NODE] = "node",
 	[CK_PORT] = "port", [CK_INTERVAL] = "interval_ms", [CK_MISSES] = "misses",
 	[CK_LEASE] = "lease_ms", [CK_KEY_FILE] = "key_file",
@@ -53,92 +46,17 @@ static const char *const cluster_keys[CK_N] = {
 	[CK_RUN_AS] = "run_as",
 };
 
-enum node_key { NK_ID, NK_HEARTBEAT, NK_ADDRESSES, NK_STANDBY, NK_FAILOVER, NK_N };
-
-static const char *const node_keys[NK_N] = {
+const char *const config_node_keys[NK_N] = {
 	[NK_ID] = "id", [NK_HEARTBEAT] = "heartbeat", [NK_ADDRESSES] = "addresses",
 	[NK_STANDBY] = "standby", [NK_FAILOVER] = "failover",
 };
 
-enum service_key {
-	SK_NODE, SK_PROTO, SK_PORT, SK_ACTION, SK_STANDBY, SK_FAILOVER, SK_CHECK,
-	SK_CHECK_INTERVAL, SK_CHECK_TIMEOUT, SK_FALL, SK_RISE, SK_N
-};
-
-static const char *const service_keys[SK_N] = {
+const char *const config_service_keys[SK_N] = {
 	[SK_NODE] = "node", [SK_PROTO] = "proto", [SK_PORT] = "port",
 	[SK_ACTION] = "action", [SK_STANDBY] = "standby", [SK_FAILOVER] = "failover",
 	[SK_CHECK] = "check", [SK_CHECK_INTERVAL] = "check_interval_ms",
 	[SK_CHECK_TIMEOUT] = "check_timeout_ms", [SK_FALL] = "fall", [SK_RISE] = "rise",
 };
-
-/* A standby list as written: names, resolved to ids once all is read. */
-struct name_list {
-	char name[IPTO_STANDBY_MAX][IPTO_NODE_NAME_LEN];
-	int line[IPTO_STANDBY_MAX];
-	unsigned int n;
-	bool none;			/* "none" given */
-};
-
-/* What the parser keeps beside a node: where each thing was written. */
-struct node_src {
-	int key_line[NK_N];
-	int *addr_line;			/* parallel to iptod_node.addrs */
-	unsigned int addr_cap;
-	struct name_list standby;
-};
-
-struct service_src {
-	int key_line[SK_N];
-	char node[IPTO_NODE_NAME_LEN];
-	struct name_list standby;
-	unsigned int nargs;		/* exec check: argv entries so far */
-};
-
-struct parser {
-	const char *path;
-	FILE *file;
-	char *buf;			/* the current line, as read */
-	size_t bufsize;
-	int line;
-	bool continuation;		/* the current line continues a value */
-	bool key_seen;			/* a key line since the section header */
-	char *err;
-	size_t errlen;
-	bool failed;
-
-	enum section_kind section;
-	int key;			/* the key of the last key line */
-	bool cluster_seen;
-	int cluster_line;
-	int cluster_key_line[CK_N];
-	char self[IPTO_NODE_NAME_LEN];
-
-	struct iptod_config *cfg;
-	struct node_src *nodes;		/* parallel to cfg->nodes */
-	struct service_src *services;	/* parallel to cfg->services */
-	unsigned int services_cap;
-};
-
-static int fail(struct parser *p, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct parser *p, int line, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (p->failed)
-		return -1;
-	p->failed = true;
-	n = snprintf(p->err, p->errlen, "%s:%d: ", p->path, line);
-	if (n >= 0 && (size_t)n < p->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(p->err + n, p->errlen - n, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static bool is_space(char c)
 {
@@ -383,26 +301,6 @@ static int parse_unicast(struct parser *p, const char *key, const char *v,
 	if (why)
 		return fail(p, p->line, "%s: %s is %s, not usable as %s", key, v, why, use);
 	return 0;
-}
-
-bool iptod_addr_equal(const struct iptod_addr *a, const struct iptod_addr *b)
-{
-	if (a->family != b->family)
-		return false;
-	if (a->family == AF_INET)
-		return a->v4.s_addr == b->v4.s_addr;
-	if (a->family == AF_INET6)
-		return !memcmp(&a->v6, &b->v6, sizeof(a->v6));
-	return true;
-}
-
-const char *iptod_addr_str(const struct iptod_addr *a, char *buf, size_t len)
-{
-	if ((a->family != AF_INET && a->family != AF_INET6) ||
-	    !inet_ntop(a->family, a->family == AF_INET ? (const void *)&a->v4 :
-		       (const void *)&a->v6, buf, (socklen_t)len))
-		snprintf(buf, len, "none");
-	return buf;
 }
 
 /*
@@ -657,7 +555,7 @@ static int parse_check(struct parser *p, const char *key, char *v, struct servic
 static int cluster_value(struct parser *p, int k, char *v)
 {
 	struct iptod_config *c = p->cfg;
-	const char *key = cluster_keys[k];
+	const char *key = config_cluster_keys[k];
 	unsigned int n;
 
 	switch (k) {
@@ -708,7 +606,7 @@ static int node_value(struct parser *p, int k, char *v, bool first)
 {
 	struct iptod_node *node = &p->cfg->nodes[p->cfg->nnodes - 1];
 	struct node_src *src = &p->nodes[p->cfg->nnodes - 1];
-	const char *key = node_keys[k];
+	const char *key = config_node_keys[k];
 
 	switch (k) {
 	case NK_ID:
@@ -729,7 +627,7 @@ static int service_value(struct parser *p, int k, char *v, bool first)
 {
 	struct iptod_service *svc = &p->cfg->services[p->cfg->nservices - 1];
 	struct service_src *src = &p->services[p->cfg->nservices - 1];
-	const char *key = service_keys[k];
+	const char *key = config_service_keys[k];
 	unsigned int n;
 
 	switch (k) {
@@ -833,17 +731,17 @@ static int handle(struct parser *p, const char *name, char *v)
 
 	switch (p->section) {
 	case SEC_CLUSTER:
-		keys = cluster_keys;
+		keys = config_cluster_keys;
 		nkeys = CK_N;
 		key_line = p->cluster_key_line;
 		break;
 	case SEC_NODE:
-		keys = node_keys;
+		keys = config_node_keys;
 		nkeys = NK_N;
 		key_line = p->nodes[p->cfg->nnodes - 1].key_line;
 		break;
 	case SEC_SERVICE:
-		keys = service_keys;
+		keys = config_service_keys;
 		nkeys = SK_N;
 		key_line = p->services[p->cfg->nservices - 1].key_line;
 		break;
@@ -1102,351 +1000,6 @@ static char *read_line(char *str, int num, void *stream)
 	return str;
 }
 
-static int require(struct parser *p, const int *key_line, const char *const *keys, int k,
-		   const char *section, int line, const char *what)
-{
-	if (key_line[k])
-		return 0;
-	return fail(p, 0, "%s (line %d) has no %s (%s)", section, line, keys[k], what);
-}
-
-static int find_node(const struct iptod_config *c, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < c->nnodes; i++) {
-		if (!strcmp(c->nodes[i].name, name))
-			return (int)i;
-	}
-	return -1;
-}
-
-/* Resolves a standby list of names to ids; home: the node whose units it is for. */
-static int resolve_standby(struct parser *p, const struct name_list *l, int home,
-			   bool service, uint32_t *ids, unsigned int *n)
-{
-	const struct iptod_config *c = p->cfg;
-	unsigned int i;
-
-	for (i = 0; i < l->n; i++) {
-		int at = find_node(c, l->name[i]);
-
-		if (at < 0)
-			return fail(p, l->line[i], "standby: %s names no [node NAME] section",
-				    l->name[i]);
-		if (at == home)
-			return fail(p, l->line[i], service ?
-				    "standby: %s is the service's own node, which cannot be its "
-				    "standby" : "standby: node %s cannot be its own standby",
-				    l->name[i]);
-		ids[i] = c->nodes[at].id;
-	}
-	*n = l->n;
-	return 0;
-}
-
-struct addr_ref {
-	struct iptod_addr addr;
-	int line;
-	unsigned int node;
-};
-
-static int addr_cmp(const struct iptod_addr *a, const struct iptod_addr *b)
-{
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	if (a->family == AF_INET)
-		return memcmp(&a->v4, &b->v4, sizeof(a->v4));
-	return memcmp(&a->v6, &b->v6, sizeof(a->v6));
-}
-
-static int addr_ref_cmp(const void *x, const void *y)
-{
-	const struct addr_ref *a = x, *b = y;
-	int d = addr_cmp(&a->addr, &b->addr);
-
-	if (d)
-		return d;
-	return (a->line > b->line) - (a->line < b->line);
-}
-
-static int addr_only_cmp(const void *x, const void *y)
-{
-	return addr_cmp(&((const struct addr_ref *)x)->addr, &((const struct addr_ref *)y)->addr);
-}
-
-/*
- * Every home address belongs to one node and is listed once; heartbeat
- * and witness addresses are nobody's home address (they must reach the
- * node itself while its home addresses are elsewhere).
- */
-static int check_addresses(struct parser *p)
-{
-	const struct iptod_config *c = p->cfg;
-	const struct addr_ref *dup = NULL, *first = NULL;
-	struct addr_ref *refs, key, *hit;
-	char buf[INET6_ADDRSTRLEN];
-	size_t n = 0, i, j;
-
-	for (i = 0; i < c->nnodes; i++)
-		n += c->nodes[i].naddrs;
-	refs = calloc(n ? n : 1, sizeof(*refs));
-	if (!refs)
-		return fail(p, 0, "out of memory");
-	n = 0;
-	for (i = 0; i < c->nnodes; i++) {
-		for (j = 0; j < c->nodes[i].naddrs; j++) {
-			refs[n].addr = c->nodes[i].addrs[j];
-			refs[n].line = p->nodes[i].addr_line[j];
-			refs[n++].node = (unsigned int)i;
-		}
-	}
-	qsort(refs, n, sizeof(*refs), addr_ref_cmp);
-	/* Of the addresses written twice, the one whose second time comes first. */
-	for (i = 1; i < n; i++) {
-		if (!addr_cmp(&refs[i - 1].addr, &refs[i].addr) &&
-		    (!dup || refs[i].line < dup->line)) {
-			dup = &refs[i];
-			first = &refs[i - 1];
-		}
-	}
-	if (dup) {
-		iptod_addr_str(&dup->addr, buf, sizeof(buf));
-		if (dup->node == first->node)
-			fail(p, dup->line, "addresses: %s is listed twice (first on line %d)", buf,
-			     first->line);
-		else
-			fail(p, dup->line, "addresses: %s is also an address of node %s (line %d): "
-			     "no address may belong to two nodes", buf,
-			     c->nodes[first->node].name, first->line);
-		goto out;
-	}
-	for (i = 0; i <= c->nnodes; i++) {
-		const struct iptod_addr *a = i < c->nnodes ? &c->nodes[i].heartbeat : &c->witness;
-		int line = i < c->nnodes ? p->nodes[i].key_line[NK_HEARTBEAT] :
-					   p->cluster_key_line[CK_WITNESS];
-
-		if (i == c->nnodes && !c->has_witness)
-			break;
-		key.addr = *a;
-		hit = bsearch(&key, refs, n, sizeof(*refs), addr_only_cmp);
-		if (hit) {
-			fail(p, line, "%s: %s is a home address of node %s (line %d), which "
-			     "another node takes over when %s is down", i < c->nnodes ?
-			     "heartbeat" : "witness", iptod_addr_str(a, buf, sizeof(buf)),
-			     c->nodes[hit->node].name, hit->line, c->nodes[hit->node].name);
-			goto out;
-		}
-	}
-out:
-	free(refs);
-	return p->failed ? -1 : 0;
-}
-
-static int check_nodes(struct parser *p)
-{
-	struct iptod_config *c = p->cfg;
-	char buf[INET6_ADDRSTRLEN];
-	unsigned int i, j;
-	int self;
-
-	self = find_node(c, p->self);
-	if (self < 0)
-		return fail(p, p->cluster_key_line[CK_NODE], "node: %s names no [node NAME] "
-			    "section (this node's own section)", p->self);
-	c->self = c->nodes[self].id;
-	/* One heartbeat socket, bound to this node's heartbeat address. */
-	for (i = 0; i < c->nnodes; i++) {
-		int family = c->nodes[self].heartbeat.family;
-
-		if (c->nodes[i].heartbeat.family != family)
-			return fail(p, p->nodes[i].key_line[NK_HEARTBEAT], "heartbeat: node %s's "
-				    "address is %s, this node's %s: every heartbeat address must "
-				    "be of one family", c->nodes[i].name,
-				    c->nodes[i].heartbeat.family == AF_INET ? "IPv4" : "IPv6",
-				    family == AF_INET ? "IPv4" : "IPv6");
-	}
-	for (j = 1; j < c->nnodes; j++) {
-		const struct iptod_node *b = &c->nodes[j];
-		const int *bl = p->nodes[j].key_line;
-
-		for (i = 0; i < j; i++) {
-			const struct iptod_node *a = &c->nodes[i];
-			const int *al = p->nodes[i].key_line;
-
-			if (a->id == b->id)
-				return fail(p, bl[NK_ID], "id: %u is also the id of node %s "
-					    "(line %d)", b->id, a->name, al[NK_ID]);
-			if (iptod_addr_equal(&a->heartbeat, &b->heartbeat))
-				return fail(p, bl[NK_HEARTBEAT], "heartbeat: %s is also the "
-					    "heartbeat address of node %s (line %d)",
-					    iptod_addr_str(&b->heartbeat, buf, sizeof(buf)),
-					    a->name, al[NK_HEARTBEAT]);
-		}
-	}
-	for (i = 0; c->has_witness && i < c->nnodes; i++) {
-		if (iptod_addr_equal(&c->witness, &c->nodes[i].heartbeat))
-			return fail(p, p->cluster_key_line[CK_WITNESS], "witness: %s is the "
-				    "heartbeat address of node %s (line %d): the witness must "
-				    "be another host",
-				    iptod_addr_str(&c->witness, buf, sizeof(buf)),
-				    c->nodes[i].name, p->nodes[i].key_line[NK_HEARTBEAT]);
-	}
-	if (check_addresses(p))
-		return -1;
-	if (c->has_witness && c->nnodes != 2)
-		return fail(p, p->cluster_key_line[CK_WITNESS], "witness: only a two-node cluster "
-			    "takes a witness (this one has %u node%s)", c->nnodes,
-			    c->nnodes > 2 ? "s: its majority decides" : "");
-	if (c->has_witness && c->witness.family != c->nodes[0].heartbeat.family)
-		return fail(p, p->cluster_key_line[CK_WITNESS], "witness: %s is not of the "
-			    "heartbeats' family (%s), over which the peer is pinged too",
-			    iptod_addr_str(&c->witness, buf, sizeof(buf)),
-			    c->nodes[0].heartbeat.family == AF_INET ? "IPv4" : "IPv6");
-	for (i = 0; i < c->nnodes; i++) {
-		if (resolve_standby(p, &p->nodes[i].standby, (int)i, false, c->nodes[i].standby,
-				    &c->nodes[i].nstandby))
-			return -1;
-	}
-	return 0;
-}
-
-static int check_services(struct parser *p)
-{
-	struct iptod_config *c = p->cfg;
-	unsigned int i;
-
-	for (i = 0; i < c->nservices; i++) {
-		struct iptod_service *s = &c->services[i];
-		struct service_src *src = &p->services[i];
-		struct iptod_check *chk = &s->check;
-		int home = find_node(c, src->node), k;
-
-		if (home < 0)
-			return fail(p, src->key_line[SK_NODE], "node: %s names no [node NAME] "
-				    "section", src->node);
-		s->node = c->nodes[home].id;
-		if (s->has_standby &&
-		    resolve_standby(p, &src->standby, home, true, s->standby, &s->nstandby))
-			return -1;
-		if (chk->kind == IPTOD_CHECK_NONE) {
-			for (k = SK_CHECK_INTERVAL; k <= SK_RISE; k++) {
-				if (src->key_line[k])
-					return fail(p, src->key_line[k], "%s: service %s has no "
-						    "check (check = ...)", service_keys[k],
-						    s->name);
-			}
-		}
-		if (!src->key_line[SK_CHECK_INTERVAL])
-			chk->interval_ms = CHECK_INTERVAL_MS_DEFAULT;
-		if (!src->key_line[SK_CHECK_TIMEOUT]) {
-			chk->timeout_ms = chk->interval_ms / 2;
-			if (chk->timeout_ms > CHECK_TIMEOUT_MS_DEFAULT)
-				chk->timeout_ms = CHECK_TIMEOUT_MS_DEFAULT;
-		} else if (chk->timeout_ms >= chk->interval_ms) {
-			return fail(p, src->key_line[SK_CHECK_TIMEOUT], "check_timeout_ms: %u must "
-				    "be below check_interval_ms (%u)", chk->timeout_ms,
-				    chk->interval_ms);
-		}
-		if (!src->key_line[SK_FALL])
-			chk->fall = FALL_DEFAULT;
-		if (!src->key_line[SK_RISE])
-			chk->rise = RISE_DEFAULT;
-	}
-	return 0;
-}
-
-/*
- * The lease runs out before the peers declare this node dead (interval_ms
- * * misses) and outlasts one renewal (interval_ms); by default two thirds
- * of the former, within the kernel's bounds.
- */
-static int check_lease(struct parser *p)
-{
-	struct iptod_config *c = p->cfg;
-	unsigned int dead = c->interval_ms * c->misses;
-	int line = p->cluster_key_line[CK_LEASE];
-
-	if (line) {
-		if (c->lease_ms <= c->interval_ms)
-			return fail(p, line, "lease_ms: %u must be above interval_ms (%u): iptod "
-				    "renews the lease once an interval", c->lease_ms,
-				    c->interval_ms);
-		if (c->lease_ms >= dead)
-			return fail(p, line, "lease_ms: %u must be below interval_ms * misses "
-				    "(%u * %u = %u), when the peers declare this node dead",
-				    c->lease_ms, c->interval_ms, c->misses, dead);
-		return 0;
-	}
-	c->lease_ms = dead * 2 / 3;
-	if (c->lease_ms < IPTO_LEASE_MS_MIN)
-		c->lease_ms = IPTO_LEASE_MS_MIN;
-	if (c->lease_ms > IPTO_LEASE_MS_MAX)
-		c->lease_ms = IPTO_LEASE_MS_MAX;
-	if (c->lease_ms > c->interval_ms && c->lease_ms < dead)
-		return 0;
-	line = p->cluster_key_line[CK_MISSES] ? p->cluster_key_line[CK_MISSES] :
-						p->cluster_key_line[CK_INTERVAL];
-	return fail(p, line, "%s: interval_ms * misses = %u * %u = %u ms leaves no room for "
-		    "the lease, which must be above interval_ms, below that and at least %d ms",
-		    p->cluster_key_line[CK_MISSES] ? "misses" : "interval_ms", c->interval_ms,
-		    c->misses, dead, IPTO_LEASE_MS_MIN);
-}
-
-static int check_all(struct parser *p, bool allow_no_key)
-{
-	struct iptod_config *c = p->cfg;
-	const int *ck = p->cluster_key_line;
-	char label[IPTO_SERVICE_NAME_LEN + 16];
-	unsigned int i;
-
-	if (!p->cluster_seen)
-		return fail(p, 0, "no [cluster] section");
-	if (require(p, ck, cluster_keys, CK_DEVICE, "[cluster]", p->cluster_line,
-		    "the ipto device, e.g. device = ipto0") ||
-	    require(p, ck, cluster_keys, CK_LINK, "[cluster]", p->cluster_line,
-		    "the LAN device under it, e.g. link = eth0") ||
-	    require(p, ck, cluster_keys, CK_NODE, "[cluster]", p->cluster_line,
-		    "the name of this node's [node NAME] section"))
-		return -1;
-	if (!allow_no_key &&
-	    require(p, ck, cluster_keys, CK_KEY_FILE, "[cluster]", p->cluster_line,
-		    "the file of the heartbeat key; iptod --insecure runs without one"))
-		return -1;
-	if (!c->nnodes)
-		return fail(p, 0, "no [node NAME] section");
-	for (i = 0; i < c->nnodes; i++) {
-		const int *kl = p->nodes[i].key_line;
-
-		snprintf(label, sizeof(label), "[node %s]", c->nodes[i].name);
-		if (require(p, kl, node_keys, NK_ID, label, c->nodes[i].line,
-			    "its number, 1..65535") ||
-		    require(p, kl, node_keys, NK_HEARTBEAT, label, c->nodes[i].line,
-			    "the address its heartbeats are sent to") ||
-		    require(p, kl, node_keys, NK_ADDRESSES, label, c->nodes[i].line,
-			    "its home addresses"))
-			return -1;
-	}
-	for (i = 0; i < c->nservices; i++) {
-		const int *kl = p->services[i].key_line;
-
-		snprintf(label, sizeof(label), "[service %s]", c->services[i].name);
-		if (require(p, kl, service_keys, SK_NODE, label, c->services[i].line,
-			    "the node providing it") ||
-		    require(p, kl, service_keys, SK_PROTO, label, c->services[i].line,
-			    "tcp or udp") ||
-		    require(p, kl, service_keys, SK_PORT, label, c->services[i].line,
-			    "a port or a port range"))
-			return -1;
-	}
-	if (!strcmp(c->device, c->link))
-		return fail(p, ck[CK_LINK], "link: %s is the ipto device itself; link is the LAN "
-			    "device under it", c->link);
-	if (check_lease(p) || check_nodes(p) || check_services(p))
-		return -1;
-	return 0;
-}
-
 static void parser_free(struct parser *p)
 {
 	unsigned int i;
@@ -1495,7 +1048,7 @@ int iptod_config_load(const char *path, bool allow_no_key, struct iptod_config *
 	else if (!p.failed && ret < 0)
 		fail(&p, 0, "out of memory");
 	if (!p.failed)
-		check_all(&p, allow_no_key);
+		config_check(&p, allow_no_key);
 out:
 	parser_free(&p);
 	if (p.failed) {
@@ -1503,67 +1056,4 @@ out:
 		return -1;
 	}
 	return 0;
-}
-
-void iptod_config_free(struct iptod_config *cfg)
-{
-	unsigned int i, j;
-
-	if (cfg->nodes) {
-		for (i = 0; i < cfg->nnodes; i++)
-			free(cfg->nodes[i].addrs);
-	}
-	if (cfg->services) {
-		for (i = 0; i < cfg->nservices; i++) {
-			for (j = 0; j < IPTOD_ARGS_MAX; j++)
-				free(cfg->services[i].check.argv[j]);
-		}
-	}
-	free(cfg->nodes);
-	free(cfg->services);
-	memset(cfg, 0, sizeof(*cfg));
-}
-
-const struct iptod_node *iptod_config_node(const struct iptod_config *cfg, uint32_t id)
-{
-	unsigned int i;
-
-	for (i = 0; i < cfg->nnodes; i++) {
-		if (cfg->nodes[i].id == id)
-			return &cfg->nodes[i];
-	}
-	return NULL;
-}
-
-static bool ids_equal(const uint32_t *a, unsigned int na, const uint32_t *b, unsigned int nb)
-{
-	return na == nb && (!na || !memcmp(a, b, na * sizeof(*a)));
-}
-
-bool iptod_node_equal(const struct iptod_node *a, const struct iptod_node *b)
-{
-	unsigned int i;
-
-	if (a->id != b->id || strcmp(a->name, b->name) || a->failover != b->failover ||
-	    a->naddrs != b->naddrs || !ids_equal(a->standby, a->nstandby, b->standby, b->nstandby))
-		return false;
-	for (i = 0; i < a->naddrs; i++) {
-		if (!iptod_addr_equal(&a->addrs[i], &b->addrs[i]))
-			return false;
-	}
-	return true;
-}
-
-bool iptod_service_equal(const struct iptod_service *a, const struct iptod_service *b)
-{
-	if (strcmp(a->name, b->name) || a->node != b->node || a->proto != b->proto ||
-	    a->port_min != b->port_min || a->port_max != b->port_max ||
-	    a->action != b->action || a->has_standby != b->has_standby ||
-	    a->has_failover != b->has_failover)
-		return false;
-	if (a->has_standby && !ids_equal(a->standby, a->nstandby, b->standby, b->nstandby))
-		return false;
-	if (a->has_failover && a->failover != b->failover)
-		return false;
-	return true;
 }

@@ -625,7 +625,6 @@ static void reload(struct iptod *d)
 	struct iptod_config cfg;
 	struct iptod_key key;
 	struct iptod_health *health;
-	const struct iptod_node *os, *ns;
 	bool interval_changed;
 	char err[512];
 	int ret;
@@ -638,14 +637,7 @@ static void reload(struct iptod *d)
 			    "reload refused, the running configuration stays: %s", err);
 		goto out;
 	}
-	os = iptod_config_node(&d->cfg, d->cfg.self);
-	ns = iptod_config_node(&cfg, cfg.self);
-	if (strcmp(cfg.device, d->cfg.device) || strcmp(cfg.link, d->cfg.link) ||
-	    cfg.self != d->cfg.self || cfg.port != d->cfg.port ||
-	    os->heartbeat.family != ns->heartbeat.family ||
-	    memcmp(&os->heartbeat.v6, &ns->heartbeat.v6,
-		   os->heartbeat.family == AF_INET ? 4 : 16) ||
-	    cfg.has_witness != d->cfg.has_witness) {
+	if (iptod_config_needs_restart(&d->cfg, &cfg)) {
 		d->reload_failures++;
 		iptod_event(d, LOG_ERR, (const char *[]){ "EVENT=reload_refused", NULL },
 			    "reload refused, the running configuration stays: %s: device, link, "
