@@ -25,6 +25,8 @@
 #                   example config under PREFIX; DESTDIR honoured
 #   make uninstall  removes exactly what make install put there
 #   make install-tools / uninstall-tools  the same without the module
+#   make gen        kmod/netlink-gen.[ch] from uapi/ipto.yaml (committed;
+#                   the unit tests check they are current)
 #   make deb        build/deb/ipto-tools_*.deb and ipto-dkms_*.deb
 #                   (dpkg-buildpackage), then lintian
 #   make install-dkms  the module's source into /usr/src/ipto-VERSION with
@@ -170,6 +172,10 @@ check-full: deps
 	$(MAKE) check-host
 	IPTO_CHECK=full selftests/vm/check.sh
 
+# The module's netlink policies and op table, generated from the spec.
+gen:
+	python3 uapi/ynl-gen-kmod.py uapi/ipto.yaml kmod/netlink-gen.c kmod/netlink-gen.h
+
 check-host:
 	$(MAKE) lint
 	$(MAKE) userland
@@ -226,4 +232,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module userland deps install install-tools install-dkms kernelrelease \
-	uninstall uninstall-tools uninstall-dkms deb check check-full check-host check-debug lint demo bench fuzz fuzz-netlink clean
+	uninstall uninstall-tools uninstall-dkms deb gen check check-full check-host check-debug lint demo bench fuzz fuzz-netlink clean

@@ -134,7 +134,8 @@ int ipto_addr_adoptable(const struct ipto_dev *ipto, const struct ipto_addr_key 
 	if (ipto_addr_is_local(net, key, &owner) &&
 	    (key->family == AF_INET ? !ipto_dev_is_ipto(owner) :
 	     !ipv6_chk_addr(net, &key->ip6, ipto->dev, 1))) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "the address is one of this node's own addresses");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the address is one of this node's own addresses");
 		return -EADDRINUSE;
 	}
 	return 0;

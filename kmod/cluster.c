@@ -408,11 +408,10 @@ static void ipto_cluster_apply_node(struct ipto_dev *ipto, struct ipto_node *nod
 {
 	bool hold = self && node->id != self && owner == self && !ipto->fence;
 
-	if (hold && !node->held) {
+	if (hold && !node->held)
 		ipto_addr_adopt_node(ipto, node->addrs, node->naddrs, node->id);
-	} else if (!hold && node->held) {
+	else if (!hold && node->held)
 		ipto_addr_release_engine(ipto, node->id);
-	}
 	node->held = hold;
 	node->addr_owner = owner;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * netlink.c - the "ipto" generic netlink family: strict per-command
- * policies, device lookup, and the handlers.  The protocol is documented in
- * uapi/linux/ipto.h and described machine-readably in uapi/ipto.yaml.
+ * netlink.c - the "ipto" generic netlink family: the handlers, device
+ * lookup and events.  The protocol is documented in uapi/linux/ipto.h and
+ * described machine-readably in uapi/ipto.yaml, from which the strict
+ * per-command policies and the op table are generated (netlink-gen.c):
+ * a request carries the attributes its command lists, and no others.
  *
  * Handlers run under RTNL, which protects the device list and serialises
  * them against device creation, deletion and sysfs writes.  A command that
@@ -24,96 +26,11 @@
 #include "device.h"
 #include "fence.h"
 #include "netlink.h"
+#include "netlink-gen.h"
 #include "pernet.h"
 #include "service.h"
 
 static struct genl_family ipto_genl_family;
-
-/*
- * Full ranges: the compact NLA_POLICY_RANGE() holds 16-bit bounds only.
- * Not const because 6.1's NLA_POLICY_FULL_RANGE() takes a plain pointer.
- */
-#define IPTO_RANGE(_name, _min, _max) \
-	static struct netlink_range_validation ipto_range_##_name __ro_after_init = { \
-		.min = (_min), .max = (_max) }
-
-IPTO_RANGE(announce_count, IPTO_ANNOUNCE_COUNT_MIN, IPTO_ANNOUNCE_COUNT_MAX);
-IPTO_RANGE(announce_interval, IPTO_ANNOUNCE_INTERVAL_MS_MIN, IPTO_ANNOUNCE_INTERVAL_MS_MAX);
-IPTO_RANGE(reply_rate, IPTO_REPLY_RATE_MIN, IPTO_REPLY_RATE_MAX);
-IPTO_RANGE(reply_burst, IPTO_REPLY_BURST_MIN, IPTO_REPLY_BURST_MAX);
-IPTO_RANGE(lease, 0, IPTO_LEASE_MS_MAX);
-IPTO_RANGE(node, 0, IPTO_NODE_ID_MAX);
-IPTO_RANGE(svc_node, 1, IPTO_NODE_ID_MAX);
-
-#define IPTO_POLICY_DEV						\
-	[IPTO_DEV_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),		\
-	[IPTO_DEV_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }
-
-/* DEV_GET: the device, nothing else. */
-static const struct nla_policy ipto_dev_get_policy[IPTO_DEV_A_MAX + 1] = {
-	IPTO_POLICY_DEV,
-};
-
-/* IPTO_CMD_LEASE: the device, and the latest end of the renewed lease. */
-static const struct nla_policy ipto_lease_policy[IPTO_DEV_A_MAX + 1] = {
-	IPTO_POLICY_DEV,
-	[IPTO_DEV_A_LEASE_END_NS] = { .type = NLA_U64 },
-};
-
-static const struct nla_policy ipto_dev_set_policy[IPTO_DEV_A_MAX + 1] = {
-	IPTO_POLICY_DEV,
-	[IPTO_DEV_A_ANNOUNCE_COUNT] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_announce_count),
-	[IPTO_DEV_A_ANNOUNCE_INTERVAL_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_announce_interval),
-	[IPTO_DEV_A_REPLY_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_reply_rate),
-	[IPTO_DEV_A_REPLY_BURST] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_reply_burst),
-	[IPTO_DEV_A_LEASE_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_lease),
-	[IPTO_DEV_A_ECHO_REPLY] = NLA_POLICY_MAX(NLA_U8, 1),
-	[IPTO_DEV_A_DEFAULT_ACTION] = NLA_POLICY_MAX(NLA_U8, IPTO_ACTION_MAX),
-	[IPTO_DEV_A_FAILBACK] = NLA_POLICY_MAX(NLA_U8, IPTO_FAILBACK_MANUAL),
-	/* Only a request fences; the lease's reason is the kernel's to give. */
-	[IPTO_DEV_A_FENCED] = NLA_POLICY_MAX(NLA_U8, IPTO_FENCE_REQUEST),
-	[IPTO_DEV_A_LEASE_END_NS] = { .type = NLA_U64 },
-};
-
-static const struct nla_policy ipto_addr_policy[IPTO_ADDR_A_MAX + 1] = {
-	[IPTO_ADDR_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[IPTO_ADDR_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[IPTO_ADDR_A_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
-	[IPTO_ADDR_A_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[IPTO_ADDR_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 128),
-	[IPTO_ADDR_A_NODE] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_node),
-};
-
-static const struct nla_policy ipto_svc_policy[IPTO_SVC_A_MAX + 1] = {
-	[IPTO_SVC_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[IPTO_SVC_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[IPTO_SVC_A_NODE] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_svc_node),
-	[IPTO_SVC_A_NAME] = { .type = NLA_NUL_STRING, .len = IPTO_SERVICE_NAME_LEN - 1 },
-	[IPTO_SVC_A_PROTO] = { .type = NLA_U8 },
-	[IPTO_SVC_A_PORT_MIN] = NLA_POLICY_MIN(NLA_U16, 1),
-	[IPTO_SVC_A_PORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1),
-	[IPTO_SVC_A_ACTION] = NLA_POLICY_MAX(NLA_U8, IPTO_ACTION_MAX),
-	[IPTO_SVC_A_FAILOVER] = NLA_POLICY_MAX(NLA_U8, 1),
-	[IPTO_SVC_A_STANDBY] = { .type = NLA_BINARY, .len = IPTO_STANDBY_MAX * sizeof(u32) },
-};
-
-static const struct nla_policy ipto_node_addr_policy[IPTO_NODE_ADDR_A_MAX + 1] = {
-	[IPTO_NODE_ADDR_A_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
-	[IPTO_NODE_ADDR_A_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-};
-
-static const struct nla_policy ipto_node_policy[IPTO_NODE_A_MAX + 1] = {
-	[IPTO_NODE_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[IPTO_NODE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[IPTO_NODE_A_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_range_svc_node),
-	[IPTO_NODE_A_NAME] = { .type = NLA_NUL_STRING, .len = IPTO_NODE_NAME_LEN - 1 },
-	[IPTO_NODE_A_ADDRS] = NLA_POLICY_NESTED(ipto_node_addr_policy),
-	[IPTO_NODE_A_STATE] = NLA_POLICY_MAX(NLA_U8, IPTO_NODE_UP),
-	[IPTO_NODE_A_FAILOVER] = NLA_POLICY_MAX(NLA_U8, 1),
-	[IPTO_NODE_A_STANDBY] = { .type = NLA_BINARY, .len = IPTO_STANDBY_MAX * sizeof(u32) },
-	[IPTO_NODE_A_SELF] = NLA_POLICY_MAX(NLA_U8, 1),
-};
 
 /* A missing mandatory attribute: the extack names it, and says it in text. */
 #define IPTO_REQUIRE(_info, _type, _what) ({					\
@@ -123,10 +40,6 @@ static const struct nla_policy ipto_node_policy[IPTO_NODE_A_MAX + 1] = {
 		NL_SET_ERR_MSG_MOD(__req_info->extack, "missing " _what);	\
 	!__missing;								\
 })
-
-/* genl_ops.internal_flags: what ipto_nl_pre_doit() and _post_doit() do. */
-#define IPTO_NL_DEV	BIT(0)	/* RTNL, and the device in info->user_ptr[0] */
-#define IPTO_NL_RUN	BIT(1)	/* the engine runs again after the handler */
 
 /*
  * Finds the ipto device a request names by exactly one of ifindex and
@@ -171,26 +84,6 @@ static struct ipto_dev *ipto_lookup_dev(struct net *net, struct nlattr **attrs,
 {
 	ASSERT_RTNL();
 	return ipto_find_dev(net, attrs, extack, false);
-}
-
-/* A dump request carries only its device, or nothing for DEV_GET. */
-static int ipto_dump_only_dev(struct nlattr **attrs, int maxattr, bool dev_allowed,
-			      struct netlink_ext_ack *extack)
-{
-	int i;
-
-	for (i = 1; i <= maxattr; i++) {
-		bool is_dev = i == IPTO_DEV_A_IFINDEX || i == IPTO_DEV_A_IFNAME;
-
-		if (!attrs[i] || (dev_allowed && is_dev))
-			continue;
-		if (dev_allowed)
-			NL_SET_ERR_MSG_ATTR(extack, attrs[i], "this dump takes only the device");
-		else
-			NL_SET_ERR_MSG_ATTR(extack, attrs[i], "a device dump takes no attributes");
-		return -EINVAL;
-	}
-	return 0;
 }
 
 /* Reads a standby list (an array of u32 node ids) into @out. */
@@ -243,7 +136,7 @@ static int ipto_dev_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
 	return 0;
 }
 
-static int ipto_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
+int ipto_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipto_dev *ipto = info->user_ptr[0];
 	struct sk_buff *msg;
@@ -263,18 +156,22 @@ static int ipto_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 /* Dump cursor in cb->args: how many devices were sent so far. */
 #define DUMP_SENT(cb) ((cb)->args[0])
 
-static int ipto_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int ipto_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nlattr **attrs = ipto_compat_dump_attrs(cb);
 	struct ipto_net *in = ipto_net(sock_net(skb->sk));
 	struct ipto_dev *ipto;
 	unsigned long index = 0;
-	int ret;
+	int i;
 
-	ret = ipto_dump_only_dev(attrs, IPTO_DEV_A_MAX, false, cb->extack);
-	if (ret)
-		return ret;
-
+	/* The op's one policy is its do's (genl_ops): the dump takes none. */
+	for (i = 1; i <= IPTO_DEV_A_IFNAME; i++) {
+		if (attrs[i]) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[i],
+					    "a device dump takes no attributes");
+			return -EINVAL;
+		}
+	}
 	rtnl_lock();
 	cb->seq = in->devices_gen;
 	list_for_each_entry(ipto, &in->devices, list) {
@@ -289,7 +186,7 @@ static int ipto_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static int ipto_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
+int ipto_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *lease = info->attrs[IPTO_DEV_A_LEASE_MS];
 	struct nlattr *fenced = info->attrs[IPTO_DEV_A_FENCED];
@@ -322,7 +219,7 @@ static int ipto_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* Under RCU, not RTNL: see ipto_lease_renew(). */
-static int ipto_lease_doit(struct sk_buff *skb, struct genl_info *info)
+int ipto_nl_lease_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *end = info->attrs[IPTO_DEV_A_LEASE_END_NS];
 	struct ipto_dev *ipto;
@@ -363,8 +260,9 @@ static int ipto_addr_parse(struct genl_info *info, struct ipto_addr_key *key)
 	return 0;
 }
 
-static int ipto_addr_add_doit(struct sk_buff *skb, struct genl_info *info)
+int ipto_nl_addr_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *addr = info->attrs[IPTO_ADDR_A_IPV4] ?: info->attrs[IPTO_ADDR_A_IPV6];
 	struct nlattr *node = info->attrs[IPTO_ADDR_A_NODE];
 	struct ipto_dev *ipto = info->user_ptr[0];
 	struct ipto_addr_key key;
@@ -372,26 +270,19 @@ static int ipto_addr_add_doit(struct sk_buff *skb, struct genl_info *info)
 
 	ret = ipto_addr_parse(info, &key);
 	if (!ret)
-		ret = ipto_addr_adoptable(ipto, &key,
-					  info->attrs[IPTO_ADDR_A_IPV4] ?: info->attrs[IPTO_ADDR_A_IPV6],
-					  info->extack);
+		ret = ipto_addr_adoptable(ipto, &key, addr, info->extack);
 	if (!ret)
 		ret = ipto_addr_adopt(ipto, &key, node ? nla_get_u32(node) : 0, info->extack);
 	return ret;
 }
 
-static int ipto_addr_del_doit(struct sk_buff *skb, struct genl_info *info)
+int ipto_nl_addr_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipto_dev *ipto = info->user_ptr[0];
 	struct ipto_addr_key key;
 	u32 engine_node;
 	int ret;
 
-	if (info->attrs[IPTO_ADDR_A_NODE]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[IPTO_ADDR_A_NODE],
-				    "release takes the device and the address only");
-		return -EINVAL;
-	}
 	ret = ipto_addr_parse(info, &key);
 	if (ret)
 		return ret;
@@ -458,15 +349,11 @@ static int ipto_addr_fill(struct sk_buff *skb, struct net *net, const struct ipt
  * Resolves the device of a per-device dump and takes RTNL, which the caller
  * drops; on error RTNL is not held.
  */
-static struct ipto_dev *ipto_dump_dev(struct netlink_callback *cb, int maxattr)
+static struct ipto_dev *ipto_dump_dev(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = ipto_compat_dump_attrs(cb);
 	struct ipto_dev *ipto;
-	int ret;
 
-	ret = ipto_dump_only_dev(attrs, maxattr, true, cb->extack);
-	if (ret)
-		return ERR_PTR(ret);
 	rtnl_lock();
 	ipto = ipto_lookup_dev(sock_net(cb->skb->sk), attrs, cb->extack);
 	if (IS_ERR(ipto))
@@ -474,14 +361,14 @@ static struct ipto_dev *ipto_dump_dev(struct netlink_callback *cb, int maxattr)
 	return ipto;
 }
 
-static int ipto_addr_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int ipto_nl_addr_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
 	struct ipto_dev *ipto;
 	struct ipto_addr *a;
 	unsigned long index = 0;
 
-	ipto = ipto_dump_dev(cb, IPTO_ADDR_A_MAX);
+	ipto = ipto_dump_dev(cb);
 	if (IS_ERR(ipto))
 		return PTR_ERR(ipto);
 	cb->seq = ipto->pernet->addrs_gen;
@@ -496,7 +383,7 @@ static int ipto_addr_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 	return skb->len;
 }
 
-static int ipto_svc_add_doit(struct sk_buff *skb, struct genl_info *info)
+int ipto_nl_service_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipto_dev *ipto = info->user_ptr[0];
 	struct nlattr **attrs = info->attrs;
@@ -547,22 +434,14 @@ static int ipto_svc_add_doit(struct sk_buff *skb, struct genl_info *info)
 	return ipto_service_add(ipto, &svc, info->extack);
 }
 
-static int ipto_svc_del_doit(struct sk_buff *skb, struct genl_info *info)
+int ipto_nl_service_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipto_dev *ipto = info->user_ptr[0];
 	struct nlattr **attrs = info->attrs;
-	int i;
 
 	if (!IPTO_REQUIRE(info, IPTO_SVC_A_NODE, "IPTO_SVC_A_NODE (the service's node)") ||
 	    !IPTO_REQUIRE(info, IPTO_SVC_A_NAME, "IPTO_SVC_A_NAME (the service's name)"))
 		return -EINVAL;
-	for (i = IPTO_SVC_A_PROTO; i <= IPTO_SVC_A_STANDBY; i++) {
-		if (attrs[i]) {
-			NL_SET_ERR_MSG_ATTR(info->extack, attrs[i],
-					    "delete takes the device, node and name only");
-			return -EINVAL;
-		}
-	}
 	return ipto_service_del(ipto, nla_get_u32(attrs[IPTO_SVC_A_NODE]),
 				nla_data(attrs[IPTO_SVC_A_NAME]), info->extack);
 }
@@ -596,12 +475,12 @@ static int ipto_svc_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
 	return 0;
 }
 
-static int ipto_svc_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int ipto_nl_service_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct ipto_services *set;
 	struct ipto_dev *ipto;
 
-	ipto = ipto_dump_dev(cb, IPTO_SVC_A_MAX);
+	ipto = ipto_dump_dev(cb);
 	if (IS_ERR(ipto))
 		return PTR_ERR(ipto);
 	set = rtnl_dereference(ipto->services);
@@ -615,7 +494,7 @@ static int ipto_svc_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static int ipto_node_add_doit(struct sk_buff *skb, struct genl_info *info)
+int ipto_nl_node_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipto_dev *ipto = info->user_ptr[0];
 	struct nlattr **attrs = info->attrs;
@@ -660,25 +539,17 @@ err:
 	return ret;
 }
 
-static int ipto_node_set_doit(struct sk_buff *skb, struct genl_info *info)
+int ipto_nl_node_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipto_dev *ipto = info->user_ptr[0];
 	struct nlattr **attrs = info->attrs;
 	u32 standby[IPTO_STANDBY_MAX];
 	struct ipto_node *node;
 	u8 nstandby = 0;
-	int i, ret;
+	int ret;
 
 	if (!IPTO_REQUIRE(info, IPTO_NODE_A_ID, "IPTO_NODE_A_ID (the node's id)"))
 		return -EINVAL;
-	for (i = IPTO_NODE_A_NAME; i <= IPTO_NODE_A_MAX; i++) {
-		if (attrs[i] && i != IPTO_NODE_A_STATE && i != IPTO_NODE_A_FAILOVER &&
-		    i != IPTO_NODE_A_STANDBY) {
-			NL_SET_ERR_MSG_ATTR(info->extack, attrs[i],
-					    "a node's state, failover and standby can change, nothing else");
-			return -EINVAL;
-		}
-	}
 	node = ipto_cluster_node(ipto, nla_get_u32(attrs[IPTO_NODE_A_ID]));
 	if (!node) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[IPTO_NODE_A_ID], "no node with that id");
@@ -700,7 +571,7 @@ static int ipto_node_set_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int ipto_node_del_doit(struct sk_buff *skb, struct genl_info *info)
+int ipto_nl_node_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	if (!IPTO_REQUIRE(info, IPTO_NODE_A_ID, "IPTO_NODE_A_ID (the node's id)"))
 		return -EINVAL;
@@ -764,12 +635,12 @@ cancel:
 }
 
 /* Dump cursor: cb->args[0] nodes sent, cb->args[1] addresses of the next. */
-static int ipto_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int ipto_nl_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ipto_dev *ipto;
 	int ret = 0;
 
-	ipto = ipto_dump_dev(cb, IPTO_NODE_A_MAX);
+	ipto = ipto_dump_dev(cb);
 	if (IS_ERR(ipto))
 		return PTR_ERR(ipto);
 	cb->seq = ipto->cluster.gen;
@@ -785,7 +656,7 @@ static int ipto_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 	return skb->len;
 }
 
-static int ipto_svc_set_doit(struct sk_buff *skb, struct genl_info *info)
+int ipto_nl_service_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipto_dev *ipto = info->user_ptr[0];
 	struct nlattr **attrs = info->attrs;
@@ -796,13 +667,6 @@ static int ipto_svc_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!IPTO_REQUIRE(info, IPTO_SVC_A_NODE, "IPTO_SVC_A_NODE (the service's node)") ||
 	    !IPTO_REQUIRE(info, IPTO_SVC_A_NAME, "IPTO_SVC_A_NAME (the service's name)"))
 		return -EINVAL;
-	for (i = IPTO_SVC_A_PROTO; i <= IPTO_SVC_A_PORT_MAX; i++) {
-		if (attrs[i]) {
-			NL_SET_ERR_MSG_ATTR(info->extack, attrs[i],
-					    "a service's action, failover and standby can change, nothing else");
-			return -EINVAL;
-		}
-	}
 	set = ipto_services_copy(ipto);
 	i = set ? ipto_service_find(set, nla_get_u32(attrs[IPTO_SVC_A_NODE]),
 				    nla_data(attrs[IPTO_SVC_A_NAME])) : -1;
@@ -910,8 +774,8 @@ void ipto_nl_event(struct ipto_dev *ipto, const struct ipto_nl_event *ev)
  * IPTO_NL_DEV: RTNL, and the device the request names, for the handler.
  * A request naming no ipto device ends here, and post_doit does not run.
  */
-static int ipto_nl_pre_doit(const struct ipto_compat_genl_hook_ops *ops, struct sk_buff *skb,
-			    struct genl_info *info)
+int ipto_nl_pre_doit(const struct ipto_compat_genl_hook_ops *ops, struct sk_buff *skb,
+		     struct genl_info *info)
 {
 	struct ipto_dev *ipto;
 
@@ -931,8 +795,8 @@ static int ipto_nl_pre_doit(const struct ipto_compat_genl_hook_ops *ops, struct 
  * IPTO_NL_RUN: whatever the handler did or refused, the engine applies the
  * table as it now is (a run changes nothing when nothing changed).
  */
-static void ipto_nl_post_doit(const struct ipto_compat_genl_hook_ops *ops, struct sk_buff *skb,
-			      struct genl_info *info)
+void ipto_nl_post_doit(const struct ipto_compat_genl_hook_ops *ops, struct sk_buff *skb,
+		       struct genl_info *info)
 {
 	if (!(ops->internal_flags & IPTO_NL_DEV))
 		return;
@@ -940,118 +804,6 @@ static void ipto_nl_post_doit(const struct ipto_compat_genl_hook_ops *ops, struc
 		ipto_cluster_run(info->user_ptr[0]);
 	rtnl_unlock();
 }
-
-/*
- * On 6.1 a command's do and dump share one genl_ops entry and one policy;
- * unknown attributes are rejected because resv_start_op is left at 0.
- */
-static const struct genl_ops ipto_genl_ops[] = {
-	{
-		.cmd = IPTO_CMD_DEV_GET,
-		.doit = ipto_dev_get_doit,
-		.dumpit = ipto_dev_get_dumpit,
-		.policy = ipto_dev_get_policy,
-		.maxattr = IPTO_DEV_A_MAX,
-		.internal_flags = IPTO_NL_DEV,
-	},
-	{
-		.cmd = IPTO_CMD_DEV_SET,
-		.doit = ipto_dev_set_doit,
-		.policy = ipto_dev_set_policy,
-		.maxattr = IPTO_DEV_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-		.internal_flags = IPTO_NL_DEV,
-	},
-	{
-		.cmd = IPTO_CMD_ADDR_ADD,
-		.doit = ipto_addr_add_doit,
-		.policy = ipto_addr_policy,
-		.maxattr = IPTO_ADDR_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
-	},
-	{
-		.cmd = IPTO_CMD_ADDR_DEL,
-		.doit = ipto_addr_del_doit,
-		.policy = ipto_addr_policy,
-		.maxattr = IPTO_ADDR_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
-	},
-	{
-		.cmd = IPTO_CMD_ADDR_GET,
-		.dumpit = ipto_addr_get_dumpit,
-		.policy = ipto_addr_policy,
-		.maxattr = IPTO_ADDR_A_MAX,
-	},
-	{
-		.cmd = IPTO_CMD_SERVICE_ADD,
-		.doit = ipto_svc_add_doit,
-		.policy = ipto_svc_policy,
-		.maxattr = IPTO_SVC_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
-	},
-	{
-		.cmd = IPTO_CMD_SERVICE_DEL,
-		.doit = ipto_svc_del_doit,
-		.policy = ipto_svc_policy,
-		.maxattr = IPTO_SVC_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
-	},
-	{
-		.cmd = IPTO_CMD_SERVICE_GET,
-		.dumpit = ipto_svc_get_dumpit,
-		.policy = ipto_svc_policy,
-		.maxattr = IPTO_SVC_A_MAX,
-	},
-	{
-		.cmd = IPTO_CMD_SERVICE_SET,
-		.doit = ipto_svc_set_doit,
-		.policy = ipto_svc_policy,
-		.maxattr = IPTO_SVC_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
-	},
-	{
-		.cmd = IPTO_CMD_NODE_ADD,
-		.doit = ipto_node_add_doit,
-		.policy = ipto_node_policy,
-		.maxattr = IPTO_NODE_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
-	},
-	{
-		.cmd = IPTO_CMD_NODE_SET,
-		.doit = ipto_node_set_doit,
-		.policy = ipto_node_policy,
-		.maxattr = IPTO_NODE_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
-	},
-	{
-		.cmd = IPTO_CMD_NODE_DEL,
-		.doit = ipto_node_del_doit,
-		.policy = ipto_node_policy,
-		.maxattr = IPTO_NODE_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
-	},
-	{
-		.cmd = IPTO_CMD_NODE_GET,
-		.dumpit = ipto_node_get_dumpit,
-		.policy = ipto_node_policy,
-		.maxattr = IPTO_NODE_A_MAX,
-	},
-	{
-		.cmd = IPTO_CMD_LEASE,
-		.doit = ipto_lease_doit,
-		.policy = ipto_lease_policy,
-		.maxattr = IPTO_DEV_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-};
 
 static struct genl_family ipto_genl_family __ro_after_init = {
 	.name = IPTO_GENL_NAME,
@@ -1061,8 +813,8 @@ static struct genl_family ipto_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.pre_doit = ipto_nl_pre_doit,
 	.post_doit = ipto_nl_post_doit,
-	.ops = ipto_genl_ops,
-	.n_ops = ARRAY_SIZE(ipto_genl_ops),
+	.ops = ipto_nl_ops,
+	.n_ops = ARRAY_SIZE(ipto_nl_ops),
 	.mcgrps = ipto_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(ipto_genl_mcgrps),
 };

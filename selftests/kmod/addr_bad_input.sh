@@ -23,6 +23,7 @@ before=$(table_of node2)
 raw() { in_ns node2 ipto-nlraw "$@"; }
 ctl() { in_ns node2 iptoctl "$@"; }
 A=3 D=4 S=6 SD=7 SET=2	# ADDR_ADD, ADDR_DEL, SERVICE_ADD, SERVICE_DEL, DEV_SET
+DG=1 G=5 SSET=9 NSET=11	# DEV_GET, ADDR_GET, SERVICE_SET, NODE_SET
 
 # Malformed requests, straight to the kernel.
 check_refused "adopt without a device" "exactly one of ifindex and ifname" raw $A 3:bin:0a00000c
@@ -44,8 +45,14 @@ check_refused "set: announce_count 101" "bad attribute" raw $SET 1:u32:$ifindex 
 check_refused "set: lease 10 ms" "at least 50 ms" raw $SET 1:u32:$ifindex 8:u32:10
 check_refused "set: default action 7" "bad attribute" raw $SET 1:u32:$ifindex 10:u8:7
 check_refused "release without an address" "exactly one of IPTO_ADDR_A_IPV4" raw $D 1:u32:$ifindex
-check_refused "release with a node" "release takes the device and the address only" raw $D 1:u32:$ifindex 3:bin:0a00000b 6:u32:1
-check_refused "service delete with a protocol" "delete takes the device, node and name only" raw $SD 1:u32:$ifindex 3:u32:1 4:nulstr:web 5:u8:6
+# Each command's policy (generated from uapi/ipto.yaml) lists the
+# attributes its request may carry: any other is refused by name.
+check_refused "release with a node" "Unknown attribute type [bad attribute" raw $D 1:u32:$ifindex 3:bin:0a00000b 6:u32:1
+check_refused "service delete with a protocol" "Unknown attribute type [bad attribute" raw $SD 1:u32:$ifindex 3:u32:1 4:nulstr:web 5:u8:6
+check_refused "service set with a port" "Unsupported attribute [bad attribute" raw $SSET 1:u32:$ifindex 3:u32:1 4:nulstr:web 6:u16:81
+check_refused "node set with a name" "Unsupported attribute [bad attribute" raw $NSET 1:u32:$ifindex 3:u32:1 4:nulstr:renamed
+check_refused "address dump with an address" "Unknown attribute type [bad attribute" raw -d $G 1:u32:$ifindex 3:bin:0a00000b
+check_refused "device dump with a device" "a device dump takes no attributes" raw -d $DG 1:u32:$ifindex
 check_refused "service without a name" "missing IPTO_SVC_A_NAME" raw $S 1:u32:$ifindex 3:u32:1 5:u8:6 6:u16:80
 check_refused "service with an empty name" "name is empty" raw $S 1:u32:$ifindex 3:u32:1 4:nulstr: 5:u8:6 6:u16:80
 check_refused "service of node 0" "bad attribute" raw $S 1:u32:$ifindex 3:u32:0 4:nulstr:x 5:u8:6 6:u16:80

@@ -5,8 +5,9 @@
 # (genetlink-legacy.yaml of Debian's linux-source-6.12, extracted by
 # selftests/vm/ynl.sh) with python3-jsonschema, as ynl validates a spec;
 # ynl's own parse of it; and its agreement with uapi/linux/ipto.h
-# (spec_check.py).  Then broken copies, each of which must be refused with
-# an error that names what is wrong.
+# (spec_check.py); and kmod/netlink-gen.[ch] being what
+# uapi/ynl-gen-kmod.py makes of it (make gen).  Then broken copies, each of
+# which must be refused with an error that names what is wrong.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 ynl=$("$top/selftests/vm/ynl.sh") || exit 1
@@ -26,6 +27,26 @@ if out=$(run --header "$header" "$spec" 2>&1); then
 else
 	not_ok "uapi/ipto.yaml: schema, ynl parse, header"
 	printf '%s\n' "$out" | sed 's/^/#   /'
+fi
+
+# generated SPEC DIR: the module's policies and op table made of SPEC in DIR.
+generated() {
+	mkdir -p "$2" && python3 "$top/uapi/ynl-gen-kmod.py" "$1" "$2/netlink-gen.c" "$2/netlink-gen.h"
+}
+if generated "$spec" "$tmp/gen" && cmp -s "$tmp/gen/netlink-gen.c" "$top/kmod/netlink-gen.c" &&
+   cmp -s "$tmp/gen/netlink-gen.h" "$top/kmod/netlink-gen.h"; then
+	ok "kmod/netlink-gen.[ch] are generated from uapi/ipto.yaml"
+else
+	not_ok "kmod/netlink-gen.[ch] are not what uapi/ipto.yaml makes (make gen)"
+	diff -u "$top/kmod/netlink-gen.c" "$tmp/gen/netlink-gen.c" | head -n 20 | sed 's/^/#   /'
+fi
+# A change of the spec's checks changes the kernel's policy.
+sed '0,/max: 100  # announce-count-max/s//max: 101  # announce-count-max/' "$spec" >"$tmp/max.yaml"
+if generated "$tmp/max.yaml" "$tmp/gen-max" &&
+   grep -A2 'announce_count_range' "$tmp/gen-max/netlink-gen.c" | grep -q '\.max = 101,'; then
+	ok "a spec's announce-count max of 101 is the policy's"
+else
+	not_ok "a spec's announce-count max of 101 is not the policy's"
 fi
 
 # refused DESCRIPTION MESSAGE SPEC [HEADER]: spec_check.py must fail on
