@@ -255,10 +255,11 @@ static struct notifier_block ipto_lower_notifier = {
 	.notifier_call = ipto_lower_event,
 };
 
-int ipto_device_init(void)
+int __init ipto_device_init(void)
 {
 	int ret;
 
+	ipto_sysfs_init();
 	ret = register_netdevice_notifier(&ipto_lower_notifier);
 	if (ret)
 		return ret;

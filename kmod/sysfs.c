@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sysfs.c - the per-device attribute group /sys/class/net/<dev>/ipto/, one
- * file per tunable of settings.c.  Reading needs no privilege; writing needs
- * CAP_NET_ADMIN over the device's network namespace, goes through the same
- * setter as IPTO_CMD_DEV_SET (ipto_dev_settings_set(), under RTNL), and
- * leaves the value unchanged when refused.
+ * file per row of the settings table (settings.c), made from the table.
+ * Reading needs no privilege; writing needs CAP_NET_ADMIN over the
+ * device's network namespace, goes through the same setter as
+ * IPTO_CMD_DEV_SET (ipto_dev_settings_set(), under RTNL, which runs the
+ * engine), and leaves the value unchanged when refused.
  */
 #include <linux/bitops.h>
 #include <linux/capability.h>
@@ -60,38 +61,32 @@ static ssize_t ipto_setting_store(struct device *d, struct device_attribute *att
 	return ret ?: len;
 }
 
-#define IPTO_ATTR(_name, _index)						\
-	static struct ipto_dev_attribute ipto_attr_##_name = {		\
-		.attr = __ATTR(_name, 0644, ipto_setting_show,		\
-			       ipto_setting_store),			\
-		.setting = &ipto_settings_table[_index],		\
-	}
-
-IPTO_ATTR(announce_count, IPTO_SETTING_ANNOUNCE_COUNT);
-IPTO_ATTR(announce_interval_ms, IPTO_SETTING_ANNOUNCE_INTERVAL_MS);
-IPTO_ATTR(reply_rate, IPTO_SETTING_REPLY_RATE);
-IPTO_ATTR(reply_burst, IPTO_SETTING_REPLY_BURST);
-IPTO_ATTR(lease_ms, IPTO_SETTING_LEASE_MS);
-IPTO_ATTR(echo_reply, IPTO_SETTING_ECHO_REPLY);
-IPTO_ATTR(default_action, IPTO_SETTING_DEFAULT_ACTION);
-IPTO_ATTR(failback, IPTO_SETTING_FAILBACK);
-
-static struct attribute *ipto_attrs[] = {
-	&ipto_attr_announce_count.attr.attr,
-	&ipto_attr_announce_interval_ms.attr.attr,
-	&ipto_attr_reply_rate.attr.attr,
-	&ipto_attr_reply_burst.attr.attr,
-	&ipto_attr_lease_ms.attr.attr,
-	&ipto_attr_echo_reply.attr.attr,
-	&ipto_attr_default_action.attr.attr,
-	&ipto_attr_failback.attr.attr,
-	NULL
-};
+/* One file per row of the settings table, made at module load. */
+static struct ipto_dev_attribute ipto_setting_attrs[IPTO_SETTING_COUNT] __ro_after_init;
+static struct attribute *ipto_attrs[IPTO_SETTING_COUNT + 1] __ro_after_init;
 
 static const struct attribute_group ipto_attr_group = {
 	.name = "ipto",
 	.attrs = ipto_attrs,
 };
+
+/* Before the link type is registered: no device has the files yet. */
+void __init ipto_sysfs_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < IPTO_SETTING_COUNT; i++) {
+		struct ipto_dev_attribute *a = &ipto_setting_attrs[i];
+
+		sysfs_attr_init(&a->attr.attr);
+		a->attr.attr.name = ipto_settings_table[i].name;
+		a->attr.attr.mode = 0644;
+		a->attr.show = ipto_setting_show;
+		a->attr.store = ipto_setting_store;
+		a->setting = &ipto_settings_table[i];
+		ipto_attrs[i] = &a->attr.attr;
+	}
+}
 
 /* Must run before register_netdevice(), which creates the files. */
 void ipto_sysfs_attach(struct net_device *dev)

@@ -5,6 +5,7 @@
 
 struct net_device;
 
+void ipto_sysfs_init(void);
 void ipto_sysfs_attach(struct net_device *dev);
 
 #endif /* _IPTO_SYSFS_H */
