@@ -25,8 +25,9 @@
 #                   example config under PREFIX; DESTDIR honoured
 #   make uninstall  removes exactly what make install put there
 #   make install-tools / uninstall-tools  the same without the module
-#   make gen        kmod/netlink-gen.[ch] from uapi/ipto.yaml (committed;
-#                   the unit tests check they are current)
+#   make gen        kmod/netlink-gen.[ch] and selftests/helpers/ipto_spec.py
+#                   from uapi/ipto.yaml (committed; the unit tests check
+#                   they are current)
 #   make deb        build/deb/ipto-tools_*.deb and ipto-dkms_*.deb
 #                   (dpkg-buildpackage), then lintian
 #   make install-dkms  the module's source into /usr/src/ipto-VERSION with
@@ -172,9 +173,11 @@ check-full: deps
 	$(MAKE) check-host
 	IPTO_CHECK=full selftests/vm/check.sh
 
-# The module's netlink policies and op table, generated from the spec.
+# The module's netlink policies and op table, and the test helpers'
+# numbers, generated from the spec.
 gen:
 	python3 uapi/ynl-gen-kmod.py uapi/ipto.yaml kmod/netlink-gen.c kmod/netlink-gen.h
+	python3 uapi/ynl-gen-py.py uapi/ipto.yaml selftests/helpers/ipto_spec.py
 
 check-host:
 	$(MAKE) lint

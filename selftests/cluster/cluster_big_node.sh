@@ -41,12 +41,12 @@ n = [x for x in json.load(sys.stdin)[0]["nodes"] if x["id"] == 1][0]
 print(len(set(n["addresses"])), n["addresses"][0], n["addresses"][-1])'
 }
 check_eq "the dump lists all $N, each once" "$N 10.9.0.1 10.9.64.0" "$(count_node_addrs)"
-# events_start TYPE: counts N events of TYPE (3 ADOPTED, 4 RELEASED) in
-# the background; events_end WHAT: its verdict, "events E datagrams D".
+# events_start TYPE: counts N events of TYPE (ADOPTED, RELEASED) in the
+# background; events_end TYPE: its verdict, "events E datagrams D".
 ready_line() { local l; read -r l && [ "$l" = ready ]; }
 events_start() {
 	coproc EVENTS { in_ns n2 python3 -S "$IPTO_SRC/selftests/helpers/event_count.py" "$1" $N 60; }
-	check "listening for $2 events" ready_line <&"${EVENTS[0]}"
+	check "listening for $1 events" ready_line <&"${EVENTS[0]}"
 }
 events_end() {
 	local line="" ev dg
@@ -57,12 +57,12 @@ events_end() {
 	check_eq "all $N $1 events" $N "$ev"
 	check "$1 events packed: ${dg:-?} datagrams, at most $((N / 20))" [ "${dg:-$N}" -le $((N / 20)) ]
 }
-events_start 3 ADOPTED
+events_start ADOPTED
 check "node 1 down" in_ns n2 iptoctl node set dev ipto0 id 1 state down
 events_end ADOPTED
 check_eq "node 2 adopted all $N" $N \
 	"$(in_ns n2 iptoctl -j show dev ipto0 | python3 -S -c 'import json,sys; print(len(json.load(sys.stdin)[0]["addresses"]))')"
-events_start 4 RELEASED
+events_start RELEASED
 check "node 1 up" in_ns n2 iptoctl node set dev ipto0 id 1 state up
 events_end RELEASED
 check_eq "all released" 0 \

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """event_count.py TYPE N TIMEOUT_S - joins the ipto "events" group of the
 current namespace, prints "ready" once it listens, then reads events until
-N of type TYPE (the number of enum ipto_event) arrived or TIMEOUT_S passed,
+N of type TYPE (ADOPTED, RELEASED, ...: enum ipto_event) arrived or
+TIMEOUT_S passed,
 and prints "events E datagrams D": E such events, in D datagrams (those
 that held at least one of them).  Exit status 1 when fewer than N came."""
 import socket
@@ -15,7 +16,6 @@ import ipto_genl as g  # noqa: E402
 CTRL_ATTR_MCAST_GROUPS, CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 7, 1, 2
 SOL_NETLINK, NETLINK_ADD_MEMBERSHIP = 270, 1
 SO_RCVBUFFORCE = 33
-IPTO_CMD_EVENT, EVENT_A_TYPE = 14, 1
 
 
 def group_id(name):
@@ -33,12 +33,13 @@ def group_id(name):
 
 
 def main():
-    want_type, want, timeout = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+    want_type = getattr(g, "EVENT_" + sys.argv[1])
+    want, timeout = int(sys.argv[2]), float(sys.argv[3])
     nl = g.Genl()
     # Room for a whole takeover's events: the kernel sends them within the
     # request, faster than this reader runs (rmem_max would cap SO_RCVBUF).
     nl.sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 1 << 26)
-    nl.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group_id("events"))
+    nl.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group_id(g.MCGRP_EVENTS))
     nl.sock.settimeout(timeout)
     print("ready", flush=True)
     events = datagrams = 0
@@ -48,9 +49,9 @@ def main():
             seen = 0
             while len(data) >= 16:
                 length, mtype = struct.unpack_from("IH", data)
-                if mtype == nl.family and data[16] == IPTO_CMD_EVENT:
+                if mtype == nl.family and data[16] == g.CMD_EVENT:
                     attrs = g.parse_attrs(data[20:length])
-                    seen += attrs.get(EVENT_A_TYPE, b"\0")[0] == want_type
+                    seen += attrs.get(g.EVENT_A_TYPE, b"\0")[0] == want_type
                 data = data[(length + 3) & ~3:]
             events += seen
             datagrams += seen > 0

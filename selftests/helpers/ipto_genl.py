@@ -1,28 +1,23 @@
 # SPDX-License-Identifier: GPL-2.0
 """ipto_genl.py - a minimal generic netlink client for the "ipto" family,
 for tests that need thousands of requests quickly (iptoctl is the tool for
-people).  Speaks the protocol of uapi/linux/ipto.h; numbers below mirror
-its enums."""
+people).  The family's numbers come from ipto_spec.py, generated from
+uapi/ipto.yaml; those of netlink itself are below."""
 import ctypes
 import os
 import socket
 import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ipto_spec import *  # noqa: E402,F401,F403 (CMD_*, *_A_*: the protocol)
 
 NETLINK_GENERIC = 16
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
-
-CMD_DEV_GET = 1
-CMD_ADDR_ADD, CMD_ADDR_DEL, CMD_ADDR_GET = 3, 4, 5
-CMD_NODE_ADD, CMD_NODE_SET, CMD_NODE_DEL, CMD_NODE_GET = 10, 11, 12, 13
-CMD_LEASE = 15
-A_IFNAME = 2                                   # attribute 2 of every set
-ADDR_A_IPV4, ADDR_A_NODE = 3, 6
-NODE_A_ID, NODE_A_NAME, NODE_A_ADDRS, NODE_A_STATE = 3, 4, 5, 6
-NODE_A_STANDBY, NODE_A_SELF = 8, 9
-NODE_ADDR_A_IPV4, NODE_ADDR_A_IPV6 = 1, 2
+A_IFNAME = DEV_A_IFNAME                        # noqa: F405 (attribute 2 of every set)
 NLA_F_NESTED = 0x8000
 
 
@@ -91,7 +86,7 @@ class Genl:
 
     def send(self, cmd, attrs, flags):
         self.seq += 1
-        body = struct.pack("BBH", cmd, 1, 0) + attrs
+        body = struct.pack("BBH", cmd, FAMILY_VERSION, 0) + attrs  # noqa: F405
         self.sock.send(struct.pack("IHHII", 16 + len(body), self.family,
                                    NLM_F_REQUEST | flags, self.seq, 0) + body)
         return self.seq

@@ -5,8 +5,9 @@
 # (genetlink-legacy.yaml of Debian's linux-source-6.12, extracted by
 # selftests/vm/ynl.sh) with python3-jsonschema, as ynl validates a spec;
 # ynl's own parse of it; and its agreement with uapi/linux/ipto.h
-# (spec_check.py); and kmod/netlink-gen.[ch] being what
-# uapi/ynl-gen-kmod.py makes of it (make gen).  Then broken copies, each of
+# (spec_check.py); kmod/netlink-gen.[ch] and selftests/helpers/ipto_spec.py
+# being what uapi/ynl-gen-kmod.py and ynl-gen-py.py make of it (make gen),
+# and every number of ipto_spec.py the header's.  Then broken copies, each of
 # which must be refused with an error that names what is wrong.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -39,6 +40,32 @@ if generated "$spec" "$tmp/gen" && cmp -s "$tmp/gen/netlink-gen.c" "$top/kmod/ne
 else
 	not_ok "kmod/netlink-gen.[ch] are not what uapi/ipto.yaml makes (make gen)"
 	diff -u "$top/kmod/netlink-gen.c" "$tmp/gen/netlink-gen.c" | head -n 20 | sed 's/^/#   /'
+fi
+if python3 "$top/uapi/ynl-gen-py.py" "$spec" "$tmp/ipto_spec.py" &&
+   cmp -s "$tmp/ipto_spec.py" "$top/selftests/helpers/ipto_spec.py"; then
+	ok "selftests/helpers/ipto_spec.py is generated from uapi/ipto.yaml"
+else
+	not_ok "selftests/helpers/ipto_spec.py is not what uapi/ipto.yaml makes (make gen)"
+fi
+# Each number of ipto_spec.py is the header's IPTO_<NAME>: a C program
+# prints the header's, for every name of the Python file.
+{
+	echo '#include <stdio.h>'
+	echo '#include <linux/ipto.h>'
+	echo 'int main(void) {'
+	sed -n 's/^\([A-Z][A-Z0-9_]*\) = \([0-9][0-9]*\)$/\1/p' "$top/selftests/helpers/ipto_spec.py" |
+		grep -v '^FAMILY_VERSION$' |
+		sed 's/.*/printf("& = %lld\\n", (long long)IPTO_&);/'
+	echo 'return 0; }'
+} >"$tmp/numbers.c"
+sed -n 's/^\([A-Z][A-Z0-9_]*\) = \([0-9][0-9]*\)$/& /p' "$top/selftests/helpers/ipto_spec.py" |
+	grep -v '^FAMILY_VERSION' | sed 's/ $//' >"$tmp/numbers.py"
+if cc -I "$top/uapi" -o "$tmp/numbers" "$tmp/numbers.c" 2>"$tmp/numbers.err" &&
+   "$tmp/numbers" >"$tmp/numbers.h" && diff -u "$tmp/numbers.h" "$tmp/numbers.py" >"$tmp/numbers.diff"; then
+	ok "ipto_spec.py: all $(wc -l <"$tmp/numbers.py") numbers are the header's"
+else
+	not_ok "ipto_spec.py and uapi/linux/ipto.h disagree"
+	head -n 20 "$tmp/numbers.err" "$tmp/numbers.diff" 2>/dev/null | sed 's/^/#   /'
 fi
 # A change of the spec's checks changes the kernel's policy.
 sed '0,/max: 100  # announce-count-max/s//max: 101  # announce-count-max/' "$spec" >"$tmp/max.yaml"
