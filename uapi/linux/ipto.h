@@ -93,8 +93,22 @@
  *   drop    dropped silently and counted.
  *   serve   passed on to local delivery: this node runs the service.  The
  *           address must be a local address of the node for local sockets to
- *           answer from it; "iptoctl adopt" makes it one by adding it to the
- *           ipto device (/32 or /128), and "iptoctl release" removes it.
+ *           answer from it (see "Local addresses" below).
+ *
+ * Local addresses: an adopted address is made a local address of the node
+ * by userland, not by the module, and in one place: userland/lib
+ * (ipto_rtnl_addr_add() and _del()) adds it to the ipto device as a /32 or
+ * /128 of global scope (IPv6 without duplicate address detection) and
+ * removes it again.  iptoctl does so after IPTO_CMD_ADDR_ADD (and gives
+ * the adoption back when it cannot) and before IPTO_CMD_ADDR_DEL; iptod
+ * on every IPTO_EVENT_ADOPTED and IPTO_EVENT_RELEASED, since the engine
+ * adopts within the kernel.  Why not the module, in the same request: it
+ * uses exported interfaces only, and the kernel exports none that adds
+ * an interface address (that is rtnetlink's, inside the IPv4 and IPv6
+ * code).  The module's half of the contract: an address found on an ipto
+ * device counts as adopted before, not as one of the node's own, so an
+ * adoption can be repeated (after a restart of iptod, say).  Another tool
+ * that adopts must do the same for serve to work.
  *
  * ARP requests and IPv6 neighbour solicitations for an adopted address
  * received on the lower device are answered with the lower device's

@@ -2,8 +2,9 @@
 /*
  * ipto_rtnl: the rtnetlink requests of the ipto tools: an adopted address
  * made a local address of the ipto device (/32 or /128), and taken off
- * again; a home address that failed duplicate address detection, detected
- * again.
+ * again, the one place that does it for iptoctl and iptod alike (the
+ * contract is "Local addresses" in uapi/linux/ipto.h); a home address that
+ * failed duplicate address detection, detected again.
  * They run on a handle from ipto_nl_open_route(); after a failure,
  * ipto_nl_extack() on that handle tells more.
  */
