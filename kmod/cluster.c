@@ -228,9 +228,9 @@ int ipto_node_parse_addrs(struct ipto_node *node, const struct nlattr *head, int
 }
 
 /*
- * An operator released an address the engine adopted from @from_node: with
- * manual failback that is the signal to give the node's addresses back, so
- * the stickiness of its decisions goes.
+ * Manual failback of @from_node (IPTO_CMD_NODE_FAILBACK, or an operator's
+ * release of an address the engine adopted from it): the stickiness of its
+ * decisions goes, so the next engine run gives its addresses home.
  */
 void ipto_cluster_forget(struct ipto_dev *ipto, u32 from_node)
 {
@@ -292,26 +292,6 @@ static u32 ipto_cluster_self(const struct ipto_cluster *c)
 		if (c->nodes[i]->self)
 			return c->nodes[i]->id;
 	return 0;
-}
-
-/*
- * An operator released @key, a home address of the self node, on this node
- * while the table gives the node's addresses to another (a standby kept them
- * under manual failback): this node takes them back, as a standby gives
- * them back when the release is done there.  Returns whether @key was such
- * an address; the engine has then run.
- */
-bool ipto_cluster_take_back(struct ipto_dev *ipto, const struct ipto_addr_key *key)
-{
-	u32 self = ipto_cluster_self(&ipto->cluster);
-	struct ipto_node *node = self ? ipto_cluster_node(ipto, self) : NULL;
-
-	ASSERT_RTNL();
-	if (!node || !node->up || node->addr_owner == self || !ipto_node_has_addr(node, key))
-		return false;
-	ipto_cluster_forget(ipto, self);
-	ipto_cluster_run(ipto);
-	return true;
 }
 
 /* The arrays one evaluation needs, sized for the table. */

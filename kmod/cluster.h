@@ -73,7 +73,6 @@ int ipto_cluster_check_standby(struct ipto_dev *ipto, u32 home, const u32 *stand
 			       unsigned int n, struct netlink_ext_ack *extack);
 void ipto_cluster_set_state(struct ipto_dev *ipto, struct ipto_node *node, bool up);
 void ipto_cluster_forget(struct ipto_dev *ipto, u32 from_node);
-bool ipto_cluster_take_back(struct ipto_dev *ipto, const struct ipto_addr_key *key);
 void ipto_cluster_run(struct ipto_dev *ipto);
 void ipto_cluster_release_all(struct ipto_dev *ipto);
 void ipto_cluster_free(struct ipto_dev *ipto);

@@ -167,7 +167,13 @@ const struct nla_policy ipto_lease_nl_policy[IPTO_DEV_A_LEASE_END_NS + 1] = {
 	[IPTO_DEV_A_LEASE_END_NS] = { .type = NLA_U64, },
 };
 
-const struct genl_ops ipto_nl_ops[14] = {
+const struct nla_policy ipto_node_failback_nl_policy[IPTO_NODE_A_ID + 1] = {
+	[IPTO_NODE_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[IPTO_NODE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
+	[IPTO_NODE_A_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_node_id_range),
+};
+
+const struct genl_ops ipto_nl_ops[15] = {
 	{
 		.cmd = IPTO_CMD_DEV_GET,
 		.doit = ipto_nl_dev_get_doit,
@@ -272,5 +278,13 @@ const struct genl_ops ipto_nl_ops[14] = {
 		.policy = ipto_lease_nl_policy,
 		.maxattr = IPTO_DEV_A_LEASE_END_NS,
 		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPTO_CMD_NODE_FAILBACK,
+		.doit = ipto_nl_node_failback_doit,
+		.policy = ipto_node_failback_nl_policy,
+		.maxattr = IPTO_NODE_A_ID,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
 	},
 };

@@ -45,8 +45,10 @@ extern const struct nla_policy ipto_node_get_nl_policy[IPTO_NODE_A_IFNAME + 1];
 int ipto_nl_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 extern const struct nla_policy ipto_lease_nl_policy[IPTO_DEV_A_LEASE_END_NS + 1];
 int ipto_nl_lease_doit(struct sk_buff *skb, struct genl_info *info);
+extern const struct nla_policy ipto_node_failback_nl_policy[IPTO_NODE_A_ID + 1];
+int ipto_nl_node_failback_doit(struct sk_buff *skb, struct genl_info *info);
 
-extern const struct genl_ops ipto_nl_ops[14];
+extern const struct genl_ops ipto_nl_ops[15];
 
 int ipto_nl_pre_doit(const struct ipto_compat_genl_hook_ops *ops, struct sk_buff *skb,
 		     struct genl_info *info);

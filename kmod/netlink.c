@@ -286,9 +286,6 @@ int ipto_nl_addr_del_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = ipto_addr_parse(info, &key);
 	if (ret)
 		return ret;
-	/* One of this node's own addresses, kept by a standby: take them back. */
-	if (ipto_cluster_take_back(ipto, &key))
-		return 0;
 	ret = ipto_addr_release(ipto, &key, &engine_node, info->extack);
 	/* An operator's release of what the engine adopted: manual failback. */
 	if (!ret && engine_node)
@@ -568,6 +565,27 @@ int ipto_nl_node_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[IPTO_NODE_A_STATE])
 		ipto_cluster_set_state(ipto, node, nla_get_u8(attrs[IPTO_NODE_A_STATE]));
 	ipto->cluster.gen++;
+	return 0;
+}
+
+int ipto_nl_node_failback_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ipto_dev *ipto = info->user_ptr[0];
+	struct nlattr *id = info->attrs[IPTO_NODE_A_ID];
+	struct ipto_node *node;
+
+	if (!IPTO_REQUIRE(info, IPTO_NODE_A_ID, "IPTO_NODE_A_ID (the node's id)"))
+		return -EINVAL;
+	node = ipto_cluster_node(ipto, nla_get_u32(id));
+	if (!node) {
+		NL_SET_ERR_MSG_ATTR(info->extack, id, "no node with that id");
+		return -ENOENT;
+	}
+	if (!node->up) {
+		NL_SET_ERR_MSG_ATTR(info->extack, id, "the node is down: nothing goes back to it");
+		return -ENETDOWN;
+	}
+	ipto_cluster_forget(ipto, node->id);
 	return 0;
 }
 

@@ -5,7 +5,8 @@
 # allow failover is taken over by nobody; a serve service of it with its
 # own standby moves alone, and is served there.  Failback auto: the node
 # back up takes its addresses back at once; manual: the adopter keeps them
-# until an operator releases one, or failback auto is written (in sysfs).
+# until an operator releases one, or gives the node failback (on the holder,
+# then on the node itself), or failback auto is written (in sysfs).
 . "$(dirname "$0")/../lib.sh"
 
 check "modprobe ipto" modprobe ipto
@@ -58,6 +59,28 @@ check "node 1 up" cluster_set 1 up
 check_eq "manual failback: node 2 keeps node 1's addresses" "10.0.0.11 fd00::11" "$(adopted_on node2)"
 check "the operator releases one of them" in_ns node2 iptoctl release dev ipto0 addr 10.0.0.11
 check_eq "node 2 gave all of node 1's addresses back" "" "$(adopted_on node2)"
+
+# The same as its own command, node failback: on the holder, then on the
+# home node, whose table keeps its addresses silent until then.
+cut 1
+check "node 1 down" cluster_set 1 down
+out=$(in_ns node2 iptoctl node failback dev ipto0 id 1 2>&1)
+check_eq "node failback of a node that is down is refused" "1 the node is down" \
+	"$? $(grep -o 'the node is down' <<<"$out")"
+heal 1
+check "node 1 up" cluster_set 1 up
+check_eq "manual failback: node 2 keeps node 1's addresses" "10.0.0.11 fd00::11" "$(adopted_on node2)"
+check "node failback 1 on node 2" in_ns node2 iptoctl node failback dev ipto0 id 1
+check_eq "node 2 gave node 1's addresses back" "" "$(adopted_on node2)"
+# The client is pointed at node 1 first, so that only node 1's silence can
+# make it time out.
+in_ns node1 arping -q -U -c 1 -S 10.0.0.11 -i eth0 10.0.0.11
+check_eq "node 1 still silent: its own table gives them to node 2" timeout "$(client_says 10.0.0.11 1)"
+check "node failback 1 on node 1" in_ns node1 iptoctl node failback dev ipto0 id 1
+in_ns node1 arping -q -U -c 1 -S 10.0.0.11 -i eth0 10.0.0.11
+check_eq "node 1 serves its address again" "ok node1" "$(client_says 10.0.0.11)"
+check "node failback again changes nothing" in_ns node2 iptoctl node failback dev ipto0 id 1
+check_eq "node 2 holds nothing" "" "$(adopted_on node2)"
 
 # A setting written in sysfs goes through the same setter as "set", which
 # runs the engine: failback auto written on node 2 releases at once.

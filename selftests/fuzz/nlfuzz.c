@@ -490,6 +490,7 @@ static bool is_change_cmd(uint8_t cmd)
 	case IPTO_CMD_NODE_ADD:
 	case IPTO_CMD_NODE_SET:
 	case IPTO_CMD_NODE_DEL:
+	case IPTO_CMD_NODE_FAILBACK:
 	case IPTO_CMD_LEASE:
 		return true;
 	default:
@@ -563,6 +564,7 @@ static void build_well_formed(struct fuzzer *f, struct msg *m)
 	case IPTO_CMD_NODE_ADD:
 	case IPTO_CMD_NODE_SET:
 	case IPTO_CMD_NODE_DEL:
+	case IPTO_CMD_NODE_FAILBACK:
 	case IPTO_CMD_NODE_GET:
 		if (cmd != IPTO_CMD_NODE_GET || chance(f, 6))
 			build_node_attrs(f, m, cmd);

@@ -42,6 +42,9 @@ run 0 -j show
 run 0 show
 run 0 release dev ipto0 addr 10.0.0.50
 run 0 node set dev ipto0 id 2 state up
+run 0 node failback dev ipto0 id 2
+run 1 node failback dev ipto0 id 9
+run 2 node failback dev ipto0
 run 0 service del dev ipto0 node 2 name web
 run 1 node del dev ipto0 id 1
 run 2 node add dev ipto0 id 3

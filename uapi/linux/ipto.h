@@ -139,10 +139,8 @@
  *
  * IPTO_CMD_ADDR_DEL (release)
  *   the device and the address as above; ENOENT if it is not adopted there.
- *   On the home node, with manual failback: releasing one of the self
- *   node's own addresses while the table gives them to a standby (which
- *   kept them) takes them all back, as releasing them on the standby gives
- *   them back there (see "Cluster table and takeover").
+ *   With manual failback, releasing an address the engine adopted gives
+ *   all of its node's addresses back (see IPTO_CMD_NODE_FAILBACK).
  *
  * IPTO_CMD_ADDR_GET (dump only)
  *   the device; one message per adopted address, each with the device's
@@ -191,7 +189,8 @@
  *     gets the device's default action;
  *   - failback: with IPTO_FAILBACK_AUTO, a node coming back up takes its
  *     addresses back at once; with IPTO_FAILBACK_MANUAL, the adopter keeps
- *     them until an operator releases them;
+ *     them until an operator gives them back (IPTO_CMD_NODE_FAILBACK, or
+ *     IPTO_CMD_ADDR_DEL of one of them on the node that holds them);
  *   - cascade guard: on a node that provides something it adopted, every
  *     unit it provides (its own and the adopted ones) that no other node
  *     could take (no other node of its standby list is up, nor its home)
@@ -220,6 +219,15 @@
  * IPTO_CMD_NODE_DEL
  *   the device and IPTO_NODE_A_ID; refused while another node's or a
  *   service's standby list names it.
+ * IPTO_CMD_NODE_FAILBACK
+ *   the device and IPTO_NODE_A_ID, a node that is up: with manual
+ *   failback, the table's decisions for that node and its services are
+ *   made again as if it had just come up, so its addresses go home.  On
+ *   the node that holds them it releases them; on the node itself (self)
+ *   it takes them back and answers them again: give it there only once
+ *   the holder has released them, or two nodes answer (iptod does so by
+ *   itself).  Nothing changes when the node already holds its own.
+ *   Refused for a node that is down.
  * IPTO_CMD_NODE_GET (dump only)
  *   the device; one message per node with the attributes above (the
  *   standby list always, possibly empty) and IPTO_NODE_A_OWNER (u32: the
@@ -347,6 +355,7 @@ enum ipto_cmd {
 	IPTO_CMD_NODE_GET,
 	IPTO_CMD_EVENT,
 	IPTO_CMD_LEASE,
+	IPTO_CMD_NODE_FAILBACK,
 
 	__IPTO_CMD_MAX
 };

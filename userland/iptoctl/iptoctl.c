@@ -40,6 +40,8 @@ static const struct command commands[] = {
 	  "change a node: its state (takeover follows), standby, failover" },
 	{ "node", "del", cmd_node_del, "dev DEV id N",
 	  "delete a node from the cluster table" },
+	{ "node", "failback", cmd_node_failback, "dev DEV id N",
+	  "manual failback: give node N, which is up, its addresses back" },
 	{ "service", "add", cmd_service_add,
 	  "dev DEV node N name NAME proto tcp|udp port P[-Q]\n"
 	  "                [action reject|drop|serve] [standby N[,N...]|none]\n"

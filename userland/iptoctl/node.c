@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * node: "iptoctl node add", "node set" and "node del": the cluster table of
- * an ipto device, its nodes with their home addresses, state, failover and
- * standby list (IPTO_CMD_NODE_ADD/SET/DEL).
+ * node: "iptoctl node add", "node set", "node del" and "node failback":
+ * the cluster table of an ipto device, its nodes with their home addresses,
+ * state, failover and standby list (IPTO_CMD_NODE_ADD/SET/DEL), and manual
+ * failback of a node (IPTO_CMD_NODE_FAILBACK).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@ enum {
 	KW_COUNT
 };
 
-enum node_cmd { NODE_ADD, NODE_SET, NODE_DEL };
+enum node_cmd { NODE_ADD, NODE_SET, NODE_DEL, NODE_FAILBACK };
 
 static const struct {
 	const char *name;	/* for messages: "node add" */
@@ -30,6 +31,7 @@ static const struct {
 	[NODE_ADD] = { "node add", IPTO_CMD_NODE_ADD },
 	[NODE_SET] = { "node set", IPTO_CMD_NODE_SET },
 	[NODE_DEL] = { "node del", IPTO_CMD_NODE_DEL },
+	[NODE_FAILBACK] = { "node failback", IPTO_CMD_NODE_FAILBACK },
 };
 
 /*
@@ -241,4 +243,10 @@ int cmd_node_del(const struct options *opts, int argc, char **argv)
 {
 	(void)opts;
 	return run_node_cmd(NODE_DEL, argc, argv);
+}
+
+int cmd_node_failback(const struct options *opts, int argc, char **argv)
+{
+	(void)opts;
+	return run_node_cmd(NODE_FAILBACK, argc, argv);
 }

@@ -15,6 +15,7 @@ int cmd_release(const struct options *opts, int argc, char **argv);
 int cmd_node_add(const struct options *opts, int argc, char **argv);
 int cmd_node_set(const struct options *opts, int argc, char **argv);
 int cmd_node_del(const struct options *opts, int argc, char **argv);
+int cmd_node_failback(const struct options *opts, int argc, char **argv);
 int cmd_service_add(const struct options *opts, int argc, char **argv);
 int cmd_service_set(const struct options *opts, int argc, char **argv);
 int cmd_service_del(const struct options *opts, int argc, char **argv);

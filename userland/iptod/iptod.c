@@ -176,21 +176,19 @@ static void set_fence(struct iptod *d, bool on, const char *why)
  * Manual failback: an operator released this node's addresses on the node
  * that held them, so no live peer holds them any more, but this node's own
  * table still gives them to that node (its decision was kept).  This node
- * takes them back: its own release of them.
+ * takes them back: its own manual failback (IPTO_CMD_NODE_FAILBACK).
  */
 static void take_back(struct iptod *d)
 {
-	const struct iptod_node *self = iptod_config_node(&d->cfg, d->cfg.self);
-	int ret;
-
 	uint64_t now_ms = iptod_now_ms();
+	int ret;
 
 	if (d->cfg.failback != IPTO_FAILBACK_MANUAL || !d->fit || d->held_dirty ||
 	    !d->self_owner || d->self_owner == d->cfg.self ||
 	    now_ms - d->take_back_ms < 1000)	/* a refusal is retried each second */
 		return;
 	d->take_back_ms = now_ms;
-	ret = iptod_kernel_take_back(d->kernel, &self->addrs[0]);
+	ret = iptod_kernel_take_back(d->kernel, d->cfg.self);
 	if (ret < 0) {
 		kernel_failed(d, "taking this node's addresses back", ret);
 		return;

@@ -620,14 +620,11 @@ int iptod_kernel_held(struct iptod_kernel *k, uint32_t self, uint32_t *held,
 	return ret;
 }
 
-int iptod_kernel_take_back(struct iptod_kernel *k, const struct iptod_addr *a)
+int iptod_kernel_take_back(struct iptod_kernel *k, uint32_t self)
 {
-	struct nlmsghdr *nlh = dev_msg(k, IPTO_CMD_ADDR_DEL, IPTO_ADDR_A_IFINDEX);
+	struct nlmsghdr *nlh = dev_msg(k, IPTO_CMD_NODE_FAILBACK, IPTO_NODE_A_IFINDEX);
 
-	if (a->family == AF_INET)
-		mnl_attr_put(nlh, IPTO_ADDR_A_IPV4, sizeof(a->v4), &a->v4);
-	else
-		mnl_attr_put(nlh, IPTO_ADDR_A_IPV6, sizeof(a->v6), &a->v6);
+	mnl_attr_put_u32(nlh, IPTO_NODE_A_ID, self);
 	return request(k, nlh);
 }
 

@@ -70,11 +70,10 @@ int iptod_kernel_held(struct iptod_kernel *k, uint32_t self, uint32_t *held,
 		      uint32_t *self_owner);
 
 /*
- * Releases one of this node's own addresses on this node: with manual
- * failback, the kernel gives the node its addresses back (IPTO_CMD_ADDR_DEL
- * of a home address of the self node).
+ * Manual failback of this node on this node (IPTO_CMD_NODE_FAILBACK of
+ * self): the kernel gives the node its addresses back.
  */
-int iptod_kernel_take_back(struct iptod_kernel *k, const struct iptod_addr *a);
+int iptod_kernel_take_back(struct iptod_kernel *k, uint32_t self);
 
 /*
  * Reads the pending events (non-blocking) and calls cb for each of this
