@@ -759,24 +759,22 @@ void ipto_nl_batch_send(struct ipto_nl_batch *batch)
 }
 
 /*
- * Adds an event to @batch; a full batch is sent first.  Nothing is built
- * when nobody listens.  Events are lost only for want of memory, as a
- * multicast can always lose them at a slow receiver.
+ * Adds an event to @batch; a full batch is sent first.  Whether anybody
+ * listens is asked once per datagram: nothing is built when nobody does.
+ * Events are lost only for want of memory, as a multicast can always lose
+ * them at a slow receiver.
  */
 void ipto_nl_batch_add(struct ipto_nl_batch *batch, const struct ipto_nl_event *ev)
 {
+	if (batch->skb && !ipto_nl_event_fill(batch->skb, batch->ipto, ev))
+		return;
+	ipto_nl_batch_send(batch);
 	if (!genl_has_listeners(&ipto_genl_family, dev_net(batch->ipto->dev), 0))
 		return;
-	if (batch->skb && ipto_nl_event_fill(batch->skb, batch->ipto, ev))
-		ipto_nl_batch_send(batch);
-	if (!batch->skb) {
-		batch->skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-		if (!batch->skb)
-			return;
-		if (ipto_nl_event_fill(batch->skb, batch->ipto, ev)) {
-			nlmsg_free(batch->skb);
-			batch->skb = NULL;
-		}
+	batch->skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (batch->skb && ipto_nl_event_fill(batch->skb, batch->ipto, ev)) {
+		nlmsg_free(batch->skb);
+		batch->skb = NULL;
 	}
 }
 
