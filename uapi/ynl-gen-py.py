@@ -25,6 +25,19 @@ def strip(name, family):
     return name[len(family) + 1:] if name.startswith(family + "_") else name
 
 
+def numbered(fam, prefix, items, start=0):
+    """A blank line, then NAME = VALUE for each of items (names, or dicts
+    with a name and maybe a value), counting from start as C enums do."""
+    lines, value = [""], start
+    for item in items:
+        name = item if isinstance(item, str) else item["name"]
+        if isinstance(item, dict):
+            value = item.get("value", value)
+        lines.append(f"{strip(c(prefix, name), fam)} = {value}")
+        value += 1
+    return lines
+
+
 def main():
     with open(sys.argv[1]) as f:
         spec = yaml.safe_load(f)
@@ -39,32 +52,15 @@ def main():
             if isinstance(d["value"], int):
                 out.append(f"{strip(c(spec['name'], '-', d['name']), fam)} = {d['value']}")
             continue
-        out.append("")
-        prefix = d.get("name-prefix", f"{spec['name']}-{d['name']}-")
-        value = d.get("value-start", 0)
-        for e in d["entries"]:
-            name = e if isinstance(e, str) else e["name"]
-            if isinstance(e, dict) and "value" in e:
-                value = e["value"]
-            out.append(f"{strip(c(prefix, name), fam)} = {value}")
-            value += 1
+        out += numbered(fam, d.get("name-prefix", f"{spec['name']}-{d['name']}-"),
+                        d["entries"], d.get("value-start", 0))
 
     for s in spec["attribute-sets"]:
-        out.append("")
-        prefix = s.get("name-prefix", f"{spec['name']}-a-{s['name']}-")
-        value = 0
-        for a in s["attributes"]:
-            value = a.get("value", value)
-            out.append(f"{strip(c(prefix, a['name']), fam)} = {value}")
-            value += 1
+        out += numbered(fam, s.get("name-prefix", f"{spec['name']}-a-{s['name']}-"),
+                        s["attributes"])
 
-    out.append("")
     ops = spec["operations"]
-    value = 0
-    for op in ops["list"]:
-        value = op.get("value", value)
-        out.append(f"{strip(c(ops['name-prefix'], op['name']), fam)} = {value}")
-        value += 1
+    out += numbered(fam, ops["name-prefix"], ops["list"])
 
     out.append("")
     for g in spec.get("mcast-groups", {}).get("list", []):
