@@ -29,7 +29,7 @@
 #include "addr.h"
 #include "announce.h"
 #include "device.h"
-#include "netlink.h"
+#include "family.h"
 #include "nf.h"
 #include "pernet.h"
 
@@ -275,7 +275,7 @@ static int ipto_addr_insert(struct ipto_dev *ipto, const struct ipto_addr_key *k
 int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 from_node,
 		    struct netlink_ext_ack *extack)
 {
-	struct ipto_nl_batch events = { .ipto = ipto };
+	struct ipto_nl_batch events = { .dev = ipto->dev };
 	struct ipto_net *in = ipto->pernet;
 	int ret;
 
@@ -304,7 +304,7 @@ int ipto_addr_adopt(struct ipto_dev *ipto, const struct ipto_addr_key *key, u32 
 void ipto_addr_adopt_node(struct ipto_dev *ipto, const struct ipto_addr_key *keys,
 			  unsigned int n, u32 from_node)
 {
-	struct ipto_nl_batch events = { .ipto = ipto };
+	struct ipto_nl_batch events = { .dev = ipto->dev };
 	struct ipto_net *in = ipto->pernet;
 	unsigned int i;
 
@@ -338,7 +338,7 @@ static void ipto_addr_remove(struct ipto_net *in, struct ipto_addr *a)
 int ipto_addr_release(struct ipto_dev *ipto, const struct ipto_addr_key *key,
 		      u32 *engine_node, struct netlink_ext_ack *extack)
 {
-	struct ipto_nl_batch events = { .ipto = ipto };
+	struct ipto_nl_batch events = { .dev = ipto->dev };
 	struct ipto_net *in = ipto->pernet;
 	struct ipto_addr *a;
 	int ret = 0;
@@ -361,7 +361,7 @@ int ipto_addr_release(struct ipto_dev *ipto, const struct ipto_addr_key *key,
 /* Releases what the takeover engine adopted from @from_node on @ipto. */
 unsigned int ipto_addr_release_engine(struct ipto_dev *ipto, u32 from_node)
 {
-	struct ipto_nl_batch events = { .ipto = ipto };
+	struct ipto_nl_batch events = { .dev = ipto->dev };
 	struct ipto_net *in = ipto->pernet;
 	struct ipto_addr *a, *tmp;
 	unsigned int n = 0;
@@ -385,7 +385,7 @@ unsigned int ipto_addr_release_engine(struct ipto_dev *ipto, u32 from_node)
  */
 void ipto_addr_release_all(struct ipto_dev *ipto, bool events)
 {
-	struct ipto_nl_batch batch = { .ipto = ipto };
+	struct ipto_nl_batch batch = { .dev = ipto->dev };
 	struct ipto_net *in = ipto->pernet;
 	struct ipto_addr *a, *tmp;
 

@@ -26,7 +26,7 @@
 #include "addr.h"
 #include "cluster.h"
 #include "device.h"
-#include "netlink.h"
+#include "family.h"
 #include "service.h"
 
 struct ipto_node *ipto_cluster_node(struct ipto_dev *ipto, u32 id)
@@ -182,7 +182,7 @@ void ipto_cluster_set_state(struct ipto_dev *ipto, struct ipto_node *node, bool 
 		return;
 	node->up = up;
 	ipto->cluster.gen++;
-	ipto_nl_event(ipto, &(struct ipto_nl_event){
+	ipto_nl_event(ipto->dev, &(struct ipto_nl_event){
 		.type = up ? IPTO_EVENT_NODE_UP : IPTO_EVENT_NODE_DOWN, .node = node->id });
 }
 
@@ -267,14 +267,14 @@ static bool ipto_cluster_guard_event(struct ipto_dev *ipto, u32 self, bool was,
 	if (is && !was) {
 		ipto->cluster.alerts++;
 		ev.type = IPTO_EVENT_GUARD_MARK;
-		ipto_nl_event(ipto, &ev);
+		ipto_nl_event(ipto->dev, &ev);
 		ev.type = IPTO_EVENT_ALERT;
-		ipto_nl_event(ipto, &ev);
+		ipto_nl_event(ipto->dev, &ev);
 		netdev_warn(ipto->dev, "node %u %s%s has no fallback left: failover disallowed\n",
 			    home, service ? "service " : "unit", service ?: "");
 	} else if (was && !is) {
 		ev.type = IPTO_EVENT_GUARD_LIFT;
-		ipto_nl_event(ipto, &ev);
+		ipto_nl_event(ipto->dev, &ev);
 	}
 	return is;
 }

@@ -50,26 +50,28 @@ static inline struct nlattr **ipto_compat_dump_attrs(struct netlink_callback *cb
 
 /*
  * rtnl_link_ops::newlink takes its netns and attributes in a struct
- * rtnl_newlink_params since 6.15.  ipto_compat_newlink is the op for the
- * kernel being built against; it calls ipto_create (device.c) with the
- * netns that IFLA_LINK is looked up in.
+ * rtnl_newlink_params since 6.15.  IPTO_DEFINE_NEWLINK(prefix) defines
+ * prefix_newlink(), the op for the kernel being built against, as a call
+ * of prefix_create(link_net, dev, tb, extack), link_net being the netns
+ * that IFLA_LINK is looked up in.
  */
-int ipto_create(struct net *link_net, struct net_device *dev,
-		struct nlattr *tb[], struct netlink_ext_ack *extack);
-
 #ifdef IPTO_HAVE_RTNL_NEWLINK_PARAMS
-static inline int ipto_compat_newlink(struct net_device *dev,
-				      struct rtnl_newlink_params *params,
-				      struct netlink_ext_ack *extack)
-{
-	return ipto_create(rtnl_newlink_link_net(params), dev, params->tb, extack);
+#define IPTO_DEFINE_NEWLINK(_prefix)					\
+static int _prefix##_newlink(struct net_device *dev,			\
+			     struct rtnl_newlink_params *params,	\
+			     struct netlink_ext_ack *extack)		\
+{									\
+	return _prefix##_create(rtnl_newlink_link_net(params), dev,	\
+				params->tb, extack);			\
 }
 #else
-static inline int ipto_compat_newlink(struct net *src_net, struct net_device *dev,
-				      struct nlattr *tb[], struct nlattr *data[],
-				      struct netlink_ext_ack *extack)
-{
-	return ipto_create(src_net, dev, tb, extack);
+#define IPTO_DEFINE_NEWLINK(_prefix)					\
+static int _prefix##_newlink(struct net *src_net,			\
+			     struct net_device *dev,			\
+			     struct nlattr *tb[], struct nlattr *data[],\
+			     struct netlink_ext_ack *extack)		\
+{									\
+	return _prefix##_create(src_net, dev, tb, extack);		\
 }
 #endif
 

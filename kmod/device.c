@@ -146,12 +146,9 @@ static int ipto_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
-/*
- * rtnl_link_ops::newlink, through ipto_compat_newlink: creates an ipto
- * device on the lower device that IFLA_LINK names in link_net.
- */
-int ipto_create(struct net *link_net, struct net_device *dev,
-		struct nlattr *tb[], struct netlink_ext_ack *extack)
+/* Creates an ipto device on the lower device IFLA_LINK names in link_net. */
+static int ipto_create(struct net *link_net, struct net_device *dev,
+		       struct nlattr *tb[], struct netlink_ext_ack *extack)
 {
 	struct ipto_dev *ipto = netdev_priv(dev);
 	struct net_device *lower;
@@ -209,12 +206,14 @@ int ipto_create(struct net *link_net, struct net_device *dev,
 	return 0;
 }
 
+IPTO_DEFINE_NEWLINK(ipto)
+
 static struct rtnl_link_ops ipto_link_ops __read_mostly = {
 	.kind = IPTO_LINK_KIND,
 	.priv_size = sizeof(struct ipto_dev),
 	.setup = ipto_setup,
 	.validate = ipto_validate,
-	.newlink = ipto_compat_newlink,
+	.newlink = ipto_newlink,
 };
 
 /*

@@ -27,8 +27,8 @@
 
 #include "cluster.h"
 #include "device.h"
+#include "family.h"
 #include "fence.h"
-#include "netlink.h"
 
 static struct workqueue_struct *ipto_wq;
 
@@ -202,13 +202,13 @@ bool ipto_fence_set(struct ipto_dev *ipto, enum ipto_fence reason, u64 end_ns)
 			netdev_warn(ipto->dev, "fenced: the lease ran out\n");
 		else
 			netdev_info(ipto->dev, "fenced on request\n");
-		ipto_nl_event(ipto, &(struct ipto_nl_event){
+		ipto_nl_event(ipto->dev, &(struct ipto_nl_event){
 			.type = IPTO_EVENT_FENCED, .reason = reason });
 		ipto_cluster_release_all(ipto);
 		return true;
 	}
 	netdev_info(ipto->dev, "fence lifted\n");
-	ipto_nl_event(ipto, &(struct ipto_nl_event){ .type = IPTO_EVENT_UNFENCED });
+	ipto_nl_event(ipto->dev, &(struct ipto_nl_event){ .type = IPTO_EVENT_UNFENCED });
 	/* A fence lifted without the lease renewed lasts one lease. */
 	if (READ_ONCE(ipto->settings.lease_ms) && ipto_lease_expired(ipto, jiffies))
 		ipto_lease_start(ipto, end_ns);

@@ -12,8 +12,8 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "family.h"
 #include "fence.h"
-#include "netlink.h"
 #include "pernet.h"
 
 static int __init ipto_module_init(void)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * netlink.c - the "ipto" generic netlink family: the handlers, device
- * lookup and events.  The protocol is documented in uapi/linux/ipto.h and
- * described machine-readably in uapi/ipto.yaml, from which the strict
+ * netlink.c - the "ipto" generic netlink family's handlers, and its
+ * pre_doit and post_doit (the family object and its events: family.c).
+ * The protocol is documented in uapi/linux/ipto.h and described
+ * machine-readably in uapi/ipto.yaml, from which the strict
  * per-command policies and the op table are generated (netlink-gen.c):
  * a request carries the attributes its command lists, and no others.
  *
@@ -24,13 +25,11 @@
 #include "cluster.h"
 #include "compat.h"
 #include "device.h"
+#include "family.h"
 #include "fence.h"
-#include "netlink.h"
 #include "netlink-gen.h"
 #include "pernet.h"
 #include "service.h"
-
-static struct genl_family ipto_genl_family;
 
 /* A missing mandatory attribute: the extack names it, and says it in text. */
 #define IPTO_REQUIRE(_info, _type, _what) ({					\
@@ -712,80 +711,6 @@ int ipto_nl_service_set_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* Events go to the "events" group of the device's namespace. */
-static const struct genl_multicast_group ipto_genl_mcgrps[] = {
-	{
-		.name = IPTO_MCGRP_EVENTS,
-#ifdef GENL_MCAST_CAP_NET_ADMIN
-		.flags = GENL_MCAST_CAP_NET_ADMIN,
-#endif
-	},
-};
-
-/* One event as one IPTO_CMD_EVENT message; -EMSGSIZE when @skb is full. */
-static int ipto_nl_event_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
-			      const struct ipto_nl_event *ev)
-{
-	const struct ipto_addr_key *key = ev->key;
-	void *hdr;
-
-	hdr = genlmsg_put(skb, 0, 0, &ipto_genl_family, 0, IPTO_CMD_EVENT);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (nla_put_u8(skb, IPTO_EVENT_A_TYPE, ev->type) ||
-	    nla_put_u32(skb, IPTO_EVENT_A_IFINDEX, ipto->dev->ifindex) ||
-	    (ev->node && nla_put_u32(skb, IPTO_EVENT_A_NODE, ev->node)) ||
-	    (key && key->family == AF_INET && nla_put_in_addr(skb, IPTO_EVENT_A_IPV4, key->ip4)) ||
-	    (key && key->family == AF_INET6 &&
-	     nla_put_in6_addr(skb, IPTO_EVENT_A_IPV6, &key->ip6)) ||
-	    (ev->service && nla_put_string(skb, IPTO_EVENT_A_SERVICE, ev->service)) ||
-	    (ev->owner && nla_put_u32(skb, IPTO_EVENT_A_OWNER, ev->owner)) ||
-	    (ev->type == IPTO_EVENT_FENCED && nla_put_u8(skb, IPTO_EVENT_A_REASON, ev->reason))) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
-}
-
-/* Sends what @batch holds, as one datagram of the device's namespace. */
-void ipto_nl_batch_send(struct ipto_nl_batch *batch)
-{
-	if (!batch->skb)
-		return;
-	genlmsg_multicast_netns(&ipto_genl_family, dev_net(batch->ipto->dev), batch->skb,
-				0, 0, GFP_KERNEL);
-	batch->skb = NULL;
-}
-
-/*
- * Adds an event to @batch; a full batch is sent first.  Whether anybody
- * listens is asked once per datagram: nothing is built when nobody does.
- * Events are lost only for want of memory, as a multicast can always lose
- * them at a slow receiver.
- */
-void ipto_nl_batch_add(struct ipto_nl_batch *batch, const struct ipto_nl_event *ev)
-{
-	if (batch->skb && !ipto_nl_event_fill(batch->skb, batch->ipto, ev))
-		return;
-	ipto_nl_batch_send(batch);
-	if (!genl_has_listeners(&ipto_genl_family, dev_net(batch->ipto->dev), 0))
-		return;
-	batch->skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (batch->skb && ipto_nl_event_fill(batch->skb, batch->ipto, ev)) {
-		nlmsg_free(batch->skb);
-		batch->skb = NULL;
-	}
-}
-
-void ipto_nl_event(struct ipto_dev *ipto, const struct ipto_nl_event *ev)
-{
-	struct ipto_nl_batch batch = { .ipto = ipto };
-
-	ipto_nl_batch_add(&batch, ev);
-	ipto_nl_batch_send(&batch);
-}
-
 /*
  * IPTO_NL_DEV: RTNL, and the device the request names, for the handler.
  * A request naming no ipto device ends here, and post_doit does not run.
@@ -819,28 +744,4 @@ void ipto_nl_post_doit(const struct ipto_compat_genl_hook_ops *ops, struct sk_bu
 	if (ops->internal_flags & IPTO_NL_RUN)
 		ipto_cluster_run(info->user_ptr[0]);
 	rtnl_unlock();
-}
-
-static struct genl_family ipto_genl_family __ro_after_init = {
-	.name = IPTO_GENL_NAME,
-	.version = IPTO_GENL_VERSION,
-	.netnsok = true,
-	.parallel_ops = true,
-	.module = THIS_MODULE,
-	.pre_doit = ipto_nl_pre_doit,
-	.post_doit = ipto_nl_post_doit,
-	.ops = ipto_nl_ops,
-	.n_ops = ARRAY_SIZE(ipto_nl_ops),
-	.mcgrps = ipto_genl_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(ipto_genl_mcgrps),
-};
-
-int __init ipto_genl_init(void)
-{
-	return genl_register_family(&ipto_genl_family);
-}
-
-void ipto_genl_uninit(void)
-{
-	genl_unregister_family(&ipto_genl_family);
 }

@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* netlink.h - the "ipto" generic netlink family (uapi/linux/ipto.h). */
-#ifndef _IPTO_NETLINK_H
-#define _IPTO_NETLINK_H
+/*
+ * family.h - the "ipto" generic netlink family (uapi/linux/ipto.h), and the
+ * events the engine reports to its "events" group.
+ */
+#ifndef _IPTO_FAMILY_H
+#define _IPTO_FAMILY_H
 
 #include <linux/ipto.h>
 #include <linux/types.h>
 
+struct genl_family;
 struct ipto_addr_key;
-struct ipto_dev;
+struct net_device;
 struct sk_buff;
+
+extern struct genl_family ipto_genl_family;
 
 /**
  * struct ipto_nl_event - one event for the "events" group (IPTO_CMD_EVENT)
@@ -30,18 +36,18 @@ struct ipto_nl_event {
 
 /**
  * struct ipto_nl_batch - events of one change, sent packed in few datagrams
- * @ipto: the device they concern
+ * @dev: the ipto device they concern
  * @skb: the datagram being filled, or NULL
  */
 struct ipto_nl_batch {
-	struct ipto_dev *ipto;
+	struct net_device *dev;
 	struct sk_buff *skb;
 };
 
 int ipto_genl_init(void);
-void ipto_nl_event(struct ipto_dev *ipto, const struct ipto_nl_event *ev);
+void ipto_nl_event(struct net_device *dev, const struct ipto_nl_event *ev);
 void ipto_nl_batch_add(struct ipto_nl_batch *batch, const struct ipto_nl_event *ev);
 void ipto_nl_batch_send(struct ipto_nl_batch *batch);
 void ipto_genl_uninit(void);
 
-#endif /* _IPTO_NETLINK_H */
+#endif /* _IPTO_FAMILY_H */
