@@ -5,6 +5,8 @@
 # line typed so far, the words an operator may type next.
 set -u
 . "$(dirname "$0")/../../userland/iptoctl/iptoctl.bash-completion"
+# The settings "set" takes come from iptoctl's help: the one built here.
+PATH=$(cd "$(dirname "$0")/../../userland/iptoctl" && pwd):$PATH
 
 n=0 failed=0
 expect() {	# expect "LINE" "WORDS": completing LINE offers exactly WORDS
@@ -40,6 +42,10 @@ expect "iptoctl service add dev x proto " "tcp udp"
 expect "iptoctl service set dev x node 1 name web action " "reject drop serve"
 expect "iptoctl set dev x default_action d" "drop"
 expect "iptoctl set dev x failback " "auto manual"
+expect "iptoctl set dev x echo_reply " "on off"
+expect "iptoctl set dev x reply_rate " ""
+expect "iptoctl set " "dev announce_count announce_interval_ms reply_rate reply_burst lease_ms echo_reply default_action failback"
+expect "iptoctl set dev x reply_rate 5 a" "announce_count announce_interval_ms"
 expect "iptoctl fence dev x " "on off"
 expect "iptoctl node set dev x id 2 state " "up down"
 expect "iptoctl node set dev x id 2 failover " "on off"

@@ -17,7 +17,7 @@ struct command {
 	const char *name;
 	const char *verb;	/* the second word ("service add"), or NULL */
 	int (*handler)(const struct options *opts, int argc, char **argv);
-	const char *args;
+	const char *args;	/* NULL: set_usage(), from the settings table */
 	const char *help;
 };
 
@@ -53,12 +53,7 @@ static const struct command commands[] = {
 	  "change a service of a node" },
 	{ "service", "del", cmd_service_del, "dev DEV node N name NAME",
 	  "delete a service of a node" },
-	{ "set", NULL, cmd_set,
-	  "dev DEV [announce_count N] [announce_interval_ms N]\n"
-	  "                [reply_rate N] [reply_burst N] [lease_ms N]\n"
-	  "                [echo_reply on|off] [default_action reject|drop|serve]\n"
-	  "                [failback auto|manual]",
-	  "change settings of a device" },
+	{ "set", NULL, cmd_set, NULL, "change settings of a device" },
 	{ "fence", NULL, cmd_fence, "dev DEV on|off",
 	  "fence a device (it falls silent on its addresses) or lift the fence" },
 	{ "lease", NULL, cmd_lease, "dev DEV",
@@ -84,10 +79,10 @@ static void print_usage(void)
 	       "Commands:\n");
 	for (i = 0; i < MNL_ARRAY_SIZE(commands); i++) {
 		const struct command *c = &commands[i];
+		const char *args = c->args ? c->args : set_usage();
 
 		printf("  %s%s%s%s%s\n      %s\n", c->name, c->verb ? " " : "",
-		       c->verb ? c->verb : "", c->args[0] ? " " : "", c->args,
-		       c->help);
+		       c->verb ? c->verb : "", args[0] ? " " : "", args, c->help);
 	}
 }
 

@@ -8,57 +8,46 @@
 #include <linux/ipto.h>
 
 #include "args.h"
+#include "lib/dev_settings.h"
 #include "lib/names.h"
 #include "subcommands.h"
 
-enum value_kind { VALUE_U32, VALUE_ON_OFF, VALUE_ACTION, VALUE_FAILBACK };
-
-/* A setting: its keyword, its attribute, and what its value is. */
-static const struct setting {
-	const char *name;
-	uint16_t attr;
-	enum value_kind kind;
-} settings[] = {
-	{ "announce_count", IPTO_DEV_A_ANNOUNCE_COUNT, VALUE_U32 },
-	{ "announce_interval_ms", IPTO_DEV_A_ANNOUNCE_INTERVAL_MS, VALUE_U32 },
-	{ "reply_rate", IPTO_DEV_A_REPLY_RATE, VALUE_U32 },
-	{ "reply_burst", IPTO_DEV_A_REPLY_BURST, VALUE_U32 },
-	{ "lease_ms", IPTO_DEV_A_LEASE_MS, VALUE_U32 },
-	{ "echo_reply", IPTO_DEV_A_ECHO_REPLY, VALUE_ON_OFF },
-	{ "default_action", IPTO_DEV_A_DEFAULT_ACTION, VALUE_ACTION },
-	{ "failback", IPTO_DEV_A_FAILBACK, VALUE_FAILBACK },
-};
-
-#define N_SETTINGS MNL_ARRAY_SIZE(settings)
+#define N_SETTINGS n_dev_settings
 
 /* What "set" was given: the device and, per setting, a value or none. */
 struct set_request {
 	const char *ifname;
-	bool given[N_SETTINGS];
-	uint32_t value[N_SETTINGS];
+	bool given[IPTO_DEV_A_MAX];
+	uint32_t value[IPTO_DEV_A_MAX];
 };
 
-static const char *const kind_needs[] = {
-	[VALUE_U32] = "a number",
-	[VALUE_ON_OFF] = "on or off",
-	[VALUE_ACTION] = ACTION_WORDS,
-	[VALUE_FAILBACK] = FAILBACK_WORDS,
+/* What a value of each kind is, in words and as the usage writes it. */
+static const struct {
+	const char *needs;
+	const char *usage;
+} kinds[] = {
+	[SETTING_NUMBER] = { "a number", "N" },
+	[SETTING_ON_OFF] = { "on or off", "on|off" },
+	[SETTING_ACTION] = { ACTION_WORDS, "reject|drop|serve" },
+	[SETTING_FAILBACK] = { FAILBACK_WORDS, "auto|manual" },
 };
+_Static_assert(MNL_ARRAY_SIZE(kinds) == SETTING_FAILBACK + 1,
+	       "every kind of setting needs its words");
 
-static int parse_value(const struct setting *s, const char *text,
+static int parse_value(const struct dev_setting *s, const char *text,
 		       uint32_t *value)
 {
 	uint8_t small = 0;
 	int ret;
 
 	switch (s->kind) {
-	case VALUE_ON_OFF:
+	case SETTING_ON_OFF:
 		ret = parse_on_off("set", s->name, text, &small);
 		break;
-	case VALUE_ACTION:
+	case SETTING_ACTION:
 		ret = parse_action("set", s->name, text, &small);
 		break;
-	case VALUE_FAILBACK:
+	case SETTING_FAILBACK:
 		ret = parse_failback("set", s->name, text, &small);
 		break;
 	default:
@@ -68,9 +57,37 @@ static int parse_value(const struct setting *s, const char *text,
 	return ret;
 }
 
+/*
+ * "dev DEV [announce_count N] ...": the arguments of "set" as help shows
+ * them, one bracket per row of the settings table, wrapped.
+ */
+const char *set_usage(void)
+{
+	static char usage[1024];
+	size_t len, line, i;
+
+	len = line = (size_t)snprintf(usage, sizeof(usage), "dev DEV");
+	for (i = 0; i < N_SETTINGS && len < sizeof(usage); i++) {
+		char item[128];
+		size_t n;
+
+		n = (size_t)snprintf(item, sizeof(item), " [%s %s]", dev_settings[i].name,
+				     kinds[dev_settings[i].kind].usage);
+		if (line + n > 56) {
+			len += (size_t)snprintf(usage + len, sizeof(usage) - len,
+						"\n               ");
+			line = 0;
+		}
+		if (len < sizeof(usage))
+			len += (size_t)snprintf(usage + len, sizeof(usage) - len, "%s", item);
+		line += n;
+	}
+	return usage;
+}
+
 static int parse_set_args(int argc, char **argv, struct set_request *req)
 {
-	struct keyword kws[1 + N_SETTINGS] = {
+	struct keyword kws[1 + IPTO_DEV_A_MAX] = {
 		{ .name = "dev", .needs = "a device name", .required = true },
 	};
 	bool any = false;
@@ -78,8 +95,8 @@ static int parse_set_args(int argc, char **argv, struct set_request *req)
 	int ret;
 
 	for (i = 0; i < N_SETTINGS; i++) {
-		kws[1 + i].name = settings[i].name;
-		kws[1 + i].needs = kind_needs[settings[i].kind];
+		kws[1 + i].name = dev_settings[i].name;
+		kws[1 + i].needs = kinds[dev_settings[i].kind].needs;
 	}
 	ret = parse_keywords("set", argc, argv, kws, MNL_ARRAY_SIZE(kws));
 	if (ret == EXIT_OK)
@@ -91,7 +108,7 @@ static int parse_set_args(int argc, char **argv, struct set_request *req)
 			continue;
 		req->given[i] = true;
 		any = true;
-		ret = parse_value(&settings[i], text, &req->value[i]);
+		ret = parse_value(&dev_settings[i], text, &req->value[i]);
 	}
 	if (ret == EXIT_OK && !any)
 		return usage_error("set: nothing to set: give at least one setting");
@@ -120,10 +137,10 @@ int cmd_set(const struct options *opts, int argc, char **argv)
 	for (i = 0; i < N_SETTINGS; i++) {
 		if (!req.given[i])
 			continue;
-		if (settings[i].kind == VALUE_U32)
-			mnl_attr_put_u32(nlh, settings[i].attr, req.value[i]);
+		if (dev_settings[i].kind == SETTING_NUMBER)
+			mnl_attr_put_u32(nlh, dev_settings[i].attr, req.value[i]);
 		else
-			mnl_attr_put_u8(nlh, settings[i].attr, (uint8_t)req.value[i]);
+			mnl_attr_put_u8(nlh, dev_settings[i].attr, (uint8_t)req.value[i]);
 	}
 	ret = ipto_nl_request(nl, nlh, NULL, NULL);
 	ret = ret < 0 ? report_failure(nl, ret, "") : EXIT_OK;

@@ -13,6 +13,7 @@
 #include <json.h>
 
 #include "args.h"
+#include "lib/dev_settings.h"
 #include "lib/names.h"
 #include "lib/snapshot.h"
 #include "subcommands.h"
@@ -43,37 +44,50 @@ static const char *word_or_number(const char *word, const char *label,
 	return buf;
 }
 
+/*
+ * A device and its settings.  Announcements, replies and the lease each
+ * join settings in one line; every other setting has a line of its own,
+ * as the settings table labels it.
+ */
 static void print_dev_text(const struct snap_dev *dev)
 {
+	const uint32_t *set = dev->settings;
 	char link[32], num[16];
+	size_t i;
 
 	if (!if_indextoname(dev->link_ifindex, link))
 		snprintf(link, sizeof(link), "ifindex %u", dev->link_ifindex);
 	printf("%s: link %s\n", dev->ifname, link);
 
-	if (dev->announce_count)
+	if (set[IPTO_DEV_A_ANNOUNCE_COUNT])
 		printf("  announce: %u packet%s, %u ms apart\n",
-		       dev->announce_count, dev->announce_count == 1 ? "" : "s",
-		       dev->announce_interval_ms);
+		       set[IPTO_DEV_A_ANNOUNCE_COUNT],
+		       set[IPTO_DEV_A_ANNOUNCE_COUNT] == 1 ? "" : "s",
+		       set[IPTO_DEV_A_ANNOUNCE_INTERVAL_MS]);
 	else
 		printf("  announce: off\n");
-	printf("  replies: %u/s, burst %u\n", dev->reply_rate, dev->reply_burst);
-	if (dev->lease_ms && dev->lease_left_ms)
-		printf("  lease: %u ms, %u ms left\n", dev->lease_ms,
+	printf("  replies: %u/s, burst %u\n", set[IPTO_DEV_A_REPLY_RATE],
+	       set[IPTO_DEV_A_REPLY_BURST]);
+	if (set[IPTO_DEV_A_LEASE_MS] && dev->lease_left_ms)
+		printf("  lease: %u ms, %u ms left\n", set[IPTO_DEV_A_LEASE_MS],
 		       dev->lease_left_ms);
-	else if (dev->lease_ms)
-		printf("  lease: %u ms, run out\n", dev->lease_ms);
+	else if (set[IPTO_DEV_A_LEASE_MS])
+		printf("  lease: %u ms, run out\n", set[IPTO_DEV_A_LEASE_MS]);
 	else
 		printf("  lease: off\n");
 	printf("  fenced: %s\n",
 	       word_or_number(fence_name(dev->fenced), NULL, dev->fenced, num));
-	printf("  echo reply: %s\n", dev->echo_reply ? "on" : "off");
-	printf("  default action: %s\n",
-	       word_or_number(action_name(dev->default_action), NULL,
-			      dev->default_action, num));
-	printf("  failback: %s\n",
-	       word_or_number(failback_name(dev->failback), NULL,
-			      dev->failback, num));
+	for (i = 0; i < n_dev_settings; i++) {
+		const struct dev_setting *ds = &dev_settings[i];
+		uint32_t value = set[ds->attr];
+
+		if (!ds->label)
+			continue;
+		if (dev_setting_word(ds, value))
+			printf("  %s: %s\n", ds->label, dev_setting_word(ds, value));
+		else
+			printf("  %s: %u\n", ds->label, value);
+	}
 	printf("  alerts: %" PRIu64 "\n", dev->alerts);
 }
 
@@ -187,10 +201,21 @@ static json_object *json_word(const char *word, uint8_t n)
 	return word ? json_object_new_string(word) : json_object_new_int(n);
 }
 
+/* A number as a number, on/off as a boolean, other words as words. */
+static json_object *setting_to_json(const struct dev_setting *s, uint32_t value)
+{
+	if (s->kind == SETTING_NUMBER)
+		return json_object_new_int64(value);
+	if (s->kind == SETTING_ON_OFF)
+		return json_object_new_boolean(value != 0);
+	return json_word(dev_setting_word(s, value), (uint8_t)value);
+}
+
 static json_object *dev_to_json(const struct snap_dev *dev)
 {
 	json_object *obj = json_object_new_object();
 	char link[IF_NAMESIZE];
+	size_t i;
 
 	if (!obj)
 		return NULL;
@@ -201,28 +226,14 @@ static json_object *dev_to_json(const struct snap_dev *dev)
 			       json_object_new_string(link) : NULL);
 	json_object_object_add(obj, "link_ifindex",
 			       json_object_new_int64(dev->link_ifindex));
-	json_object_object_add(obj, "announce_count",
-			       json_object_new_int64(dev->announce_count));
-	json_object_object_add(obj, "announce_interval_ms",
-			       json_object_new_int64(dev->announce_interval_ms));
-	json_object_object_add(obj, "reply_rate",
-			       json_object_new_int64(dev->reply_rate));
-	json_object_object_add(obj, "reply_burst",
-			       json_object_new_int64(dev->reply_burst));
-	json_object_object_add(obj, "lease_ms",
-			       json_object_new_int64(dev->lease_ms));
+	for (i = 0; i < n_dev_settings; i++)
+		json_object_object_add(obj, dev_settings[i].name,
+				       setting_to_json(&dev_settings[i],
+						       dev->settings[dev_settings[i].attr]));
 	json_object_object_add(obj, "lease_left_ms",
 			       json_object_new_int64(dev->lease_left_ms));
 	json_object_object_add(obj, "fenced",
 			       json_word(fence_name(dev->fenced), dev->fenced));
-	json_object_object_add(obj, "echo_reply",
-			       json_object_new_boolean(dev->echo_reply));
-	json_object_object_add(obj, "default_action",
-			       json_word(action_name(dev->default_action),
-					 dev->default_action));
-	json_object_object_add(obj, "failback",
-			       json_word(failback_name(dev->failback),
-					 dev->failback));
 	json_object_object_add(obj, "alerts", json_object_new_uint64(dev->alerts));
 	return obj;
 }

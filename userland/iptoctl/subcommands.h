@@ -20,6 +20,7 @@ int cmd_service_add(const struct options *opts, int argc, char **argv);
 int cmd_service_set(const struct options *opts, int argc, char **argv);
 int cmd_service_del(const struct options *opts, int argc, char **argv);
 int cmd_set(const struct options *opts, int argc, char **argv);
+const char *set_usage(void);	/* its arguments, made from the settings table */
 int cmd_fence(const struct options *opts, int argc, char **argv);
 int cmd_lease(const struct options *opts, int argc, char **argv);
 int cmd_monitor(const struct options *opts, int argc, char **argv);

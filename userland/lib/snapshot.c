@@ -16,18 +16,11 @@
 
 #include <linux/genetlink.h>
 
+/* The device's attributes but its settings (dev_setting_type()). */
 static const enum mnl_attr_data_type dev_types[IPTO_DEV_A_MAX + 1] = {
 	[IPTO_DEV_A_IFINDEX] = MNL_TYPE_U32,
 	[IPTO_DEV_A_IFNAME] = MNL_TYPE_NUL_STRING,
 	[IPTO_DEV_A_LINK_IFINDEX] = MNL_TYPE_U32,
-	[IPTO_DEV_A_ANNOUNCE_COUNT] = MNL_TYPE_U32,
-	[IPTO_DEV_A_ANNOUNCE_INTERVAL_MS] = MNL_TYPE_U32,
-	[IPTO_DEV_A_REPLY_RATE] = MNL_TYPE_U32,
-	[IPTO_DEV_A_REPLY_BURST] = MNL_TYPE_U32,
-	[IPTO_DEV_A_LEASE_MS] = MNL_TYPE_U32,
-	[IPTO_DEV_A_ECHO_REPLY] = MNL_TYPE_U8,
-	[IPTO_DEV_A_DEFAULT_ACTION] = MNL_TYPE_U8,
-	[IPTO_DEV_A_FAILBACK] = MNL_TYPE_U8,
 	[IPTO_DEV_A_ALERTS] = MNL_TYPE_U64,
 	[IPTO_DEV_A_FENCED] = MNL_TYPE_U8,
 	[IPTO_DEV_A_LEASE_LEFT_MS] = MNL_TYPE_U32,
@@ -191,38 +184,45 @@ static bool parse_standby(const struct nlattr *attr, struct snap_standby *out,
 	return true;
 }
 
+/* A setting's type: a number is a u32, a word a u8. */
+static enum mnl_attr_data_type dev_setting_type(const struct dev_setting *s)
+{
+	return s->kind == SETTING_NUMBER ? MNL_TYPE_U32 : MNL_TYPE_U8;
+}
+
 static bool parse_dev(const struct nlmsghdr *nlh, struct snap_dev *dev,
 		      struct snapshot *snap)
 {
 	static const uint16_t required[] = {
 		IPTO_DEV_A_IFINDEX, IPTO_DEV_A_IFNAME, IPTO_DEV_A_LINK_IFINDEX,
-		IPTO_DEV_A_ANNOUNCE_COUNT, IPTO_DEV_A_ANNOUNCE_INTERVAL_MS,
-		IPTO_DEV_A_REPLY_RATE, IPTO_DEV_A_REPLY_BURST,
-		IPTO_DEV_A_LEASE_MS, IPTO_DEV_A_ECHO_REPLY,
-		IPTO_DEV_A_DEFAULT_ACTION, IPTO_DEV_A_FAILBACK, IPTO_DEV_A_ALERTS,
-		IPTO_DEV_A_FENCED, IPTO_DEV_A_LEASE_LEFT_MS,
+		IPTO_DEV_A_ALERTS, IPTO_DEV_A_FENCED, IPTO_DEV_A_LEASE_LEFT_MS,
 	};
+	enum mnl_attr_data_type types[IPTO_DEV_A_MAX + 1];
 	const struct nlattr *tb[IPTO_DEV_A_MAX + 1] = { NULL };
-	struct attrs a = { .types = dev_types, .max = IPTO_DEV_A_MAX, .tb = tb };
+	struct attrs a = { .types = types, .max = IPTO_DEV_A_MAX, .tb = tb };
+	size_t i;
 
+	memcpy(types, dev_types, sizeof(types));
+	for (i = 0; i < n_dev_settings; i++)
+		types[dev_settings[i].attr] = dev_setting_type(&dev_settings[i]);
 	if (!collect(nlh, &a, "device", snap) ||
 	    !require(tb, required, MNL_ARRAY_SIZE(required), "device", snap))
 		return false;
+	for (i = 0; i < n_dev_settings; i++) {
+		const struct nlattr *attr = tb[dev_settings[i].attr];
+
+		if (!attr)
+			return answer_problem(snap, "device", "lacks", dev_settings[i].attr);
+		dev->settings[dev_settings[i].attr] =
+			dev_settings[i].kind == SETTING_NUMBER ?
+			mnl_attr_get_u32(attr) : mnl_attr_get_u8(attr);
+	}
 	if (!copy_str(tb[IPTO_DEV_A_IFNAME], dev->ifname, sizeof(dev->ifname)))
 		return answer_problem(snap, "device", "has an invalid",
 				      IPTO_DEV_A_IFNAME);
 
 	dev->ifindex = mnl_attr_get_u32(tb[IPTO_DEV_A_IFINDEX]);
 	dev->link_ifindex = mnl_attr_get_u32(tb[IPTO_DEV_A_LINK_IFINDEX]);
-	dev->announce_count = mnl_attr_get_u32(tb[IPTO_DEV_A_ANNOUNCE_COUNT]);
-	dev->announce_interval_ms =
-		mnl_attr_get_u32(tb[IPTO_DEV_A_ANNOUNCE_INTERVAL_MS]);
-	dev->reply_rate = mnl_attr_get_u32(tb[IPTO_DEV_A_REPLY_RATE]);
-	dev->reply_burst = mnl_attr_get_u32(tb[IPTO_DEV_A_REPLY_BURST]);
-	dev->lease_ms = mnl_attr_get_u32(tb[IPTO_DEV_A_LEASE_MS]);
-	dev->echo_reply = mnl_attr_get_u8(tb[IPTO_DEV_A_ECHO_REPLY]) != 0;
-	dev->default_action = mnl_attr_get_u8(tb[IPTO_DEV_A_DEFAULT_ACTION]);
-	dev->failback = mnl_attr_get_u8(tb[IPTO_DEV_A_FAILBACK]);
 	dev->alerts = mnl_attr_get_u64(tb[IPTO_DEV_A_ALERTS]);
 	dev->fenced = mnl_attr_get_u8(tb[IPTO_DEV_A_FENCED]);
 	dev->lease_left_ms = mnl_attr_get_u32(tb[IPTO_DEV_A_LEASE_LEFT_MS]);

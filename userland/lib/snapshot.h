@@ -14,6 +14,7 @@
 
 #include <linux/ipto.h>
 
+#include "dev_settings.h"
 #include "ipto_nl.h"
 
 /* An ipto device as IPTO_CMD_DEV_GET reports it. */
@@ -21,14 +22,7 @@ struct snap_dev {
 	uint32_t ifindex;
 	char ifname[IFNAMSIZ];
 	uint32_t link_ifindex;
-	uint32_t announce_count;
-	uint32_t announce_interval_ms;
-	uint32_t reply_rate;
-	uint32_t reply_burst;
-	uint32_t lease_ms;
-	bool echo_reply;
-	uint8_t default_action;
-	uint8_t failback;		/* enum ipto_failback */
+	uint32_t settings[IPTO_DEV_A_MAX + 1];	/* by attribute: dev_settings */
 	uint64_t alerts;
 	uint8_t fenced;			/* enum ipto_fence */
 	uint32_t lease_left_ms;
