@@ -51,6 +51,7 @@ struct ipto_addr_stats {
 	atomic64_t dropped;
 	atomic64_t passed;
 	atomic64_t suppressed;
+	atomic64_t tickles;
 };
 
 /**

@@ -45,6 +45,15 @@ static struct netlink_range_validation ipto_node_id_range __ro_after_init = {
 	.max = 65535,
 };
 
+const struct nla_policy ipto_conn_nl_policy[IPTO_CONN_A_REMOTE_PORT + 1] = {
+	[IPTO_CONN_A_LOCAL_IPV4] = NLA_POLICY_EXACT_LEN(4),
+	[IPTO_CONN_A_LOCAL_IPV6] = NLA_POLICY_EXACT_LEN(16),
+	[IPTO_CONN_A_LOCAL_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[IPTO_CONN_A_REMOTE_IPV4] = NLA_POLICY_EXACT_LEN(4),
+	[IPTO_CONN_A_REMOTE_IPV6] = NLA_POLICY_EXACT_LEN(16),
+	[IPTO_CONN_A_REMOTE_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
 const struct nla_policy ipto_node_addr_nl_policy[IPTO_NODE_ADDR_A_IPV6 + 1] = {
 	[IPTO_NODE_ADDR_A_IPV4] = NLA_POLICY_EXACT_LEN(4),
 	[IPTO_NODE_ADDR_A_IPV6] = NLA_POLICY_EXACT_LEN(16),
@@ -173,7 +182,13 @@ const struct nla_policy ipto_node_failback_nl_policy[IPTO_NODE_A_ID + 1] = {
 	[IPTO_NODE_A_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_node_id_range),
 };
 
-const struct genl_ops ipto_nl_ops[15] = {
+const struct nla_policy ipto_conn_reset_nl_policy[IPTO_RESET_A_CONN + 1] = {
+	[IPTO_RESET_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[IPTO_RESET_A_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
+	[IPTO_RESET_A_CONN] = NLA_POLICY_NESTED(ipto_conn_nl_policy),
+};
+
+const struct genl_ops ipto_nl_ops[16] = {
 	{
 		.cmd = IPTO_CMD_DEV_GET,
 		.doit = ipto_nl_dev_get_doit,
@@ -286,5 +301,13 @@ const struct genl_ops ipto_nl_ops[15] = {
 		.maxattr = IPTO_NODE_A_ID,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
+	},
+	{
+		.cmd = IPTO_CMD_CONN_RESET,
+		.doit = ipto_nl_conn_reset_doit,
+		.policy = ipto_conn_reset_nl_policy,
+		.maxattr = IPTO_RESET_A_CONN,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPTO_NL_DEV,
 	},
 };

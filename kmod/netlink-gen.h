@@ -15,6 +15,7 @@
 #define IPTO_NL_DEV	BIT(0)	/* RTNL, and the device in info->user_ptr[0] */
 #define IPTO_NL_RUN	BIT(1)	/* the engine runs again after the handler */
 
+extern const struct nla_policy ipto_conn_nl_policy[IPTO_CONN_A_REMOTE_PORT + 1];
 extern const struct nla_policy ipto_node_addr_nl_policy[IPTO_NODE_ADDR_A_IPV6 + 1];
 extern const struct nla_policy ipto_dev_get_nl_policy[IPTO_DEV_A_IFNAME + 1];
 int ipto_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
@@ -47,8 +48,10 @@ extern const struct nla_policy ipto_lease_nl_policy[IPTO_DEV_A_LEASE_END_NS + 1]
 int ipto_nl_lease_doit(struct sk_buff *skb, struct genl_info *info);
 extern const struct nla_policy ipto_node_failback_nl_policy[IPTO_NODE_A_ID + 1];
 int ipto_nl_node_failback_doit(struct sk_buff *skb, struct genl_info *info);
+extern const struct nla_policy ipto_conn_reset_nl_policy[IPTO_RESET_A_CONN + 1];
+int ipto_nl_conn_reset_doit(struct sk_buff *skb, struct genl_info *info);
 
-extern const struct genl_ops ipto_nl_ops[15];
+extern const struct genl_ops ipto_nl_ops[16];
 
 int ipto_nl_pre_doit(const struct ipto_compat_genl_hook_ops *ops, struct sk_buff *skb,
 		     struct genl_info *info);

@@ -30,6 +30,7 @@
 #include "netlink-gen.h"
 #include "pernet.h"
 #include "service.h"
+#include "tickle.h"
 
 /* A missing mandatory attribute: the extack names it, and says it in text. */
 #define IPTO_REQUIRE(_info, _type, _what) ({					\
@@ -308,6 +309,8 @@ static int ipto_addr_fill_stats(struct sk_buff *skb, const struct ipto_addr_stat
 	    nla_put_u64_64bit(skb, IPTO_STATS_A_PASSED, atomic64_read(&stats->passed),
 			      IPTO_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, IPTO_STATS_A_SUPPRESSED, atomic64_read(&stats->suppressed),
+			      IPTO_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPTO_STATS_A_TICKLES, atomic64_read(&stats->tickles),
 			      IPTO_STATS_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -709,6 +712,49 @@ int ipto_nl_service_set_doit(struct sk_buff *skb, struct genl_info *info)
 		svc->failover = nla_get_u8(attrs[IPTO_SVC_A_FAILOVER]);
 	ipto_services_replace(ipto, set);
 	return 0;
+}
+
+/*
+ * Every connection is checked before the first ACK goes out: a request
+ * with one bad connection sends nothing.
+ */
+int ipto_nl_conn_reset_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct nlattr *head = genlmsg_data(info->genlhdr), *attr;
+	int len = genlmsg_len(info->genlhdr), rem, ret = 0;
+	struct ipto_dev *ipto = info->user_ptr[0];
+	struct ipto_conn *conns;
+	unsigned int n = 0, i;
+
+	if (!IPTO_REQUIRE(info, IPTO_RESET_A_CONN, "IPTO_RESET_A_CONN (a connection)"))
+		return -EINVAL;
+	nla_for_each_attr(attr, head, len, rem)
+		n += nla_type(attr) == IPTO_RESET_A_CONN;
+	if (n > IPTO_CONN_RESET_MAX) {
+		NL_SET_ERR_MSG_MOD(info->extack, "at most 1024 connections per request");
+		return -E2BIG;
+	}
+	if (ipto_lease_ran_out(ipto)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "the device's lease has run out: it speaks for no address");
+		return -EPERM;
+	}
+	conns = kvcalloc(n, sizeof(*conns), GFP_KERNEL);
+	if (!conns)
+		return -ENOMEM;
+	i = 0;
+	nla_for_each_attr(attr, head, len, rem) {
+		if (nla_type(attr) != IPTO_RESET_A_CONN)
+			continue;
+		ret = ipto_conn_parse(ipto, attr, &conns[i++], info->extack);
+		if (ret)
+			goto out;
+	}
+	for (i = 0; i < n; i++)
+		ipto_tickle(ipto, &conns[i]);
+out:
+	kvfree(conns);
+	return ret;
 }
 
 /*

@@ -8,7 +8,8 @@
 
 /**
  * struct ipto_ratelimit - token bucket, credit kept in nanoseconds
- * @lock: protects @last_ns and @credit_ns; taken on the packet path only
+ * @lock: protects @last_ns and @credit_ns; taken in softirq context on the
+ *	packet path, and with bottom halves disabled by tickle.c
  * @last_ns: when @credit_ns was last brought up to date
  * @credit_ns: time credit; one reply costs NSEC_PER_SEC / rate
  */

@@ -46,13 +46,13 @@ static void ipto_reply_iphdr_put(struct sk_buff *nskb, const struct iphdr *oiph,
  * to a whole segment.  A subnet's broadcast address is caught by the route
  * back (ipto_reply_echo4()).
  */
-static bool ipto_reply_source_ok4(__be32 saddr)
+bool ipto_reply_source_ok4(__be32 saddr)
 {
 	return !ipv4_is_multicast(saddr) && !ipv4_is_lbcast(saddr) &&
 	       !ipv4_is_zeronet(saddr) && !ipv4_is_loopback(saddr);
 }
 
-static bool ipto_reply_source_ok6(const struct in6_addr *saddr)
+bool ipto_reply_source_ok6(const struct in6_addr *saddr)
 {
 	return !ipv6_addr_is_multicast(saddr) && !ipv6_addr_any(saddr) &&
 	       !ipv6_addr_loopback(saddr);

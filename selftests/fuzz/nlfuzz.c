@@ -478,6 +478,28 @@ static void build_node_attrs(struct fuzzer *f, struct msg *m, uint8_t cmd)
 		put_u32(m, chance(f, 2) ? IPTO_NODE_A_OWNER : IPTO_NODE_A_GUARD, below(f, 4));
 }
 
+/* Connections to reset: mostly whole, sometimes missing or odd parts. */
+static void build_conn_attrs(struct fuzzer *f, struct msg *m)
+{
+	static const uint16_t ports[] = { 1, 80, 5432, 65535, 0 };
+	unsigned int nests = chance(f, 8) ? below(f, 40) : 1 + below(f, 3), i;
+
+	for (i = 0; i < nests; i++) {
+		size_t nest = nest_start(m, IPTO_RESET_A_CONN);
+
+		if (!chance(f, 10))
+			put_address(f, m, IPTO_CONN_A_LOCAL_IPV4, IPTO_CONN_A_LOCAL_IPV6);
+		if (!chance(f, 10))
+			put_address(f, m, IPTO_CONN_A_REMOTE_IPV4, IPTO_CONN_A_REMOTE_IPV6);
+		if (!chance(f, 10))
+			put_int_any_width(f, m, IPTO_CONN_A_LOCAL_PORT, 2, ports[below(f, 5)]);
+		if (!chance(f, 10))
+			put_int_any_width(f, m, IPTO_CONN_A_REMOTE_PORT, 2,
+					  chance(f, 3) ? (uint16_t)rnd(f) : ports[below(f, 5)]);
+		nest_end(m, nest);
+	}
+}
+
 static bool is_change_cmd(uint8_t cmd)
 {
 	switch (cmd) {
@@ -492,6 +514,7 @@ static bool is_change_cmd(uint8_t cmd)
 	case IPTO_CMD_NODE_DEL:
 	case IPTO_CMD_NODE_FAILBACK:
 	case IPTO_CMD_LEASE:
+	case IPTO_CMD_CONN_RESET:
 		return true;
 	default:
 		return false;
@@ -568,6 +591,9 @@ static void build_well_formed(struct fuzzer *f, struct msg *m)
 	case IPTO_CMD_NODE_GET:
 		if (cmd != IPTO_CMD_NODE_GET || chance(f, 6))
 			build_node_attrs(f, m, cmd);
+		break;
+	case IPTO_CMD_CONN_RESET:
+		build_conn_attrs(f, m);
 		break;
 	default:	/* unknown or event: some attributes of any set */
 		build_svc_attrs(f, m, cmd);

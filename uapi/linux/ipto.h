@@ -236,6 +236,26 @@
  *   in one message continues in the next ones, which carry only
  *   IPTO_NODE_A_IFINDEX, IPTO_NODE_A_ID and more IPTO_NODE_A_ADDRS.
  *
+ * IPTO_CMD_CONN_RESET
+ *   the device and 1..IPTO_CONN_RESET_MAX IPTO_RESET_A_CONN nests, one per
+ *   TCP connection: IPTO_CONN_A_LOCAL_IPV4 or _LOCAL_IPV6 (an address the
+ *   device has adopted), IPTO_CONN_A_LOCAL_PORT, IPTO_CONN_A_REMOTE_IPV4
+ *   or _REMOTE_IPV6 (the client, of the same family) and
+ *   IPTO_CONN_A_REMOTE_PORT (u16 each, host byte order).  To each client
+ *   the module sends one TCP ACK from the adopted address, with sequence
+ *   numbers outside any window (a "tickle", as CTDB calls it).  The
+ *   client's TCP answers with its current sequence numbers (a duplicate
+ *   or challenge ACK, RFC 5961), and ipto's reply to that answer is a
+ *   reset the client accepts: a client waiting on a connection to a node
+ *   that went away learns of it within a round trip, without sending
+ *   first.  Each ACK takes a token of the device's reply limit; one
+ *   withheld counts as suppressed, one sent as IPTO_STATS_A_TICKLES of its
+ *   address.  The client's kernel answers out-of-window segments at most
+ *   once per tcp_invalid_ratelimit (500 ms by default) per connection: a
+ *   caller that tickles a connection again waits at least that long.
+ *   Refused, and nothing sent, when a local address is not adopted by the
+ *   device or a remote address is not a unicast host.
+ *
  * Services take, in addition, optional IPTO_SVC_A_FAILOVER (u8) and
  * IPTO_SVC_A_STANDBY (as IPTO_NODE_A_STANDBY), which override the node's;
  * IPTO_CMD_SERVICE_SET changes action, failover and standby of an existing
@@ -356,6 +376,7 @@ enum ipto_cmd {
 	IPTO_CMD_EVENT,
 	IPTO_CMD_LEASE,
 	IPTO_CMD_NODE_FAILBACK,
+	IPTO_CMD_CONN_RESET,
 
 	__IPTO_CMD_MAX
 };
@@ -482,6 +503,7 @@ enum ipto_stats_attr {
 	IPTO_STATS_A_PASSED,		/* passed to local delivery (serve) */
 	IPTO_STATS_A_SUPPRESSED,	/* replies withheld by the rate limit */
 	IPTO_STATS_A_PAD,
+	IPTO_STATS_A_TICKLES,		/* out-of-window ACKs sent (CONN_RESET) */
 
 	__IPTO_STATS_A_MAX
 };
@@ -538,6 +560,33 @@ enum ipto_node_addr_attr {
 
 #define IPTO_NODE_ADDR_A_MAX (__IPTO_NODE_ADDR_A_MAX - 1)
 
+/* The request of IPTO_CMD_CONN_RESET. */
+enum ipto_reset_attr {
+	IPTO_RESET_A_UNSPEC,
+	IPTO_RESET_A_IFINDEX,
+	IPTO_RESET_A_IFNAME,
+	IPTO_RESET_A_CONN,		/* nest of enum ipto_conn_attr, one per connection */
+
+	__IPTO_RESET_A_MAX
+};
+
+#define IPTO_RESET_A_MAX (__IPTO_RESET_A_MAX - 1)
+
+/* A TCP connection, nested in IPTO_RESET_A_CONN. */
+enum ipto_conn_attr {
+	IPTO_CONN_A_UNSPEC,
+	IPTO_CONN_A_LOCAL_IPV4,		/* the adopted address */
+	IPTO_CONN_A_LOCAL_IPV6,
+	IPTO_CONN_A_LOCAL_PORT,		/* u16, host byte order */
+	IPTO_CONN_A_REMOTE_IPV4,	/* the client */
+	IPTO_CONN_A_REMOTE_IPV6,
+	IPTO_CONN_A_REMOTE_PORT,	/* u16, host byte order */
+
+	__IPTO_CONN_A_MAX
+};
+
+#define IPTO_CONN_A_MAX (__IPTO_CONN_A_MAX - 1)
+
 enum ipto_event_attr {
 	IPTO_EVENT_A_UNSPEC,
 	IPTO_EVENT_A_TYPE,
@@ -561,6 +610,7 @@ enum ipto_event_attr {
 #define IPTO_STANDBY_MAX		16
 #define IPTO_SERVICE_NAME_LEN		32
 #define IPTO_SERVICES_MAX		1024
+#define IPTO_CONN_RESET_MAX		1024
 
 /* Ranges of the device settings (inclusive). */
 #define IPTO_ANNOUNCE_COUNT_MIN		0
