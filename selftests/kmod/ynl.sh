@@ -74,7 +74,7 @@ check_eq "ynl addr-get: the adopted address, its node, ifindex" \
 	"10.0.0.11 3 $(in_ns n1 cat /sys/class/net/ipto0/ifindex)" \
 	"$(python3 -S -c 'import json, sys; print(" ".join("%s %s %s" % (a["ipv4"], a["node"], a["ifindex"]) for a in json.loads(sys.argv[1])))' "$out" 2>&1)"
 check_eq "ynl addr-get: the stats nest decoded" \
-	"dropped icmp matched passed rst suppressed" \
+	"dropped icmp matched passed rst suppressed tickles" \
 	"$(python3 -S -c 'import json, sys; print(" ".join(sorted(json.loads(sys.argv[1])[0]["stats"])))' "$out" 2>&1)"
 
 # Command: dev-set changes settings, enum by name; iptoctl sees them.

@@ -29,7 +29,7 @@ expect() {	# expect "LINE" "WORDS": completing LINE offers exactly WORDS
 # ip is asked for the ipto devices after "dev": answer as ip -o would.
 ip() { printf '4: ipto0@eth0: <UP> mtu 1500\n5: ipto1@eth1: <UP> mtu 1500\n'; }
 
-expect "iptoctl " "show adopt release node service set fence lease monitor help"
+expect "iptoctl " "show adopt release node service set fence lease monitor reset help"
 expect "iptoctl -" "-j --json -p --pretty -h --help -V --version"
 expect "iptoctl -j s" "show service set"
 expect "iptoctl node " "add set del failback"
@@ -52,6 +52,12 @@ expect "iptoctl node set dev x id 2 failover " "on off"
 expect "iptoctl node add dev x id 1 name a addr 10.0.0.1 " "standby failover self"
 expect "iptoctl service add dev x node 1 name web port " ""
 expect "iptoctl lease " "dev"
+expect "iptoctl r" "release reset"
+expect "iptoctl reset " "dev conn"
+expect "iptoctl reset dev " "ipto0 ipto1"
+expect "iptoctl reset dev x conn " ""
+expect "iptoctl reset dev x conn 10.0.0.11:5432,10.0.0.50:41000 " "conn"
+expect "iptoctl reset conn - " "dev"
 
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"

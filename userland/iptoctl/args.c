@@ -104,8 +104,7 @@ int parse_u32(const char *cmd, const char *kw, const char *value,
 	return EXIT_OK;
 }
 
-/* One port, 1-65535: the whole of text. */
-static bool parse_port(const char *text, uint16_t *port)
+bool port_from_text(const char *text, uint16_t *port)
 {
 	unsigned long n;
 
@@ -126,11 +125,11 @@ int parse_port_range(const char *cmd, const char *value, uint16_t *min,
 		goto bad;
 	memcpy(first, value, len);
 	first[len] = '\0';
-	if (!parse_port(first, min))
+	if (!port_from_text(first, min))
 		goto bad;
 	*has_max = dash != NULL;
 	*max = *min;
-	if (!dash || parse_port(dash + 1, max))
+	if (!dash || port_from_text(dash + 1, max))
 		return EXIT_OK;
 bad:
 	return usage_error("%s: port '%s' is not 1-65535", cmd, value);

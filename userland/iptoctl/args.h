@@ -43,6 +43,9 @@ int parse_name(const char *cmd, const char *kw, const char *value, size_t size);
 int parse_u32(const char *cmd, const char *kw, const char *value,
 	      uint32_t *out);
 
+/* Whether text, the whole of it, is a port 1-65535; says nothing. */
+bool port_from_text(const char *text, uint16_t *port);
+
 /* "P" or "P-Q", each 1-65535; *max is P when there is no Q. */
 int parse_port_range(const char *cmd, const char *value, uint16_t *min,
 		     uint16_t *max, bool *has_max);

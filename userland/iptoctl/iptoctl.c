@@ -60,6 +60,11 @@ static const struct command commands[] = {
 	  "renew the lease of a device (lease_ms from now)" },
 	{ "monitor", NULL, cmd_monitor, "[dev DEV]",
 	  "print events as they happen, until interrupted" },
+	{ "reset", NULL, cmd_reset,
+	  "dev DEV conn LOCAL:PORT,REMOTE:PORT [conn ...]\n"
+	  "                | dev DEV conn -",
+	  "tickle TCP connections to adopted addresses: their clients get a reset\n"
+	  "      (conn -: one connection a line from standard input)" },
 	{ "help", NULL, cmd_help, "", "show this help" },
 };
 

@@ -29,6 +29,7 @@ static const struct {
 	{ IPTO_STATS_A_DROPPED, "dropped" },
 	{ IPTO_STATS_A_PASSED, "passed" },
 	{ IPTO_STATS_A_SUPPRESSED, "suppressed" },
+	{ IPTO_STATS_A_TICKLES, "tickles" },
 };
 
 /*

@@ -24,5 +24,6 @@ const char *set_usage(void);	/* its arguments, made from the settings table */
 int cmd_fence(const struct options *opts, int argc, char **argv);
 int cmd_lease(const struct options *opts, int argc, char **argv);
 int cmd_monitor(const struct options *opts, int argc, char **argv);
+int cmd_reset(const struct options *opts, int argc, char **argv);
 
 #endif /* IPTOCTL_SUBCOMMANDS_H */
