@@ -22,6 +22,10 @@
  *   run_as = USER             the user the hook and exec checks run as,
  *                             without capabilities (optional; not root)
  *   witness = ADDRESS         tie-breaker of a two-node cluster (optional)
+ *   conn_sync_ms = 500        how often this node's established TCP
+ *                             connections on its home addresses go to its
+ *                             standby nodes (0: never)
+ *   conn_sync_max = 100000    connections kept per peer, at most
  *
  *   [node NAME]               one per node, this one included
  *   id = 1                    1..65535
@@ -133,6 +137,8 @@ struct iptod_config {
 	struct iptod_run_as run_as;	/* of the hook and exec checks */
 	bool has_witness;
 	struct iptod_addr witness;
+	unsigned int conn_sync_ms;	/* 0: no connection sync */
+	unsigned int conn_sync_max;	/* per peer */
 
 	struct iptod_node *nodes;	/* malloc'ed, nnodes entries, file order */
 	unsigned int nnodes;

@@ -43,7 +43,8 @@ const char *const config_cluster_keys[CK_N] = {
 	[CK_PORT] = "port", [CK_INTERVAL] = "interval_ms", [CK_MISSES] = "misses",
 	[CK_LEASE] = "lease_ms", [CK_KEY_FILE] = "key_file",
 	[CK_FAILBACK] = "failback", [CK_NOTIFY] = "notify", [CK_WITNESS] = "witness",
-	[CK_RUN_AS] = "run_as",
+	[CK_RUN_AS] = "run_as", [CK_CONN_SYNC_MS] = "conn_sync_ms",
+	[CK_CONN_SYNC_MAX] = "conn_sync_max",
 };
 
 const char *const config_node_keys[NK_N] = {
@@ -578,6 +579,16 @@ static int cluster_value(struct parser *p, int k, char *v)
 				  "a number of milliseconds", &c->interval_ms);
 	case CK_MISSES:
 		return parse_uint(p, key, v, MISSES_MIN, MISSES_MAX, "a number", &c->misses);
+	case CK_CONN_SYNC_MS:
+		if (strcmp(v, "0") == 0) {
+			c->conn_sync_ms = 0;
+			return 0;
+		}
+		return parse_uint(p, key, v, CONN_SYNC_MS_MIN, CONN_SYNC_MS_MAX,
+				  "0 (off) or a number of milliseconds", &c->conn_sync_ms);
+	case CK_CONN_SYNC_MAX:
+		return parse_uint(p, key, v, CONN_SYNC_MAX_MIN, CONN_SYNC_MAX_MAX,
+				  "a number of connections", &c->conn_sync_max);
 	case CK_LEASE:
 		return parse_uint(p, key, v, IPTO_LEASE_MS_MIN, IPTO_LEASE_MS_MAX,
 				  "a number of milliseconds", &c->lease_ms);
@@ -1029,6 +1040,8 @@ int iptod_config_load(const char *path, bool allow_no_key, struct iptod_config *
 	cfg->interval_ms = INTERVAL_MS_DEFAULT;
 	cfg->misses = MISSES_DEFAULT;
 	cfg->failback = IPTO_FAILBACK_AUTO;
+	cfg->conn_sync_ms = CONN_SYNC_MS_DEFAULT;
+	cfg->conn_sync_max = CONN_SYNC_MAX_DEFAULT;
 
 	cfg->nodes = calloc(IPTO_NODES_MAX, sizeof(*cfg->nodes));
 	p.nodes = calloc(IPTO_NODES_MAX, sizeof(*p.nodes));

@@ -628,6 +628,34 @@ int iptod_kernel_take_back(struct iptod_kernel *k, uint32_t self)
 	return request(k, nlh);
 }
 
+int iptod_kernel_conn_reset(struct iptod_kernel *k, const struct conn_diag_conn *conns,
+			    size_t n)
+{
+	size_t i = 0;
+	int ret = 0;
+
+	while (i < n && ret >= 0) {
+		struct nlmsghdr *nlh = dev_msg(k, IPTO_CMD_CONN_RESET, IPTO_RESET_A_IFINDEX);
+		size_t end = i + IPTO_CONN_RESET_MAX < n ? i + IPTO_CONN_RESET_MAX : n;
+
+		for (; i < end; i++) {
+			const struct conn_diag_conn *c = &conns[i];
+			bool v4 = c->family == AF_INET;
+			struct nlattr *nest = mnl_attr_nest_start(nlh, IPTO_RESET_A_CONN);
+
+			mnl_attr_put(nlh, v4 ? IPTO_CONN_A_LOCAL_IPV4 : IPTO_CONN_A_LOCAL_IPV6,
+				     v4 ? 4 : 16, c->local);
+			mnl_attr_put_u16(nlh, IPTO_CONN_A_LOCAL_PORT, c->lport);
+			mnl_attr_put(nlh, v4 ? IPTO_CONN_A_REMOTE_IPV4 : IPTO_CONN_A_REMOTE_IPV6,
+				     v4 ? 4 : 16, c->remote);
+			mnl_attr_put_u16(nlh, IPTO_CONN_A_REMOTE_PORT, c->rport);
+			mnl_attr_nest_end(nlh, nest);
+		}
+		ret = request(k, nlh);
+	}
+	return ret;
+}
+
 int iptod_kernel_local_addr(struct iptod_kernel *k, const struct iptod_addr *a, bool add)
 {
 	const void *bytes = a->family == AF_INET ? (const void *)&a->v4 : (const void *)&a->v6;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "conn_diag.h"
 
 struct iptod_kernel;
 
@@ -93,6 +94,14 @@ int iptod_kernel_redo_dad(struct iptod_kernel *k,
 			  bool (*wanted)(const struct in6_addr *addr, void *ctx),
 			  void (*redone)(const struct in6_addr *addr, int err, void *ctx),
 			  void *ctx);
+
+/*
+ * Tickles the clients of conns, connections of addresses this device has
+ * adopted, so that they reset them (IPTO_CMD_CONN_RESET, at most
+ * IPTO_CONN_RESET_MAX a request).  Returns 0 or the first refusal's errno.
+ */
+int iptod_kernel_conn_reset(struct iptod_kernel *k, const struct conn_diag_conn *conns,
+			    size_t n);
 
 /* Makes an adopted address local on the ipto device, or not any more. */
 int iptod_kernel_local_addr(struct iptod_kernel *k, const struct iptod_addr *a,
