@@ -718,6 +718,24 @@ int ipto_nl_service_set_doit(struct sk_buff *skb, struct genl_info *info)
  * Every connection is checked before the first ACK goes out: a request
  * with one bad connection sends nothing.
  */
+/* The reply of IPTO_CMD_CONN_RESET: how many were tickled. */
+static int ipto_nl_conn_reset_reply(struct genl_info *info, u32 sent)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size(sizeof(u32)), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ipto_genl_family, 0, IPTO_CMD_CONN_RESET);
+	if (!hdr || nla_put_u32(msg, IPTO_RESET_A_SENT, sent)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 int ipto_nl_conn_reset_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const struct nlattr *head = genlmsg_data(info->genlhdr), *attr;
@@ -751,7 +769,9 @@ int ipto_nl_conn_reset_doit(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 	}
 	for (i = 0; i < n; i++)
-		ipto_tickle(ipto, &conns[i]);
+		if (!ipto_tickle(ipto, &conns[i]))
+			break;
+	ret = ipto_nl_conn_reset_reply(info, i);
 out:
 	kvfree(conns);
 	return ret;

@@ -20,6 +20,12 @@ void ipto_ratelimit_init(struct ipto_ratelimit *rl)
 
 bool ipto_ratelimit_allow(struct ipto_ratelimit *rl, u32 rate, u32 burst)
 {
+	return ipto_ratelimit_allow_keep(rl, rate, burst, 0);
+}
+
+/* As ipto_ratelimit_allow(), but only while @keep tokens remain after it. */
+bool ipto_ratelimit_allow_keep(struct ipto_ratelimit *rl, u32 rate, u32 burst, u32 keep)
+{
 	u64 cost = div_u64(NSEC_PER_SEC, max(rate, 1U));
 	u64 capacity = cost * burst;
 	u64 now = ktime_get_mono_fast_ns();
@@ -30,7 +36,7 @@ bool ipto_ratelimit_allow(struct ipto_ratelimit *rl, u32 rate, u32 burst)
 	credit = rl->credit_ns + (now - rl->last_ns);
 	if (credit > capacity || credit < rl->credit_ns)
 		credit = capacity;
-	if (credit >= cost) {
+	if (credit >= cost * ((u64)keep + 1)) {
 		credit -= cost;
 		allowed = true;
 	}

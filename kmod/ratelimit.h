@@ -22,5 +22,6 @@ struct ipto_ratelimit {
 
 void ipto_ratelimit_init(struct ipto_ratelimit *rl);
 bool ipto_ratelimit_allow(struct ipto_ratelimit *rl, u32 rate, u32 burst);
+bool ipto_ratelimit_allow_keep(struct ipto_ratelimit *rl, u32 rate, u32 burst, u32 keep);
 
 #endif /* _IPTO_RATELIMIT_H */

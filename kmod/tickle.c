@@ -204,27 +204,30 @@ release:
 }
 
 /*
- * Sends @conn's client one ACK from the adopted address, within the
- * device's reply limit, and counts it on the address.
+ * Sends @conn's client one ACK from the adopted address and counts it on
+ * the address; false, and nothing sent, when the device's reply limit
+ * would keep less than half its burst after it: that half is for the
+ * resets the ACKs draw, and for the packet path's other replies.
  */
-void ipto_tickle(struct ipto_dev *ipto, const struct ipto_conn *conn)
+bool ipto_tickle(struct ipto_dev *ipto, const struct ipto_conn *conn)
 {
 	struct ipto_addr *a = conn->local;
+	u32 burst = READ_ONCE(ipto->settings.reply_burst);
 	bool allowed;
 
 	ASSERT_RTNL();
 	/* The packet path takes the bucket's lock in softirq context. */
 	local_bh_disable();
-	allowed = ipto_ratelimit_allow(&ipto->ratelimit, READ_ONCE(ipto->settings.reply_rate),
-				       READ_ONCE(ipto->settings.reply_burst));
+	allowed = ipto_ratelimit_allow_keep(&ipto->ratelimit,
+					    READ_ONCE(ipto->settings.reply_rate), burst,
+					    burst / 2);
 	local_bh_enable();
-	if (!allowed) {
-		atomic64_inc(&a->stats.suppressed);
-		return;
-	}
+	if (!allowed)
+		return false;
 	atomic64_inc(&a->stats.tickles);
 	if (a->key.family == AF_INET)
 		ipto_tickle4(dev_net(ipto->dev), conn);
 	else
 		ipto_tickle6(dev_net(ipto->dev), conn);
+	return true;
 }

@@ -33,6 +33,6 @@ struct ipto_conn {
 
 int ipto_conn_parse(struct ipto_dev *ipto, const struct nlattr *nest, struct ipto_conn *conn,
 		    struct netlink_ext_ack *extack);
-void ipto_tickle(struct ipto_dev *ipto, const struct ipto_conn *conn);
+bool ipto_tickle(struct ipto_dev *ipto, const struct ipto_conn *conn);
 
 #endif /* _IPTO_TICKLE_H */

@@ -248,9 +248,14 @@
  *   or challenge ACK, RFC 5961), and ipto's reply to that answer is a
  *   reset the client accepts: a client waiting on a connection to a node
  *   that went away learns of it within a round trip, without sending
- *   first.  Each ACK takes a token of the device's reply limit; one
- *   withheld counts as suppressed, one sent as IPTO_STATS_A_TICKLES of its
- *   address.  The client's kernel answers out-of-window segments at most
+ *   first.  Each ACK takes a token of the device's reply limit, and is
+ *   sent only while the bucket keeps half of reply_burst for the resets
+ *   the ACKs draw; the ACKs go out in the request's order and stop at the
+ *   first one the bucket cannot pay.  The reply carries IPTO_RESET_A_SENT
+ *   (u32): how many connections, from the first, were tickled; the caller
+ *   sends the rest again later (iptod paces them, iptoctl reports them).
+ *   Each ACK sent counts as IPTO_STATS_A_TICKLES of its address.  The
+ *   client's kernel answers out-of-window segments at most
  *   once per tcp_invalid_ratelimit (500 ms by default) per connection: a
  *   caller that tickles a connection again waits at least that long.
  *   Refused, and nothing sent, when a local address is not adopted by the
@@ -560,12 +565,13 @@ enum ipto_node_addr_attr {
 
 #define IPTO_NODE_ADDR_A_MAX (__IPTO_NODE_ADDR_A_MAX - 1)
 
-/* The request of IPTO_CMD_CONN_RESET. */
+/* The request and the reply of IPTO_CMD_CONN_RESET. */
 enum ipto_reset_attr {
 	IPTO_RESET_A_UNSPEC,
 	IPTO_RESET_A_IFINDEX,
 	IPTO_RESET_A_IFNAME,
 	IPTO_RESET_A_CONN,		/* nest of enum ipto_conn_attr, one per connection */
+	IPTO_RESET_A_SENT,		/* u32, in the reply: connections tickled */
 
 	__IPTO_RESET_A_MAX
 };
