@@ -51,6 +51,32 @@ void iptod_log(int priority, const char *const *fields, const char *fmt, ...)
 	logged++;
 }
 
+/* conns.c's entry points, which membership.c calls: counted. */
+static unsigned int sync_received, peers_alive;
+static struct iptod_peer *sync_peer;
+
+void iptod_conns_receive(struct iptod *d, struct iptod_peer *p, const uint8_t *buf, size_t len,
+			 uint64_t now_ms)
+{
+	(void)d;
+	(void)buf;
+	(void)len;
+	(void)now_ms;
+	sync_peer = p;
+	sync_received++;
+}
+
+void iptod_conns_peer_alive(struct iptod_peer *p)
+{
+	(void)p;
+	peers_alive++;
+}
+
+void iptod_conns_peer_free(struct iptod_peer *p)
+{
+	(void)p;
+}
+
 void iptod_event(struct iptod *d, int priority, const char *const *fields, const char *fmt, ...)
 {
 	(void)d;
@@ -142,6 +168,18 @@ static void forge(struct iptod *from, const struct iptod_heartbeat *hb, struct i
 			 (ssize_t)len);
 }
 
+/* A sync ACK's framing (conn_sync.h), as node sender to node receiver. */
+static size_t sync_frame(uint8_t *buf, uint32_t sender, uint32_t receiver)
+{
+	memset(buf, 0, CONN_SYNC_ACK_LEN);
+	memcpy(buf, CONN_SYNC_MAGIC, 4);
+	buf[4] = CONN_SYNC_VERSION;
+	buf[5] = CONN_SYNC_ACK;
+	buf[8 + 3] = (uint8_t)sender;
+	buf[12 + 3] = (uint8_t)receiver;
+	return CONN_SYNC_ACK_LEN;
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -193,6 +231,39 @@ static void test_acks_make_the_end(void **state)
 	daemon_free(a);
 	daemon_free(b);
 	daemon_free(c);
+}
+
+/*
+ * A datagram with the sync magic goes to conns.c, not to the heartbeat
+ * codec; with its peer only when it came from that peer's address.
+ */
+static void test_sync_datagrams_demuxed(void **state)
+{
+	struct iptod *a = daemon_new(1, 1), *b = daemon_new(2, 1);
+	struct iptod_peer *to_a = peer(b, 1);
+	uint8_t buf[CONN_SYNC_MAX_LEN];
+	size_t len;
+
+	(void)state;
+	sync_received = 0;
+	len = sync_frame(buf, 2, 1);
+	assert_int_equal(sendto(b->hb_fd, buf, len, 0, (struct sockaddr *)&to_a->sa,
+				to_a->salen), (ssize_t)len);
+	deliver(a);
+	assert_int_equal(sync_received, 1);
+	assert_ptr_equal(sync_peer, peer(a, 2));
+	for (int v = 0; v < IPTOD_HB_NVERDICTS; v++)
+		assert_int_equal(a->rx[v], 0);	/* no heartbeat, good or bad */
+
+	/* Naming node 3 from node 2's address: no peer. */
+	len = sync_frame(buf, 3, 1);
+	assert_int_equal(sendto(b->hb_fd, buf, len, 0, (struct sockaddr *)&to_a->sa,
+				to_a->salen), (ssize_t)len);
+	deliver(a);
+	assert_int_equal(sync_received, 2);
+	assert_null(sync_peer);
+	daemon_free(a);
+	daemon_free(b);
 }
 
 /* An ack of a seq this daemon never sent, or of another run's, is no ack. */
@@ -320,6 +391,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_acks_make_the_end, setup),
 		cmocka_unit_test_setup(test_forged_acks_ignored, setup),
+		cmocka_unit_test_setup(test_sync_datagrams_demuxed, setup),
 		cmocka_unit_test(test_majority_of_five),
 		cmocka_unit_test(test_two_nodes),
 	};

@@ -36,7 +36,7 @@
 
 #define EXIT_USAGE	2
 /* signals, 3 timers, kernel events, witness; heartbeat sockets; health checks */
-#define POLL_FIXED	6
+#define POLL_FIXED	8
 #define POLL_MAX	(POLL_FIXED + IPTO_NODES_MAX + 64)
 
 static const char usage[] =
@@ -389,8 +389,8 @@ static void update_fitness(struct iptod *d)
 
 static void write_status(struct iptod *d)
 {
-	static char last[8192];
-	char buf[8192], tmp[IPTOD_PATH_MAX + 8];
+	static char last[16384];
+	char buf[16384], tmp[IPTOD_PATH_MAX + 8];
 	unsigned long hooks_started, hooks_failed;
 	size_t len = 0;
 	FILE *f;
@@ -417,6 +417,7 @@ static void write_status(struct iptod *d)
 	iptod_notify_counts(&hooks_started, &hooks_failed);
 	PUT("hooks_started=%lu\nhooks_failed=%lu\n", hooks_started, hooks_failed);
 #undef PUT
+	iptod_conns_status(d, buf, sizeof(buf), &len);
 	if (len >= sizeof(buf) || !strcmp(buf, last))
 		return;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", d->status_path);
@@ -444,6 +445,7 @@ static void on_event(void *ctx, const struct iptod_event *ev)
 	const char *name = ev->type < sizeof(names) / sizeof(names[0]) && names[ev->type] ?
 			   names[ev->type] : "unknown";
 	int prio = LOG_INFO;
+	bool tickle = false;
 
 	snprintf(f[n], sizeof(f[n]), "EVENT=%s", name);
 	fields[n] = f[n];
@@ -486,6 +488,10 @@ static void on_event(void *ctx, const struct iptod_event *ev)
 				   "to" : "from", d->cfg.device);
 		d->held_dirty = true;
 		prio = LOG_NOTICE;
+		if (ev->type == IPTO_EVENT_ADOPTED)
+			tickle = true;	/* after the log line below */
+		else
+			iptod_conns_released(d, ev->node, &ev->addr);
 		break;
 	case IPTO_EVENT_ALERT:
 		prio = LOG_ALERT;
@@ -507,6 +513,8 @@ static void on_event(void *ctx, const struct iptod_event *ev)
 	iptod_event(d, prio, fields, "kernel: %s%s%s%s%s", name,
 		    ev->addr.family ? " " : "", ev->addr.family ? a : "",
 		    ev->service[0] ? " service " : "", ev->service);
+	if (tickle)
+		iptod_conns_adopted(d, ev->node, &ev->addr, iptod_now_ms());
 }
 
 static void read_events(struct iptod *d)
@@ -610,6 +618,17 @@ static void arm_timer(struct iptod *d)
 	arm_periodic(d->lease_timer_fd, (uint64_t)d->cfg.interval_ms * 500);
 }
 
+/* The connection sync timer: every conn_sync_ms, or never. */
+static void arm_sync_timer(struct iptod *d)
+{
+	struct itimerspec off = { 0 };
+
+	if (d->cfg.conn_sync_ms)
+		arm_periodic(d->sync_timer_fd, (uint64_t)d->cfg.conn_sync_ms * 1000);
+	else
+		timerfd_settime(d->sync_timer_fd, 0, &off, NULL);
+}
+
 /* Drains a timerfd; true when it had expired. */
 static bool timer_expired(const struct pollfd *pfd)
 {
@@ -623,7 +642,7 @@ static void reload(struct iptod *d)
 	struct iptod_config cfg;
 	struct iptod_key key;
 	struct iptod_health *health;
-	bool interval_changed;
+	bool interval_changed, sync_changed;
 	char err[512];
 	int ret;
 
@@ -672,10 +691,13 @@ static void reload(struct iptod *d)
 	iptod_health_free(d->health);
 	d->health = health;
 	interval_changed = cfg.interval_ms != d->cfg.interval_ms;
+	sync_changed = cfg.conn_sync_ms != d->cfg.conn_sync_ms;
 	iptod_config_free(&d->cfg);
 	d->cfg = cfg;
 	if (interval_changed)
 		arm_timer(d);
+	if (sync_changed)
+		arm_sync_timer(d);
 	d->key = key;
 	{
 		struct iptod_peer *old = d->peers;
@@ -689,6 +711,8 @@ static void reload(struct iptod *d)
 		} else {
 			free(old);
 		}
+		if (iptod_conns_peers(d) < 0)
+			iptod_err("reload: out of memory: connection sync is incomplete");
 	}
 	d->held_dirty = true;
 	d->reloads++;
@@ -772,13 +796,16 @@ static int run(struct iptod *d)
 	sig_fd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 	timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	lease_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	d->sync_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	d->tickle_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	/*
 	 * The service manager's watchdog (WatchdogSec=) is fed from a timer of
 	 * its own at half its period, so that it fits any interval_ms.
 	 */
 	if (sd_watchdog_enabled(0, &watchdog_us) > 0)
 		watchdog_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (sig_fd < 0 || timer_fd < 0 || lease_timer_fd < 0 || (watchdog_us && watchdog_fd < 0)) {
+	if (sig_fd < 0 || timer_fd < 0 || lease_timer_fd < 0 || d->sync_timer_fd < 0 ||
+	    d->tickle_timer_fd < 0 || (watchdog_us && watchdog_fd < 0)) {
 		iptod_err("signalfd/timerfd: %s", strerror(errno));
 		return 1;
 	}
@@ -800,6 +827,10 @@ static int run(struct iptod *d)
 	if (iptod_membership_open(d, err, sizeof(err)) < 0 ||
 	    iptod_membership_peers(d, NULL, 0) < 0) {
 		iptod_err("%s", err);
+		return 1;
+	}
+	if (iptod_conns_peers(d) < 0) {
+		iptod_err("out of memory");
 		return 1;
 	}
 	d->health = iptod_health_new(&d->cfg, d->cfg.self);
@@ -831,6 +862,7 @@ static int run(struct iptod *d)
 	d->timer_fd = timer_fd;
 	d->lease_timer_fd = lease_timer_fd;
 	arm_timer(d);
+	arm_sync_timer(d);
 	if (watchdog_fd >= 0)
 		arm_periodic(watchdog_fd, watchdog_us / 2);
 	iptod_event(d, LOG_NOTICE, (const char *[]){ "EVENT=started", NULL },
@@ -850,6 +882,8 @@ static int run(struct iptod *d)
 		fds[n++] = (struct pollfd){ .fd = iptod_kernel_events_fd(d->kernel),
 					    .events = POLLIN };
 		fds[n++] = (struct pollfd){ .fd = d->witness_fd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = d->sync_timer_fd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = d->tickle_timer_fd, .events = POLLIN };
 		nhb = iptod_membership_pollfds(d, fds + n, POLL_MAX - n);
 		n += nhb;
 		nhealth = iptod_health_pollfds(d->health, fds + n, POLL_MAX - n);
@@ -893,6 +927,10 @@ static int run(struct iptod *d)
 			read_events(d);
 		if (fds[5].revents)
 			iptod_witness_receive(d, now);
+		if (timer_expired(&fds[6]))
+			iptod_conns_sync(d, now);
+		if (timer_expired(&fds[7]))
+			iptod_conns_tickle(d, now);
 		if (nhb)
 			heartbeats_in(d, fds + POLL_FIXED, nhb, now);
 		busy = iptod_now_ms() - now;

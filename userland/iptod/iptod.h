@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "conn_sync.h"
 #include "health.h"
 #include "heartbeat.h"
 #include "kernel.h"
@@ -45,6 +46,21 @@ struct iptod_peer {
 	int pushed;			/* state set in the kernel: -1 none, 0, 1 */
 	int fd;				/* socket connected to it, or -1 */
 	bool connect_failed;		/* logged once until it works */
+	struct conn_sync_tx *sync_tx;	/* our connections to it; NULL: it is
+					 * not our standby, or sync is off */
+	struct conn_sync_rx *sync_rx;	/* its connections, as it synced them */
+};
+
+/* Connection sync and the reset at takeover (conns.c): counters. */
+struct iptod_sync {
+	size_t local;			/* our connections at the last listing */
+	uint64_t list_ms;		/* how long that listing took */
+	uint64_t list_errors;
+	uint64_t tx_msgs, tx_bytes, tx_errors;
+	uint64_t tickled;		/* tickles the kernel sent */
+	unsigned long refused[CONN_SYNC_NVERDICTS];
+	struct iptod_log_limit refused_log[CONN_SYNC_NVERDICTS];
+	struct iptod_log_limit list_log;
 };
 
 struct iptod {
@@ -103,6 +119,13 @@ struct iptod {
 	uint64_t dad_try_ms;		/* the next try */
 	uint8_t sent_flags;
 	unsigned long reloads, reload_failures;
+
+	int sync_timer_fd;		/* every conn_sync_ms */
+	int tickle_timer_fd;		/* the next tickle job that is due */
+	unsigned int sync_max;		/* conn_sync_max the receivers have */
+	struct iptod_tickle *tickles;	/* takeovers being reset */
+	unsigned int ntickles;
+	struct iptod_sync sync;
 };
 
 uint64_t iptod_now_ms(void);
@@ -140,6 +163,26 @@ bool iptod_held_by_peer(const struct iptod *d, const char **who);
 uint64_t iptod_membership_lease_end(const struct iptod *d);
 
 
+
+/* conns.c */
+/* Gives peers the sync state they need after d->peers was built. */
+int iptod_conns_peers(struct iptod *d);
+void iptod_conns_peer_free(struct iptod_peer *p);
+/* p was heard again after it was dead: it gets the whole list again. */
+void iptod_conns_peer_alive(struct iptod_peer *p);
+/* The sync timer: lists this node's connections and sends the changes. */
+void iptod_conns_sync(struct iptod *d, uint64_t now_ms);
+/* A sync datagram from the heartbeat address of p (NULL: of no peer). */
+void iptod_conns_receive(struct iptod *d, struct iptod_peer *p, const uint8_t *buf,
+			 size_t len, uint64_t now_ms);
+/* The kernel adopted (released) addr, an address of node. */
+void iptod_conns_adopted(struct iptod *d, uint32_t node, const struct iptod_addr *addr,
+			 uint64_t now_ms);
+void iptod_conns_released(struct iptod *d, uint32_t node, const struct iptod_addr *addr);
+/* The tickle timer: sends what is due. */
+void iptod_conns_tickle(struct iptod *d, uint64_t now_ms);
+/* Appends the status file's conn_sync lines to buf. */
+void iptod_conns_status(const struct iptod *d, char *buf, size_t size, size_t *len);
 
 /* iptod.c: logs a membership or kernel event and hands it to the hook. */
 void iptod_event(struct iptod *d, int priority, const char *const *fields,

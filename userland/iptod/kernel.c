@@ -628,32 +628,52 @@ int iptod_kernel_take_back(struct iptod_kernel *k, uint32_t self)
 	return request(k, nlh);
 }
 
-int iptod_kernel_conn_reset(struct iptod_kernel *k, const struct conn_diag_conn *conns,
-			    size_t n)
+/* The reply of IPTO_CMD_CONN_RESET: IPTO_RESET_A_SENT into *data. */
+static int reset_sent_cb(const struct nlmsghdr *nlh, void *data)
 {
-	size_t i = 0;
-	int ret = 0;
+	const struct nlattr *attr;
 
-	while (i < n && ret >= 0) {
-		struct nlmsghdr *nlh = dev_msg(k, IPTO_CMD_CONN_RESET, IPTO_RESET_A_IFINDEX);
-		size_t end = i + IPTO_CONN_RESET_MAX < n ? i + IPTO_CONN_RESET_MAX : n;
-
-		for (; i < end; i++) {
-			const struct conn_diag_conn *c = &conns[i];
-			bool v4 = c->family == AF_INET;
-			struct nlattr *nest = mnl_attr_nest_start(nlh, IPTO_RESET_A_CONN);
-
-			mnl_attr_put(nlh, v4 ? IPTO_CONN_A_LOCAL_IPV4 : IPTO_CONN_A_LOCAL_IPV6,
-				     v4 ? 4 : 16, c->local);
-			mnl_attr_put_u16(nlh, IPTO_CONN_A_LOCAL_PORT, c->lport);
-			mnl_attr_put(nlh, v4 ? IPTO_CONN_A_REMOTE_IPV4 : IPTO_CONN_A_REMOTE_IPV6,
-				     v4 ? 4 : 16, c->remote);
-			mnl_attr_put_u16(nlh, IPTO_CONN_A_REMOTE_PORT, c->rport);
-			mnl_attr_nest_end(nlh, nest);
-		}
-		ret = request(k, nlh);
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) == IPTO_RESET_A_SENT &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			*(uint32_t *)data = mnl_attr_get_u32(attr);
 	}
-	return ret;
+	return MNL_CB_OK;
+}
+
+int iptod_kernel_conn_reset(struct iptod_kernel *k, const struct conn_sync_conn *conns,
+			    size_t n, size_t *sent)
+{
+	size_t count = n < IPTO_CONN_RESET_MAX ? n : IPTO_CONN_RESET_MAX;
+	struct nlmsghdr *nlh;
+	uint32_t done = 0;
+	int ret;
+
+	*sent = 0;
+	if (!n)
+		return 0;
+	nlh = dev_msg(k, IPTO_CMD_CONN_RESET, IPTO_RESET_A_IFINDEX);
+	for (size_t i = 0; i < count; i++) {
+		const struct conn_sync_conn *c = &conns[i];
+		bool v4 = c->family == 4;
+		struct nlattr *nest = mnl_attr_nest_start(nlh, IPTO_RESET_A_CONN);
+
+		mnl_attr_put(nlh, v4 ? IPTO_CONN_A_LOCAL_IPV4 : IPTO_CONN_A_LOCAL_IPV6,
+			     v4 ? 4 : 16, c->local);
+		mnl_attr_put_u16(nlh, IPTO_CONN_A_LOCAL_PORT, c->lport);
+		mnl_attr_put(nlh, v4 ? IPTO_CONN_A_REMOTE_IPV4 : IPTO_CONN_A_REMOTE_IPV6,
+			     v4 ? 4 : 16, c->remote);
+		mnl_attr_put_u16(nlh, IPTO_CONN_A_REMOTE_PORT, c->rport);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	ret = ipto_nl_request(k->nl, nlh, reset_sent_cb, &done);
+	if (ret < 0) {
+		note_extack(k, k->nl);
+		return ret;
+	}
+	k->extack[0] = '\0';
+	*sent = done < count ? done : count;
+	return 0;
 }
 
 int iptod_kernel_local_addr(struct iptod_kernel *k, const struct iptod_addr *a, bool add)

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "conn_diag.h"
+#include "conn_sync.h"
 
 struct iptod_kernel;
 
@@ -96,12 +96,14 @@ int iptod_kernel_redo_dad(struct iptod_kernel *k,
 			  void *ctx);
 
 /*
- * Tickles the clients of conns, connections of addresses this device has
- * adopted, so that they reset them (IPTO_CMD_CONN_RESET, at most
- * IPTO_CONN_RESET_MAX a request).  Returns 0 or the first refusal's errno.
+ * Tickles the clients of conns[0..n), connections of addresses this device
+ * has adopted, so that they reset them (IPTO_CMD_CONN_RESET): one request
+ * of at most IPTO_CONN_RESET_MAX, in order.  *sent: how many were sent; the
+ * kernel stops at the first the device's reply limit holds back.  Returns 0
+ * or the kernel's refusal (then nothing was sent).
  */
-int iptod_kernel_conn_reset(struct iptod_kernel *k, const struct conn_diag_conn *conns,
-			    size_t n);
+int iptod_kernel_conn_reset(struct iptod_kernel *k, const struct conn_sync_conn *conns,
+			    size_t n, size_t *sent);
 
 /* Makes an adopted address local on the ipto device, or not any more. */
 int iptod_kernel_local_addr(struct iptod_kernel *k, const struct iptod_addr *a,

@@ -211,7 +211,9 @@ int iptod_membership_peers(struct iptod *d, struct iptod_peer *old, unsigned int
 			if (old[j].id != node->id)
 				continue;
 			*p = old[j];
-			old[j].fd = -1;	/* p has it now */
+			old[j].fd = -1;	/* p has it now, and its sync state */
+			old[j].sync_tx = NULL;
+			old[j].sync_rx = NULL;
 		}
 		snprintf(p->name, sizeof(p->name), "%s", node->name);
 		salen = to_sockaddr(&node->heartbeat, d->cfg.port, &sa);
@@ -226,9 +228,11 @@ int iptod_membership_peers(struct iptod *d, struct iptod_peer *old, unsigned int
 		}
 		n++;
 	}
-	for (unsigned int j = 0; j < nold; j++)
+	for (unsigned int j = 0; j < nold; j++) {
 		if (old[j].fd >= 0)
 			close(old[j].fd);
+		iptod_conns_peer_free(&old[j]);
+	}
 	free(d->peers);
 	d->peers = peers;
 	d->npeers = n;
@@ -358,10 +362,36 @@ static bool take_heartbeat(struct iptod *d, const uint8_t *buf, size_t n, size_t
 	return changed;
 }
 
-/* Reads at most RX_BATCH datagrams from fd, in one system call. */
+/*
+ * A connection sync datagram (conns.c): handed on with its peer, the node
+ * it names if it came from that node's heartbeat address.
+ */
+static void take_sync(struct iptod *d, const uint8_t *buf, size_t n, size_t cap,
+		      const struct sockaddr_storage *from, uint64_t now_ms)
+{
+	struct iptod_peer *p = NULL;
+	uint32_t sender;
+	uint8_t type;
+
+	if (n <= cap && conn_sync_peek(buf, n, &type, &sender) == 0) {
+		for (unsigned int i = 0; i < d->npeers; i++)
+			if (d->peers[i].id == sender && same_host(from, &d->peers[i].sa))
+				p = &d->peers[i];
+	}
+	/* MSG_TRUNC: n is the real length, so an oversized one is malformed. */
+	iptod_conns_receive(d, p, buf, n > cap ? cap : n, now_ms);
+}
+
+/* The largest datagram a heartbeat socket reads, plus one to see truncation. */
+#define RX_LEN ((IPTOD_HB_MAX_LEN > CONN_SYNC_MAX_LEN ? IPTOD_HB_MAX_LEN : CONN_SYNC_MAX_LEN) + 1)
+
+/*
+ * Reads at most RX_BATCH datagrams from fd, in one system call: heartbeats,
+ * and connection sync, which starts with its own magic.
+ */
 static bool receive_batch(struct iptod *d, int fd, uint64_t now_ms)
 {
-	uint8_t bufs[RX_BATCH][IPTOD_HB_MAX_LEN + 1];
+	static uint8_t bufs[RX_BATCH][RX_LEN];
 	struct sockaddr_storage from[RX_BATCH];
 	struct mmsghdr msgs[RX_BATCH];
 	struct iovec iov[RX_BATCH];
@@ -377,9 +407,14 @@ static bool receive_batch(struct iptod *d, int fd, uint64_t now_ms)
 		msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
 	}
 	n = recvmmsg(fd, msgs, RX_BATCH, MSG_TRUNC, NULL);
-	for (int i = 0; i < n; i++)
-		changed |= take_heartbeat(d, bufs[i], msgs[i].msg_len, sizeof(bufs[i]), &from[i],
-					  now_ms);
+	for (int i = 0; i < n; i++) {
+		if (msgs[i].msg_len >= 4 && !memcmp(bufs[i], CONN_SYNC_MAGIC, 4))
+			take_sync(d, bufs[i], msgs[i].msg_len, sizeof(bufs[i]) - 1, &from[i],
+				  now_ms);
+		else
+			changed |= take_heartbeat(d, bufs[i], msgs[i].msg_len, sizeof(bufs[i]),
+						  &from[i], now_ms);
+	}
 	return changed;
 }
 
@@ -437,8 +472,10 @@ bool iptod_membership_update(struct iptod *d, uint64_t now_ms)
 		 * Up: alive, fit, and with quorum; a peer just heard again is
 		 * given its own start-up time (five dead times) to find it.
 		 */
-		if (alive && !p->alive)
+		if (alive && !p->alive) {
 			p->alive_since_ms = now_ms;
+			iptod_conns_peer_alive(p);
+		}
 		up = alive && (p->flags & IPTOD_HB_FIT) &&
 		     ((p->flags & IPTOD_HB_QUORUM) || now_ms - p->alive_since_ms < 5 * dead_ms);
 
