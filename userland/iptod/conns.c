@@ -317,13 +317,14 @@ void iptod_conns_peer_alive(struct iptod_peer *p)
 static void arm_tickles(struct iptod *d, uint64_t now_ms)
 {
 	struct itimerspec its = { 0 };
-	uint64_t due = UINT64_MAX, in_ms;
+	uint64_t due = UINT64_MAX;
 
 	for (unsigned int i = 0; i < d->ntickles; i++)
 		if (d->tickles[i].due_ms < due)
 			due = d->tickles[i].due_ms;
 	if (due != UINT64_MAX) {
-		in_ms = due > now_ms ? due - now_ms : 0;
+		uint64_t in_ms = due > now_ms ? due - now_ms : 0;
+
 		its.it_value.tv_sec = (time_t)(in_ms / 1000);
 		its.it_value.tv_nsec = (long)(in_ms % 1000) * 1000000 + 1;
 	}
