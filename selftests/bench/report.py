@@ -14,6 +14,7 @@ import sys
 
 SYSTEMS = ("ipto", "ipto_fast", "keepalived", "keepalived_fast", "none")
 MODES = ("connect", "keep")
+IDLE_SYSTEMS = ("ipto_sync", "ipto_nosync", "keepalived_fast", "none")
 
 
 def load(results, name, kver):
@@ -216,6 +217,48 @@ def main():
                 w("| %s | %s | %s | %s |" % (a, b, *(
                     ratio(outages[a][m]["median_ms"], outages[b][m]["median_ms"])
                     for m in MODES)))
+    w("")
+
+    w("## Idle-connection outage")
+    w("")
+    idle = {s: load(results, "idle_" + s, kver) for s in IDLE_SYSTEMS}
+    limit = next((i["limit_s"] for i in idle.values() if i), None)
+    w("The same LAN; per cut the client holds one idle connection to VIP1, blocked in recv() "
+      "after data went both ways (`selftests/helpers/idle_client.py`: a pooled connection, a "
+      "session in LISTEN). The outage is the time from the cut until its recv() ends with "
+      "ECONNRESET, when the client learns that it must reconnect; a client that has not "
+      "learnt it after the limit (%s s) counts as the limit, a lower bound (it would wait "
+      "for TCP keepalive, 2 h by default, or its own timeout)." % fmt(limit))
+    w("")
+    w("| system | setup | cuts | reset | median ms | max ms |")
+    w("|---|---|---|---|---|---|")
+    for s in IDLE_SYSTEMS:
+        i = idle[s]
+        if not i:
+            w("| %s | did not run | | | | |" % s)
+            continue
+        w("| %s | %s | %d | %d | **%s** | %s |" % (s, i["description"], len(i["cuts"]),
+                                                  i["reset"], fmt(i["median_ms"]),
+                                                  fmt(i["max_ms"])))
+    w("")
+    cost = load(results, "sync_cost", kver)
+    w("### Connection sync cost")
+    w("")
+    if cost:
+        w("Node 1's iptod (the sender) and node 2's (a receiver), over a window each, at the "
+          "default conn_sync_ms (500): CPU time from /proc, bytes and datagrams sent from the "
+          "status file (`selftests/bench/sync_cost.sh`). churn: 1000 connections a second "
+          "opened and closed about a second later, beside the idle ones.")
+        w("")
+        w("| window | connections | sender CPU %% | receiver CPU %% | bytes/s | datagrams/s |")
+        w("|---|---|---|---|---|---|")
+        for r in cost["windows"]:
+            w("| %s | %s | %s | %s | %s | %s |" % (
+                r["window"], fmt(r["connections"]), fmt(r["sender_cpu_pct"], 2),
+                fmt(r["receiver_cpu_pct"], 2), fmt(r["bytes_per_s"]),
+                fmt(r["msgs_per_s"], 1)))
+    else:
+        w("did not run")
     w("")
 
     w("## Kernel takeover time")

@@ -8,6 +8,8 @@
 # client's SYN there with a RST; libpq moves on to VIP2 at once, long before
 # its connect_timeout.  The control: the same client, with node 1's failover
 # off, waits for its connect timeout on VIP1.  See helpers/client_failover.sh.
+# First, a session blocked in pg_sleep(60) when node 1 goes dark is reset
+# through iptod's connection sync (waiting_session below).
 . "$(dirname "$0")/../lib.sh"
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 . "$IPTO_SRC/selftests/helpers/client_failover.sh"
@@ -75,5 +77,46 @@ done
 check "three nodes running iptod settle" wait_for 30 iptod_settled
 info "setup (cluster, initdb, two servers): $((($(date +%s%N) - t_setup) / 1000000)) ms"
 
+# A session that only waits: psql on node 1 blocked in pg_sleep(60), so
+# it sends nothing after the cut.  Node 1 syncs the connection to its
+# standby nodes; node 2 adopts VIP1 and tickles the client, whose libpq
+# gets a reset and reports the lost connection, within the failover time
+# (cut to node 2 holding VIP1) plus 1 s.  The same host list then
+# reconnects through VIP2.
+waiting_session() {
+	local out=$TEST_TMP/pg_sleep t_cut end rc ms failover_ms
+	(
+		in_ns client "${PG_ENV[@]}" "$PG_BIN/psql" -X -At \
+			"host=10.0.0.11,10.0.0.12 port=5432 user=postgres dbname=postgres connect_timeout=$ASK_TIMEOUT" \
+			-c "select pg_sleep(60)" >"$out.stdout" 2>"$out.stderr"
+		echo "exit $? ${EPOCHREALTIME//[!0-9]/}" >"$out"
+	) &
+	check "node 1 syncs the waiting session to node 2" \
+		wait_for 30 status_is 2 "conn_sync.from.1=1 connections"
+	check "the session is in pg_sleep on node 1" wait_for 10 \
+		test "$(in_ns client ss -Htn state established '( dport = :5432 )' | wc -l)" = 1
+	t_cut=${EPOCHREALTIME//[!0-9]/}
+	cut 1
+	failover_ms=$(held_ms_after 2 "$t_cut")
+	check "node 2 holds VIP1 ($failover_ms ms after the cut)" status_is 2 held=1
+	wait_for 10 test -s "$out"
+	read -r _ rc end <"$out" 2>/dev/null
+	check "psql fails: it lost its connection (exit status ${rc:-none})" test "${rc:-0}" = 2
+	while read -r line; do info "  psql: $line"; done <"$out.stderr"
+	if [ -n "${end:-}" ]; then
+		ms=$(((end - t_cut) / 1000))
+		echo "# measure: pg_sleep_session_ended_ms=$ms failover_ms=$failover_ms"
+		check_timing "psql's error within the failover time plus 1 s ($ms ms after the cut, failover $failover_ms ms)" \
+			test "$ms" -le $((failover_ms + 1000))
+	fi
+	check_eq "the host list reconnects through VIP2" "10.0.0.12 node2" \
+		"$(ask "$ASK_TIMEOUT" 10.0.0.11 10.0.0.12 2>/dev/null)"
+	heal 1
+	check "the cluster settles after the heal" wait_for 30 iptod_settled
+	check "after the failback, node 1 answers at VIP1 again" \
+		wait_for 20 answers "10.0.0.11 node1" "$ASK_TIMEOUT" 10.0.0.11 10.0.0.12
+}
+
+waiting_session
 client_failover_run
 finish

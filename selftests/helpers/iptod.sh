@@ -179,6 +179,18 @@ iptod_cluster() {
 	done
 }
 
+# held_ms_after I T_US: waits (at most 20 s) until node I holds the
+# addresses of another node, as its status file says, and prints the
+# milliseconds from T_US (EPOCHREALTIME, digits only) to then.  The file is
+# rewritten every heartbeat interval, so this is late by up to one.
+held_ms_after() {
+	until status_is "$1" held=1; do
+		[ $((${EPOCHREALTIME//[!0-9]/} - $2)) -gt 20000000 ] && break
+		nap 0.01
+	done
+	echo $(((${EPOCHREALTIME//[!0-9]/} - $2) / 1000))
+}
+
 # status_of I KEY: a value from node I's status file.  status_is I LINE:
 # that file has the line LINE.  Both in bash: a poll loop of sed or grep
 # costs processes, which under TCG cost the guest's CPU (lib.sh, nap).

@@ -43,12 +43,7 @@ check "node 1 has node 2's control connection (node 1 is on node 2's standby lis
 
 t_cut=${EPOCHREALTIME//[!0-9]/}
 cut 1
-until status_is 2 held=1; do
-	[ $((${EPOCHREALTIME//[!0-9]/} - t_cut)) -gt 10000000 ] && break
-	nap 0.01
-done
-t_held=${EPOCHREALTIME//[!0-9]/}
-failover_ms=$(((t_held - t_cut) / 1000))
+failover_ms=$(held_ms_after 2 "$t_cut")
 check "node 2 holds node 1's addresses ($failover_ms ms after the cut)" status_is 2 held=1
 
 for label in v4 v6; do

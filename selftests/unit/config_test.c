@@ -404,6 +404,28 @@ static void test_every_bad_file_has_a_case(void **state)
 
 /* ---- edge cases ------------------------------------------------------- */
 
+/* conn_sync_ms: 0 (off) or 100..60000; conn_sync_max: 1..10000000. */
+static void test_conn_sync_keys(void **state)
+{
+	struct iptod_config cfg;
+
+	(void)state;
+	expect_ok(CLUSTER "conn_sync_ms = 0\nconn_sync_max = 1\n" ALPHA, &cfg);
+	assert_int_equal(cfg.conn_sync_ms, 0);
+	assert_int_equal(cfg.conn_sync_max, 1);
+	iptod_config_free(&cfg);
+	expect_ok(CLUSTER "conn_sync_ms = 60000\nconn_sync_max = 10000000\n" ALPHA, &cfg);
+	assert_int_equal(cfg.conn_sync_ms, 60000);
+	assert_int_equal(cfg.conn_sync_max, 10000000);
+	iptod_config_free(&cfg);
+	expect_error(CLUSTER "conn_sync_ms = 99\n" ALPHA, 6, "conn_sync_ms: 99 is out of range");
+	expect_error(CLUSTER "conn_sync_ms = 60001\n" ALPHA, 6,
+		     "conn_sync_ms: 60001 is out of range");
+	expect_error(CLUSTER "conn_sync_ms = soon\n" ALPHA, 6,
+		     "conn_sync_ms: \"soon\" is not 0 (off) or a number of milliseconds");
+	expect_error(CLUSTER "conn_sync_max = 0\n" ALPHA, 6, "conn_sync_max: 0 is out of range");
+}
+
 static void test_defaults(void **state)
 {
 	struct iptod_config cfg;
@@ -419,6 +441,8 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.failback, IPTO_FAILBACK_AUTO);
 	assert_string_equal(cfg.notify, "");
 	assert_false(cfg.has_witness);
+	assert_int_equal(cfg.conn_sync_ms, 500);
+	assert_int_equal(cfg.conn_sync_max, 100000);
 	assert_int_equal(cfg.nnodes, 1);
 	assert_int_equal(cfg.nodes[0].line, 6);
 	assert_int_equal(cfg.nodes[0].nstandby, 0);
@@ -1106,7 +1130,7 @@ static void test_lookup_and_format(void **state)
 
 int main(void)
 {
-	enum { NFIXED = 21 };
+	enum { NFIXED = 22 };
 	struct CMUnitTest tests[NBAD + NFIXED];
 	size_t i, n = 0;
 
@@ -1122,6 +1146,8 @@ int main(void)
 	tests[n++].test_func = test_every_bad_file_has_a_case;
 	tests[n].name = "defaults";
 	tests[n++].test_func = test_defaults;
+	tests[n].name = "conn_sync_ms and conn_sync_max take their ranges";
+	tests[n++].test_func = test_conn_sync_keys;
 	tests[n].name = "every key";
 	tests[n++].test_func = test_all_keys;
 	tests[n].name = "run_as: resolved, unknown user, root, too long";

@@ -379,19 +379,6 @@ static int report_reset_failure(const struct ipto_nl *nl,
 	return report_failure(nl, error, "");
 }
 
-/* The reply's IPTO_RESET_A_SENT into *data (a uint32_t). */
-static int sent_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *attr;
-
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(attr) == IPTO_RESET_A_SENT &&
-		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
-			*(uint32_t *)data = mnl_attr_get_u32(attr);
-	}
-	return MNL_CB_OK;
-}
-
 /*
  * Sends list->items in order, IPTO_CONN_RESET_MAX to a request, and stops
  * where the kernel did: at the first connection the device's reply limit
@@ -417,14 +404,14 @@ static int send_conns(const char *ifname, const struct conn_list *list)
 			fprintf(stderr, PROG ": reset: the request is too large\n");
 			ret = EXIT_FAILED;
 		} else {
-			uint32_t sent = 0;
+			struct ipto_nl_u32 sent = { .type = IPTO_RESET_A_SENT };
 
-			err = ipto_nl_request(nl, nlh, sent_cb, &sent);
+			err = ipto_nl_request(nl, nlh, ipto_nl_u32_cb, &sent);
 			if (err < 0) {
 				ret = report_reset_failure(nl, nlh, err, conns);
-			} else if (sent < count) {
+			} else if (sent.value < count) {
 				fprintf(stderr, PROG ": reset: %zu of %zu connections tickled; the device's reply limit (reply_rate, reply_burst) held back the rest: send them again later\n",
-					start + sent, list->n);
+					start + sent.value, list->n);
 				ipto_nl_close(nl);
 				return EXIT_FAILED;
 			}

@@ -19,8 +19,9 @@
  * sync, not a heartbeat (membership.c tells them apart and checks that it
  * came from the peer's heartbeat address); it goes to that peer's
  * conn_sync_rx, bounded by conn_sync_max.  A list is dropped when the
- * kernel releases an address of its node (the addresses went home, or to
- * another standby); the node's next message then brings the current one.
+ * kernel releases an address of its node while that node is heard (the
+ * addresses went home, or to another standby); the node's next message
+ * then brings the current one.
  *
  * Reset.  When the kernel reports that this node adopted an address of
  * node N (IPTO_EVENT_ADOPTED), the connections N synced on that address
@@ -366,7 +367,12 @@ void iptod_conns_released(struct iptod *d, uint32_t node, const struct iptod_add
 	for (unsigned int i = 0; i < d->ntickles; i++)
 		if (iptod_addr_equal(&d->tickles[i].addr, addr))
 			drop_tickle(d, i--);
-	if (p && p->sync_rx && conn_sync_rx_count(p->sync_rx))
+	/*
+	 * Home again only while its node is heard: a release while it is
+	 * silent (this node fenced after a stall, say) is followed by an
+	 * adoption that needs the list.
+	 */
+	if (p && p->alive && p->sync_rx && conn_sync_rx_count(p->sync_rx))
 		conn_sync_rx_clear(p->sync_rx);
 }
 

@@ -628,25 +628,12 @@ int iptod_kernel_take_back(struct iptod_kernel *k, uint32_t self)
 	return request(k, nlh);
 }
 
-/* The reply of IPTO_CMD_CONN_RESET: IPTO_RESET_A_SENT into *data. */
-static int reset_sent_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *attr;
-
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(attr) == IPTO_RESET_A_SENT &&
-		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
-			*(uint32_t *)data = mnl_attr_get_u32(attr);
-	}
-	return MNL_CB_OK;
-}
-
 int iptod_kernel_conn_reset(struct iptod_kernel *k, const struct conn_sync_conn *conns,
 			    size_t n, size_t *sent)
 {
 	size_t count = n < IPTO_CONN_RESET_MAX ? n : IPTO_CONN_RESET_MAX;
 	struct nlmsghdr *nlh;
-	uint32_t done = 0;
+	struct ipto_nl_u32 done = { .type = IPTO_RESET_A_SENT };
 	int ret;
 
 	*sent = 0;
@@ -666,13 +653,13 @@ int iptod_kernel_conn_reset(struct iptod_kernel *k, const struct conn_sync_conn 
 		mnl_attr_put_u16(nlh, IPTO_CONN_A_REMOTE_PORT, c->rport);
 		mnl_attr_nest_end(nlh, nest);
 	}
-	ret = ipto_nl_request(k->nl, nlh, reset_sent_cb, &done);
+	ret = ipto_nl_request(k->nl, nlh, ipto_nl_u32_cb, &done);
 	if (ret < 0) {
 		note_extack(k, k->nl);
 		return ret;
 	}
 	k->extack[0] = '\0';
-	*sent = done < count ? done : count;
+	*sent = done.value < count ? done.value : count;
 	return 0;
 }
 

@@ -429,6 +429,19 @@ void ipto_nl_close(struct ipto_nl *nl)
 	free(nl);
 }
 
+int ipto_nl_u32_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ipto_nl_u32 *want = data;
+	const struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) == want->type &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			want->value = mnl_attr_get_u32(attr);
+	}
+	return MNL_CB_OK;
+}
+
 const char *ipto_nl_extack(const struct ipto_nl *nl)
 {
 	return nl->extack[0] ? nl->extack : NULL;

@@ -74,6 +74,18 @@ int ipto_nl_request(struct ipto_nl *nl, struct nlmsghdr *nlh,
 		    mnl_cb_t cb, void *data);
 
 /*
+ * A callback for ipto_nl_request() whose data is a struct ipto_nl_u32: the
+ * reply's u32 attribute of that type into value (left as it is when the
+ * reply has none).
+ */
+struct ipto_nl_u32 {
+	uint16_t type;
+	uint32_t value;
+};
+
+int ipto_nl_u32_cb(const struct nlmsghdr *nlh, void *data);
+
+/*
  * Runs a dump (a request from ipto_nl_msg() with NLM_F_DUMP) as
  * ipto_nl_request() does.  When it is interrupted, calls restart(data) to
  * drop what cb gathered and runs it once more from scratch; a second
