@@ -7,6 +7,7 @@ ratios) and RESULTS_DIR/outage-KERNEL_RELEASE.png (the outage of each
 cut, per system and probe mode; gnuplot).  GUEST_RESULTS is the guest's
 results.txt: which benchmarks ran, and how long they took."""
 import datetime
+import glob
 import json
 import os
 import subprocess
@@ -17,13 +18,26 @@ MODES = ("connect", "keep")
 IDLE_SYSTEMS = ("ipto_sync", "ipto_nosync", "keepalived_fast", "none")
 
 
+# EARLIER: the benchmarks this run did not measure, whose figures come
+# from an earlier run's JSON (name -> the kernel it ran on).
+EARLIER = {}
+
+
 def load(results, name, kver):
+    """name's results on kver, or else the newest earlier run's, noted."""
     path = os.path.join(results, "%s-%s.json" % (name, kver))
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
+    others = sorted(glob.glob(os.path.join(results, "%s-*.json" % name)),
+                    key=os.path.getmtime, reverse=True)
+    for p in [path] + [o for o in others if o != path]:
+        try:
+            with open(p) as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if p != path:
+            EARLIER[name] = os.path.basename(p)[len(name) + 1:-len(".json")]
+        return data
+    return None
 
 
 def fmt(v, digits=0):
@@ -124,7 +138,7 @@ def main():
     replies = load(results, "error_replies", kver)
     memory = load(results, "memory", kver)
     timeout_ms = next((o["probe_timeout_ms"] for o in outages.values() if o), 3000)
-    png = chart(results, kver, outages, timeout_ms)
+    png = chart(results, EARLIER.get("outage_ipto", kver), outages, timeout_ms)
 
     md = []
     w = md.append
@@ -141,6 +155,7 @@ def main():
         w("- Guest time per benchmark: " + ", ".join(
             "%s %s s%s" % (b, fmt(ms / 1000), "" if st == "ok" else " (%s)" % st)
             for b, (st, ms) in runs.items()))
+    earlier_at = len(md)
     w("")
 
     w("## Client-observed outage")
@@ -250,7 +265,7 @@ def main():
           "status file (`selftests/bench/sync_cost.sh`). churn: 1000 connections a second "
           "opened and closed about a second later, beside the idle ones.")
         w("")
-        w("| window | connections | sender CPU %% | receiver CPU %% | bytes/s | datagrams/s |")
+        w("| window | connections | sender CPU % | receiver CPU % | bytes/s | datagrams/s |")
         w("|---|---|---|---|---|---|")
         for r in cost["windows"]:
             w("| %s | %s | %s | %s | %s | %s |" % (
@@ -340,6 +355,10 @@ def main():
     else:
         w("did not run")
     w("")
+    if EARLIER:
+        md.insert(earlier_at, "- Not run this time, figures from the last run that measured them "
+                  "(same benchmark, its JSON named by kernel): " + ", ".join(
+                      "%s (%s)" % (n, k) for n, k in sorted(EARLIER.items())))
     with open(os.path.join(results, "RESULTS.md"), "w") as f:
         f.write("\n".join(md))
     print("report: %s" % os.path.join(results, "RESULTS.md"))

@@ -15,6 +15,11 @@
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
 N=${N:-10000}
+# Opening 10,000 connections from Python stalls the whole TCG guest for
+# hundreds of ms at a time: with the default 3 misses the nodes would find
+# each other dead and fail over in the middle of the measurement, which is
+# not what this benchmark is about.  Liveness at 10 misses (1 s).
+IPTOD_MISSES=10
 WINDOW_S=${WINDOW_S:-20}
 PORT=7100
 RESULTS_DIR=$IPTO_SRC/selftests/bench/results
