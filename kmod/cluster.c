@@ -176,14 +176,38 @@ int ipto_cluster_node_del(struct ipto_dev *ipto, u32 id, struct netlink_ext_ack 
 	return 0;
 }
 
-void ipto_cluster_set_state(struct ipto_dev *ipto, struct ipto_node *node, bool up)
+void ipto_cluster_set_state(struct ipto_dev *ipto, struct ipto_node *node,
+			    enum ipto_node_state state)
 {
-	if (node->up == up)
+	bool up = state != IPTO_NODE_DOWN, drain = state == IPTO_NODE_DRAIN;
+
+	if (node->up == up && node->drain == drain)
 		return;
 	node->up = up;
+	node->drain = drain;
+	node->drain_reported = false;
+	node->drain_conns = 0;
+	node->drain_left_ms = 0;
 	ipto->cluster.gen++;
 	ipto_nl_event(ipto->dev, &(struct ipto_nl_event){
-		.type = up ? IPTO_EVENT_NODE_UP : IPTO_EVENT_NODE_DOWN, .node = node->id });
+		.type = drain ? IPTO_EVENT_NODE_DRAIN :
+			up ? IPTO_EVENT_NODE_UP : IPTO_EVENT_NODE_DOWN,
+		.node = node->id });
+}
+
+/* A draining node's progress, as membership counts it: kept, and told. */
+void ipto_cluster_set_drain_progress(struct ipto_dev *ipto, struct ipto_node *node, u32 conns,
+				     u32 left_ms)
+{
+	if (node->drain_reported && node->drain_conns == conns && node->drain_left_ms == left_ms)
+		return;
+	node->drain_reported = true;
+	node->drain_conns = conns;
+	node->drain_left_ms = left_ms;
+	ipto->cluster.gen++;
+	ipto_nl_event(ipto->dev, &(struct ipto_nl_event){
+		.type = IPTO_EVENT_NODE_DRAIN, .node = node->id, .progress = true,
+		.drain_conns = conns, .drain_left_ms = left_ms });
 }
 
 /*
@@ -413,7 +437,8 @@ static void ipto_cluster_silence(struct ipto_dev *ipto)
 		if (c->nodes[i]->self)
 			self = c->nodes[i];
 	silence = self && (ipto->fence || self->addr_owner != self->id);
-	enter = silence || (self && ipto->lease_on);
+	WRITE_ONCE(ipto->draining, self && self->drain);
+	enter = silence || (self && (ipto->lease_on || self->drain));
 	if (enter && !ipto->home_entered) {
 		/* Silenced, if so, before the packet path can see them. */
 		WRITE_ONCE(ipto->silenced, silence);

@@ -20,7 +20,11 @@ struct nlattr;
  * struct ipto_node - one node of the cluster table
  * @id: 1..IPTO_NODE_ID_MAX
  * @name: unique in the table
- * @up: state as membership last reported it
+ * @up: state as membership last reported it (drain counts as up)
+ * @drain: membership reported it draining (IPTO_NODE_DRAIN)
+ * @drain_reported: membership reported @drain_conns and @drain_left_ms
+ * @drain_conns: while @drain, its connections left, as membership counted
+ * @drain_left_ms: while @drain, its time left, as membership counted
  * @failover: its addresses and services may be provided by another node
  * @self: this node
  * @nstandby: entries in @standby
@@ -37,6 +41,10 @@ struct ipto_node {
 	u32 id;
 	char name[IPTO_NODE_NAME_LEN];
 	bool up;
+	bool drain;
+	bool drain_reported;
+	u32 drain_conns;
+	u32 drain_left_ms;
 	bool failover;
 	bool self;
 	u8 nstandby;
@@ -71,7 +79,10 @@ int ipto_cluster_node_add(struct ipto_dev *ipto, struct ipto_node *node,
 int ipto_cluster_node_del(struct ipto_dev *ipto, u32 id, struct netlink_ext_ack *extack);
 int ipto_cluster_check_standby(struct ipto_dev *ipto, u32 home, const u32 *standby,
 			       unsigned int n, struct netlink_ext_ack *extack);
-void ipto_cluster_set_state(struct ipto_dev *ipto, struct ipto_node *node, bool up);
+void ipto_cluster_set_state(struct ipto_dev *ipto, struct ipto_node *node,
+			    enum ipto_node_state state);
+void ipto_cluster_set_drain_progress(struct ipto_dev *ipto, struct ipto_node *node, u32 conns,
+				     u32 left_ms);
 void ipto_cluster_forget(struct ipto_dev *ipto, u32 from_node);
 void ipto_cluster_run(struct ipto_dev *ipto);
 void ipto_cluster_release_all(struct ipto_dev *ipto);

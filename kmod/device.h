@@ -38,6 +38,9 @@ struct ipto_services;
  * @silenced: those entries are silenced: the device is fenced or the
  *	table gives the addresses to another node; written under RTNL,
  *	read by the packet path
+ * @draining: the self node drains (IPTO_NODE_DRAIN): the packet path
+ *	refuses new connections to those entries; written under RTNL, read
+ *	by the packet path
  * @home_addrs: the home entries (struct ipto_addr.dev_list); protected by
  *	RTNL
  * @lease_on: the device has a lease (settings.lease_ms is not 0); written
@@ -63,6 +66,7 @@ struct ipto_dev {
 	u8 fence;
 	bool home_entered;
 	bool silenced;
+	bool draining;
 	struct list_head home_addrs;
 	bool lease_on;
 	unsigned long lease_expires;

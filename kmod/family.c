@@ -43,7 +43,10 @@ static int ipto_nl_event_fill(struct sk_buff *skb, const struct net_device *dev,
 	     nla_put_in6_addr(skb, IPTO_EVENT_A_IPV6, &key->ip6)) ||
 	    (ev->service && nla_put_string(skb, IPTO_EVENT_A_SERVICE, ev->service)) ||
 	    (ev->owner && nla_put_u32(skb, IPTO_EVENT_A_OWNER, ev->owner)) ||
-	    (ev->type == IPTO_EVENT_FENCED && nla_put_u8(skb, IPTO_EVENT_A_REASON, ev->reason))) {
+	    (ev->type == IPTO_EVENT_FENCED && nla_put_u8(skb, IPTO_EVENT_A_REASON, ev->reason)) ||
+	    (ev->progress &&
+	     (nla_put_u32(skb, IPTO_EVENT_A_DRAIN_CONNS, ev->drain_conns) ||
+	      nla_put_u32(skb, IPTO_EVENT_A_DRAIN_LEFT_MS, ev->drain_left_ms)))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

@@ -24,6 +24,9 @@ extern struct genl_family ipto_genl_family;
  * @service: the service it concerns, or NULL
  * @owner: the node that provides the unit, 0 for none
  * @reason: enum ipto_fence, sent with IPTO_EVENT_FENCED only
+ * @progress: @drain_conns and @drain_left_ms are sent (IPTO_EVENT_NODE_DRAIN)
+ * @drain_conns: a draining node's connections left
+ * @drain_left_ms: a draining node's time left
  */
 struct ipto_nl_event {
 	u8 type;
@@ -32,6 +35,9 @@ struct ipto_nl_event {
 	const char *service;
 	u32 owner;
 	u8 reason;
+	bool progress;
+	u32 drain_conns;
+	u32 drain_left_ms;
 };
 
 /**

@@ -144,19 +144,21 @@ const struct nla_policy ipto_node_add_nl_policy[IPTO_NODE_A_SELF + 1] = {
 	[IPTO_NODE_A_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_node_id_range),
 	[IPTO_NODE_A_NAME] = { .type = NLA_NUL_STRING, .len = IPTO_NODE_NAME_LEN - 1, },
 	[IPTO_NODE_A_ADDRS] = NLA_POLICY_NESTED(ipto_node_addr_nl_policy),
-	[IPTO_NODE_A_STATE] = NLA_POLICY_MAX(NLA_U8, IPTO_NODE_UP),
+	[IPTO_NODE_A_STATE] = NLA_POLICY_MAX(NLA_U8, IPTO_NODE_DRAIN),
 	[IPTO_NODE_A_FAILOVER] = NLA_POLICY_MAX(NLA_U8, 1),
 	[IPTO_NODE_A_STANDBY] = { .type = NLA_BINARY, .len = 64, },
 	[IPTO_NODE_A_SELF] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
-const struct nla_policy ipto_node_set_nl_policy[IPTO_NODE_A_STANDBY + 1] = {
+const struct nla_policy ipto_node_set_nl_policy[IPTO_NODE_A_DRAIN_LEFT_MS + 1] = {
 	[IPTO_NODE_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[IPTO_NODE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[IPTO_NODE_A_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipto_node_id_range),
-	[IPTO_NODE_A_STATE] = NLA_POLICY_MAX(NLA_U8, IPTO_NODE_UP),
+	[IPTO_NODE_A_STATE] = NLA_POLICY_MAX(NLA_U8, IPTO_NODE_DRAIN),
 	[IPTO_NODE_A_FAILOVER] = NLA_POLICY_MAX(NLA_U8, 1),
 	[IPTO_NODE_A_STANDBY] = { .type = NLA_BINARY, .len = 64, },
+	[IPTO_NODE_A_DRAIN_CONNS] = { .type = NLA_U32, },
+	[IPTO_NODE_A_DRAIN_LEFT_MS] = { .type = NLA_U32, },
 };
 
 const struct nla_policy ipto_node_del_nl_policy[IPTO_NODE_A_ID + 1] = {
@@ -269,7 +271,7 @@ const struct genl_ops ipto_nl_ops[16] = {
 		.cmd = IPTO_CMD_NODE_SET,
 		.doit = ipto_nl_node_set_doit,
 		.policy = ipto_node_set_nl_policy,
-		.maxattr = IPTO_NODE_A_STANDBY,
+		.maxattr = IPTO_NODE_A_DRAIN_LEFT_MS,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.internal_flags = IPTO_NL_DEV | IPTO_NL_RUN,
 	},

@@ -38,7 +38,7 @@ extern const struct nla_policy ipto_service_set_nl_policy[IPTO_SVC_A_STANDBY + 1
 int ipto_nl_service_set_doit(struct sk_buff *skb, struct genl_info *info);
 extern const struct nla_policy ipto_node_add_nl_policy[IPTO_NODE_A_SELF + 1];
 int ipto_nl_node_add_doit(struct sk_buff *skb, struct genl_info *info);
-extern const struct nla_policy ipto_node_set_nl_policy[IPTO_NODE_A_STANDBY + 1];
+extern const struct nla_policy ipto_node_set_nl_policy[IPTO_NODE_A_DRAIN_LEFT_MS + 1];
 int ipto_nl_node_set_doit(struct sk_buff *skb, struct genl_info *info);
 extern const struct nla_policy ipto_node_del_nl_policy[IPTO_NODE_A_ID + 1];
 int ipto_nl_node_del_doit(struct sk_buff *skb, struct genl_info *info);

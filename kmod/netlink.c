@@ -510,6 +510,8 @@ int ipto_nl_node_add_doit(struct sk_buff *skb, struct genl_info *info)
 	node->id = nla_get_u32(attrs[IPTO_NODE_A_ID]);
 	nla_strscpy(node->name, attrs[IPTO_NODE_A_NAME], sizeof(node->name));
 	node->up = !attrs[IPTO_NODE_A_STATE] || nla_get_u8(attrs[IPTO_NODE_A_STATE]);
+	node->drain = attrs[IPTO_NODE_A_STATE] &&
+		      nla_get_u8(attrs[IPTO_NODE_A_STATE]) == IPTO_NODE_DRAIN;
 	node->failover = !attrs[IPTO_NODE_A_FAILOVER] || nla_get_u8(attrs[IPTO_NODE_A_FAILOVER]);
 	node->self = attrs[IPTO_NODE_A_SELF] && nla_get_u8(attrs[IPTO_NODE_A_SELF]);
 	if (!node->name[0]) {
@@ -554,6 +556,14 @@ int ipto_nl_node_set_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[IPTO_NODE_A_ID], "no node with that id");
 		return -ENOENT;
 	}
+	if ((attrs[IPTO_NODE_A_DRAIN_CONNS] || attrs[IPTO_NODE_A_DRAIN_LEFT_MS]) &&
+	    (attrs[IPTO_NODE_A_STATE] ? nla_get_u8(attrs[IPTO_NODE_A_STATE]) != IPTO_NODE_DRAIN :
+					!node->drain)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[IPTO_NODE_A_DRAIN_CONNS] ?:
+				    attrs[IPTO_NODE_A_DRAIN_LEFT_MS],
+				    "drain progress is for a draining node only");
+		return -EINVAL;
+	}
 	if (attrs[IPTO_NODE_A_STANDBY]) {
 		ret = ipto_standby_attr(ipto, attrs[IPTO_NODE_A_STANDBY], node->id, standby,
 					&nstandby, info->extack);
@@ -566,6 +576,14 @@ int ipto_nl_node_set_doit(struct sk_buff *skb, struct genl_info *info)
 		node->failover = nla_get_u8(attrs[IPTO_NODE_A_FAILOVER]);
 	if (attrs[IPTO_NODE_A_STATE])
 		ipto_cluster_set_state(ipto, node, nla_get_u8(attrs[IPTO_NODE_A_STATE]));
+	if (attrs[IPTO_NODE_A_DRAIN_CONNS] || attrs[IPTO_NODE_A_DRAIN_LEFT_MS])
+		ipto_cluster_set_drain_progress(ipto, node,
+						attrs[IPTO_NODE_A_DRAIN_CONNS] ?
+						nla_get_u32(attrs[IPTO_NODE_A_DRAIN_CONNS]) :
+						node->drain_conns,
+						attrs[IPTO_NODE_A_DRAIN_LEFT_MS] ?
+						nla_get_u32(attrs[IPTO_NODE_A_DRAIN_LEFT_MS]) :
+						node->drain_left_ms);
 	ipto->cluster.gen++;
 	return 0;
 }
@@ -599,6 +617,15 @@ int ipto_nl_node_del_doit(struct sk_buff *skb, struct genl_info *info)
 				     nla_get_u32(info->attrs[IPTO_NODE_A_ID]), info->extack);
 }
 
+/* A draining node's progress, once its membership reported it. */
+static int ipto_node_put_drain(struct sk_buff *skb, const struct ipto_node *node)
+{
+	if (!node->drain_reported)
+		return 0;
+	return nla_put_u32(skb, IPTO_NODE_A_DRAIN_CONNS, node->drain_conns) ?:
+	       nla_put_u32(skb, IPTO_NODE_A_DRAIN_LEFT_MS, node->drain_left_ms);
+}
+
 /*
  * One node, from its address number *@next on: the first message of a node
  * carries all its attributes, continuations (when the addresses do not fit)
@@ -626,7 +653,9 @@ static int ipto_node_fill(struct sk_buff *skb, const struct ipto_dev *ipto,
 		goto cancel;
 	if (first &&
 	    (nla_put_string(skb, IPTO_NODE_A_NAME, node->name) ||
-	     nla_put_u8(skb, IPTO_NODE_A_STATE, node->up ? IPTO_NODE_UP : IPTO_NODE_DOWN) ||
+	     nla_put_u8(skb, IPTO_NODE_A_STATE, node->drain ? IPTO_NODE_DRAIN :
+			node->up ? IPTO_NODE_UP : IPTO_NODE_DOWN) ||
+	     ipto_node_put_drain(skb, node) ||
 	     nla_put_u8(skb, IPTO_NODE_A_FAILOVER, node->failover) ||
 	     nla_put(skb, IPTO_NODE_A_STANDBY, node->nstandby * sizeof(u32), node->standby) ||
 	     nla_put_u8(skb, IPTO_NODE_A_SELF, node->self) ||

@@ -18,7 +18,9 @@
  * arriving on the lower device, are dropped and counted as rx_dropped of
  * the ipto device.  The lease is compared here, on every packet, so that
  * the node is silent when it runs out, not when the fence's work gets to
- * run.  Other packets for a home address go on to the stack.
+ * run.  While the node drains (IPTO_NODE_DRAIN), a new connection to a
+ * home address is refused.  Other packets for a home address go on to the
+ * stack.
  *
  * Any other packet costs one RCU hash lookup.
  */
@@ -63,14 +65,16 @@ enum ipto_verdict {
 
 /*
  * The entry for @key on the device whose lower is @in, for a packet that
- * arrived there: the adopted address ipto answers; NULL when the packet is
- * none of ipto's (no entry, or a home address the stack answers); or
+ * arrived there: the adopted address ipto answers, or for an IP packet
+ * (@ip, not ARP or neighbour discovery) a home address of a draining node,
+ * whose new connections ipto refuses; NULL when the packet is none of
+ * ipto's (no entry, or a home address the stack answers); or
  * ERR_PTR(-EPERM) when the node must not answer it (the device's lease has
  * run out, or the home address is silenced), counted as rx_dropped of the
  * ipto device: the caller drops the packet.
  */
 static struct ipto_addr *ipto_nf_lookup(const struct nf_hook_state *state,
-					const struct ipto_addr_key *key)
+					const struct ipto_addr_key *key, bool ip)
 {
 	struct ipto_addr *a = ipto_addr_lookup(ipto_net(state->net), key);
 
@@ -80,7 +84,31 @@ static struct ipto_addr *ipto_nf_lookup(const struct nf_hook_state *state,
 		DEV_STATS_INC(a->ipto->dev, rx_dropped);
 		return ERR_PTR(-EPERM);
 	}
-	return a->home ? NULL : a;
+	if (a->home)
+		return ip && READ_ONCE(a->ipto->draining) ? a : NULL;
+	return a;
+}
+
+/*
+ * A packet to a home address of a draining node: a new connection is
+ * refused (a TCP SYN with a reset, UDP with port unreachable), so that the
+ * client tries its next address; everything else goes on to the stack,
+ * which serves the connections the node has.
+ */
+static enum ipto_verdict ipto_drain_verdict(struct sk_buff *skb, u8 proto, unsigned int thoff,
+					    bool fragment)
+{
+	struct tcphdr _th;
+	const struct tcphdr *th;
+
+	if (fragment)
+		return IPTO_PASS;
+	if (proto == IPPROTO_UDP)
+		return IPTO_PORT_UNREACH;
+	if (proto != IPPROTO_TCP)
+		return IPTO_PASS;
+	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+	return th && th->syn && !th->ack && !th->rst ? IPTO_RST : IPTO_PASS;
 }
 
 static enum ipto_verdict ipto_action_verdict(int action, enum ipto_verdict reject)
@@ -108,6 +136,8 @@ static enum ipto_verdict ipto_classify(const struct ipto_addr *a, struct sk_buff
 	bool ipv6 = a->key.family == AF_INET6;
 	int action;
 
+	if (a->home)
+		return ipto_drain_verdict(skb, proto, thoff, fragment);
 	if (fragment)
 		return ipto_action_verdict(fallback, IPTO_DROP);
 
@@ -232,7 +262,7 @@ static unsigned int ipto_nf_ipv4(void *priv, struct sk_buff *skb,
 	struct ipto_addr *a;
 
 	ipto_addr_key_set4(&key, iph->daddr);
-	a = ipto_nf_lookup(state, &key);
+	a = ipto_nf_lookup(state, &key, true);
 	if (!a)
 		return NF_ACCEPT;
 	if (IS_ERR(a))
@@ -262,7 +292,7 @@ static bool ipto_nf_ndisc(struct sk_buff *skb, const struct nf_hook_state *state
 	    ns->icmph.icmp6_code || ip6h->hop_limit != 255 || ipv6_addr_is_multicast(&ns->target))
 		return false;
 	ipto_addr_key_set6(&key, &ns->target);
-	a = ipto_nf_lookup(state, &key);
+	a = ipto_nf_lookup(state, &key, false);
 	if (!a)
 		return false;
 	if (IS_ERR(a))
@@ -302,7 +332,7 @@ static unsigned int ipto_nf_ipv6(void *priv, struct sk_buff *skb,
 		return NF_DROP;
 
 	ipto_addr_key_set6(&key, &ip6h->daddr);
-	a = ipto_nf_lookup(state, &key);
+	a = ipto_nf_lookup(state, &key, true);
 	if (!a)
 		return NF_ACCEPT;
 	if (IS_ERR(a))
@@ -339,7 +369,7 @@ static unsigned int ipto_nf_arp(void *priv, struct sk_buff *skb,
 	memcpy(&tip, p, 4);
 
 	ipto_addr_key_set4(&key, tip);
-	a = ipto_nf_lookup(state, &key);
+	a = ipto_nf_lookup(state, &key, false);
 	if (!a)
 		return NF_ACCEPT;
 	if (IS_ERR(a))

@@ -6,7 +6,8 @@
 # unknown node, the node itself or a node twice; duplicate ids and names; a
 # home address of two nodes; two selves; more nodes or services than the
 # documented maximum (64 nodes, 1024 services per device); deleting a node
-# still named; no CAP_NET_ADMIN.
+# still named; drain progress for a node that is not draining, a state
+# out of range; no CAP_NET_ADMIN.
 . "$(dirname "$0")/../lib.sh"
 
 check "modprobe ipto" modprobe ipto
@@ -56,6 +57,15 @@ check_refused "no CAP_NET_ADMIN: node add" "Operation not permitted" \
 	in_ns n1 unshare -U -r iptoctl node add dev ipto0 id 3 name c addr 10.0.0.13
 check_refused "no CAP_NET_ADMIN: node set" "Operation not permitted" \
 	in_ns n1 unshare -U -r iptoctl node set dev ipto0 id 2 state down
+# Drain progress (IPTO_CMD_NODE_SET 11, IPTO_NODE_A_DRAIN_CONNS 12 and
+# _LEFT_MS 13) is only for a draining node; a state past drain (2) is
+# out of the policy's range.
+ifindex=$(in_ns n1 cat /sys/class/net/ipto0/ifindex)
+check_refused "drain progress for a node that is not draining" \
+	"drain progress is for a draining node only" \
+	in_ns n1 ipto-nlraw 11 1:u32:"$ifindex" 3:u32:2 12:u32:5 13:u32:1000
+check_refused "node state 3" "" ctl node set dev ipto0 id 2 state 3
+check_refused "node state 3 (raw)" "" in_ns n1 ipto-nlraw 11 1:u32:"$ifindex" 3:u32:2 6:u8:3
 check_eq "nothing changed by any refused request" "$before" "$(table_of n1)"
 
 # The documented maxima.

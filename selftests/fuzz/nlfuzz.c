@@ -469,7 +469,10 @@ static void build_node_attrs(struct fuzzer *f, struct msg *m, uint8_t cmd)
 			put_int_any_width(f, m, IPTO_NODE_A_SELF, 1, below(f, 3));
 	}
 	if (chance(f, 3))
-		put_int_any_width(f, m, IPTO_NODE_A_STATE, 1, below(f, 3));
+		put_int_any_width(f, m, IPTO_NODE_A_STATE, 1, below(f, 4));
+	if (chance(f, 5))
+		put_int_any_width(f, m, chance(f, 2) ? IPTO_NODE_A_DRAIN_CONNS :
+				  IPTO_NODE_A_DRAIN_LEFT_MS, 4, chance(f, 4) ? UINT32_MAX : below(f, 100));
 	if (chance(f, 3))
 		put_int_any_width(f, m, IPTO_NODE_A_FAILOVER, 1, below(f, 3));
 	if (chance(f, 3))

@@ -214,8 +214,22 @@
  *   default up).  At most IPTO_NODES_MAX nodes per device.
  * IPTO_CMD_NODE_SET
  *   the device, IPTO_NODE_A_ID, and any of IPTO_NODE_A_STATE,
- *   IPTO_NODE_A_STANDBY, IPTO_NODE_A_FAILOVER.  Setting the state is how
- *   membership (iptod) reports a node up or down.
+ *   IPTO_NODE_A_STANDBY, IPTO_NODE_A_FAILOVER, IPTO_NODE_A_DRAIN_CONNS
+ *   and IPTO_NODE_A_DRAIN_LEFT_MS.  Setting the state is how membership
+ *   (iptod) reports a node up or down.  IPTO_NODE_DRAIN counts as up for
+ *   the takeover; on the node itself (IPTO_NODE_A_SELF) its home addresses
+ *   then refuse new connections: a TCP SYN without ACK is answered with a
+ *   reset, UDP with ICMP port unreachable (within the device's reply
+ *   limit; home addresses are not listed, so no counter shows these),
+ *   while every other packet goes on to the stack, so established
+ *   connections are served.  Clients with another address move on; the
+ *   node hands over when its connections are gone (iptod: by stepping
+ *   down).  The two DRAIN_ attributes (u32) are a draining node's progress
+ *   as its membership daemon counts it, the connections it has left and
+ *   the milliseconds before it hands over anyway: reported by
+ *   IPTO_CMD_NODE_GET once set (until the state changes) and sent in an
+ *   IPTO_EVENT_NODE_DRAIN when they change; refused for a node that is
+ *   not draining.
  * IPTO_CMD_NODE_DEL
  *   the device and IPTO_NODE_A_ID; refused while another node's or a
  *   service's standby list names it.
@@ -289,6 +303,9 @@
  *                           unit), IPTO_EVENT_A_OWNER (this node)
  *   FENCED                  IPTO_EVENT_A_REASON (u8 enum ipto_fence)
  *   UNFENCED                nothing more
+ *   NODE_DRAIN              IPTO_EVENT_A_NODE, and IPTO_EVENT_A_DRAIN_CONNS
+ *                           and IPTO_EVENT_A_DRAIN_LEFT_MS once its
+ *                           membership daemon reported them
  *
  * Lease and fencing
  * =================
@@ -393,6 +410,7 @@ enum ipto_cmd {
 enum ipto_node_state {
 	IPTO_NODE_DOWN,
 	IPTO_NODE_UP,
+	IPTO_NODE_DRAIN,	/* up, and refusing new connections (see NODE_SET) */
 };
 
 enum ipto_failback {
@@ -426,6 +444,8 @@ enum ipto_fence {
  *	the operator should act
  * @IPTO_EVENT_FENCED: the device was fenced (IPTO_EVENT_A_REASON says why)
  * @IPTO_EVENT_UNFENCED: the fence was lifted
+ * @IPTO_EVENT_NODE_DRAIN: a node's state was set to drain, or its drain
+ *	progress changed
  */
 enum ipto_event {
 	IPTO_EVENT_NODE_UP = 1,
@@ -437,6 +457,7 @@ enum ipto_event {
 	IPTO_EVENT_ALERT,
 	IPTO_EVENT_FENCED,
 	IPTO_EVENT_UNFENCED,
+	IPTO_EVENT_NODE_DRAIN,
 };
 
 /**
@@ -548,6 +569,8 @@ enum ipto_node_attr {
 	IPTO_NODE_A_SELF,
 	IPTO_NODE_A_OWNER,
 	IPTO_NODE_A_GUARD,
+	IPTO_NODE_A_DRAIN_CONNS,	/* u32 */
+	IPTO_NODE_A_DRAIN_LEFT_MS,	/* u32 */
 
 	__IPTO_NODE_A_MAX
 };
@@ -603,6 +626,8 @@ enum ipto_event_attr {
 	IPTO_EVENT_A_SERVICE,
 	IPTO_EVENT_A_OWNER,
 	IPTO_EVENT_A_REASON,
+	IPTO_EVENT_A_DRAIN_CONNS,	/* u32 */
+	IPTO_EVENT_A_DRAIN_LEFT_MS,	/* u32 */
 
 	__IPTO_EVENT_A_MAX
 };
