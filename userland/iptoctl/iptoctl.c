@@ -35,7 +35,7 @@ static const struct command commands[] = {
 	  "                [standby N[,N...]|none] [failover on|off] [self]",
 	  "add a node to the cluster table" },
 	{ "node", "set", cmd_node_set,
-	  "dev DEV id N [state up|down] [standby N[,N...]|none]\n"
+	  "dev DEV id N [state up|down|drain] [standby N[,N...]|none]\n"
 	  "                [failover on|off]",
 	  "change a node: its state (takeover follows), standby, failover" },
 	{ "node", "del", cmd_node_del, "dev DEV id N",

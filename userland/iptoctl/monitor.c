@@ -50,6 +50,9 @@ struct event {
 	uint32_t owner;
 	bool has_reason;
 	uint8_t reason;			/* FENCED: enum ipto_fence */
+	bool has_drain_progress;	/* NODE_DRAIN, once reported */
+	uint32_t drain_conns;
+	uint32_t drain_left_ms;
 };
 
 static const enum mnl_attr_data_type event_types[IPTO_EVENT_A_MAX + 1] = {
@@ -61,6 +64,8 @@ static const enum mnl_attr_data_type event_types[IPTO_EVENT_A_MAX + 1] = {
 	[IPTO_EVENT_A_SERVICE] = MNL_TYPE_NUL_STRING,
 	[IPTO_EVENT_A_OWNER] = MNL_TYPE_U32,
 	[IPTO_EVENT_A_REASON] = MNL_TYPE_U8,
+	[IPTO_EVENT_A_DRAIN_CONNS] = MNL_TYPE_U32,
+	[IPTO_EVENT_A_DRAIN_LEFT_MS] = MNL_TYPE_U32,
 };
 
 /* The attributes of an event, each checked against event_types. */
@@ -117,6 +122,11 @@ static bool parse_event(const struct nlmsghdr *nlh, struct event *ev)
 	ev->has_reason = tb[IPTO_EVENT_A_REASON] != NULL;
 	if (ev->has_reason)
 		ev->reason = mnl_attr_get_u8(tb[IPTO_EVENT_A_REASON]);
+	ev->has_drain_progress = tb[IPTO_EVENT_A_DRAIN_CONNS] && tb[IPTO_EVENT_A_DRAIN_LEFT_MS];
+	if (ev->has_drain_progress) {
+		ev->drain_conns = mnl_attr_get_u32(tb[IPTO_EVENT_A_DRAIN_CONNS]);
+		ev->drain_left_ms = mnl_attr_get_u32(tb[IPTO_EVENT_A_DRAIN_LEFT_MS]);
+	}
 	return true;
 }
 
@@ -173,6 +183,15 @@ static void print_event_text(const struct event *ev, const char *ifname)
 		if (ev->has_node)
 			printf(" %" PRIu32, ev->node);
 		printf(" %s", ev->type == IPTO_EVENT_NODE_UP ? "up" : "down");
+		break;
+	case IPTO_EVENT_NODE_DRAIN:
+		printf(" node");
+		if (ev->has_node)
+			printf(" %" PRIu32, ev->node);
+		printf(" drain");
+		if (ev->has_drain_progress)
+			printf(": connections left %" PRIu32 ", hands over in %" PRIu32
+			       " ms at most", ev->drain_conns, ev->drain_left_ms);
 		break;
 	case IPTO_EVENT_ADOPTED:
 		printf(" adopted");
@@ -244,6 +263,12 @@ static json_object *event_to_json(const struct event *ev, const char *ifname)
 				       json_object_new_string(ev->service));
 	if (ev->has_owner)
 		json_object_object_add(obj, "owner", json_object_new_int64(ev->owner));
+	if (ev->has_drain_progress) {
+		json_object_object_add(obj, "drain_connections",
+				       json_object_new_int64(ev->drain_conns));
+		json_object_object_add(obj, "drain_left_ms",
+				       json_object_new_int64(ev->drain_left_ms));
+	}
 	if (ev->has_reason) {
 		const char *reason = fence_name(ev->reason);
 

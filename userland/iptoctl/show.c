@@ -123,6 +123,9 @@ static void print_node_text(const struct snap_node *n)
 	printf("  node %" PRIu32 " %s: %s", n->id, n->name,
 	       word_or_number(node_state_name(n->state), "state", n->state,
 			      state));
+	if (n->has_drain_progress)
+		printf(" (connections left %" PRIu32 ", hands over in %" PRIu32 " ms at most)",
+		       n->drain_conns, n->drain_left_ms);
 	if (n->self)
 		printf(", self");
 	printf(", failover %s, ", n->failover ? "on" : "off");
@@ -300,6 +303,12 @@ static json_object *node_to_json(const struct snap_node *n)
 	json_object_object_add(obj, "name", json_object_new_string(n->name));
 	json_object_object_add(obj, "state",
 			       json_word(node_state_name(n->state), n->state));
+	if (n->has_drain_progress) {
+		json_object_object_add(obj, "drain_connections",
+				       json_object_new_int64(n->drain_conns));
+		json_object_object_add(obj, "drain_left_ms",
+				       json_object_new_int64(n->drain_left_ms));
+	}
 	json_object_object_add(obj, "self", json_object_new_boolean(n->self));
 	json_object_object_add(obj, "failover",
 			       json_object_new_boolean(n->failover));

@@ -30,6 +30,7 @@ static const struct {
 static const char *const node_state_names[] = {
 	[IPTO_NODE_DOWN] = "down",
 	[IPTO_NODE_UP] = "up",
+	[IPTO_NODE_DRAIN] = "drain",
 };
 
 static const char *const failback_names[] = {
@@ -54,6 +55,7 @@ static const char *const event_names[] = {
 	[IPTO_EVENT_ALERT] = "alert",
 	[IPTO_EVENT_FENCED] = "fenced",
 	[IPTO_EVENT_UNFENCED] = "unfenced",
+	[IPTO_EVENT_NODE_DRAIN] = "node-drain",
 };
 
 /* names[value], or NULL when value has no entry. */

@@ -14,7 +14,7 @@
 /* The words as a usage message lists them. */
 #define ACTION_WORDS "reject, drop or serve"
 #define PROTO_WORDS "tcp or udp"
-#define NODE_STATE_WORDS "up or down"
+#define NODE_STATE_WORDS "up, down or drain"
 #define FAILBACK_WORDS "auto or manual"
 
 /*
@@ -30,7 +30,7 @@ bool action_from_name(const char *word, uint8_t *action);
 const char *proto_name(uint8_t proto);
 bool proto_from_name(const char *word, uint8_t *proto);
 
-/* "up" or "down" (enum ipto_node_state). */
+/* "up", "down" or "drain" (enum ipto_node_state). */
 const char *node_state_name(uint8_t state);
 bool node_state_from_name(const char *word, uint8_t *state);
 

@@ -76,6 +76,8 @@ static const enum mnl_attr_data_type node_types[IPTO_NODE_A_MAX + 1] = {
 	[IPTO_NODE_A_SELF] = MNL_TYPE_U8,
 	[IPTO_NODE_A_OWNER] = MNL_TYPE_U32,
 	[IPTO_NODE_A_GUARD] = MNL_TYPE_U8,
+	[IPTO_NODE_A_DRAIN_CONNS] = MNL_TYPE_U32,
+	[IPTO_NODE_A_DRAIN_LEFT_MS] = MNL_TYPE_U32,
 };
 
 /* The attributes of one answer or nest, checked against types. */
@@ -411,6 +413,11 @@ static int parse_node(const struct nlmsghdr *nlh, uint32_t ifindex,
 	out->failover = mnl_attr_get_u8(tb[IPTO_NODE_A_FAILOVER]) != 0;
 	out->owner = mnl_attr_get_u32(tb[IPTO_NODE_A_OWNER]);
 	out->guard = mnl_attr_get_u8(tb[IPTO_NODE_A_GUARD]) != 0;
+	out->has_drain_progress = tb[IPTO_NODE_A_DRAIN_CONNS] && tb[IPTO_NODE_A_DRAIN_LEFT_MS];
+	if (out->has_drain_progress) {
+		out->drain_conns = mnl_attr_get_u32(tb[IPTO_NODE_A_DRAIN_CONNS]);
+		out->drain_left_ms = mnl_attr_get_u32(tb[IPTO_NODE_A_DRAIN_LEFT_MS]);
+	}
 	na.node = out;
 	na.snap = snap;
 	if (mnl_attr_parse_nested(tb[IPTO_NODE_A_ADDRS], on_node_addr, &na) < 0)

@@ -45,6 +45,9 @@ struct snap_node {
 	uint32_t id;
 	char name[IPTO_NODE_NAME_LEN];
 	uint8_t state;			/* enum ipto_node_state */
+	bool has_drain_progress;	/* IPTO_NODE_DRAIN: both below */
+	uint32_t drain_conns;		/* connections left */
+	uint32_t drain_left_ms;		/* before it hands over anyway */
 	bool self;
 	bool failover;
 	struct snap_standby standby;
