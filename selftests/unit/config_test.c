@@ -426,6 +426,24 @@ static void test_conn_sync_keys(void **state)
 	expect_error(CLUSTER "conn_sync_max = 0\n" ALPHA, 6, "conn_sync_max: 0 is out of range");
 }
 
+/* drain_timeout_ms: 0 (at once) .. a day. */
+static void test_drain_timeout(void **state)
+{
+	struct iptod_config cfg;
+
+	(void)state;
+	expect_ok(CLUSTER "drain_timeout_ms = 0\n" ALPHA, &cfg);
+	assert_int_equal(cfg.drain_timeout_ms, 0);
+	iptod_config_free(&cfg);
+	expect_ok(CLUSTER "drain_timeout_ms = 86400000\n" ALPHA, &cfg);
+	assert_int_equal(cfg.drain_timeout_ms, 86400000);
+	iptod_config_free(&cfg);
+	expect_error(CLUSTER "drain_timeout_ms = 86400001\n" ALPHA, 6,
+		     "drain_timeout_ms: 86400001 is out of range");
+	expect_error(CLUSTER "drain_timeout_ms = 5s\n" ALPHA, 6,
+		     "drain_timeout_ms: \"5s\" is not a number of milliseconds");
+}
+
 static void test_defaults(void **state)
 {
 	struct iptod_config cfg;
@@ -443,6 +461,7 @@ static void test_defaults(void **state)
 	assert_false(cfg.has_witness);
 	assert_int_equal(cfg.conn_sync_ms, 500);
 	assert_int_equal(cfg.conn_sync_max, 100000);
+	assert_int_equal(cfg.drain_timeout_ms, 60000);
 	assert_int_equal(cfg.nnodes, 1);
 	assert_int_equal(cfg.nodes[0].line, 6);
 	assert_int_equal(cfg.nodes[0].nstandby, 0);
@@ -1130,7 +1149,7 @@ static void test_lookup_and_format(void **state)
 
 int main(void)
 {
-	enum { NFIXED = 22 };
+	enum { NFIXED = 23 };
 	struct CMUnitTest tests[NBAD + NFIXED];
 	size_t i, n = 0;
 
@@ -1148,6 +1167,8 @@ int main(void)
 	tests[n++].test_func = test_defaults;
 	tests[n].name = "conn_sync_ms and conn_sync_max take their ranges";
 	tests[n++].test_func = test_conn_sync_keys;
+	tests[n].name = "drain_timeout_ms takes its range";
+	tests[n++].test_func = test_drain_timeout;
 	tests[n].name = "every key";
 	tests[n++].test_func = test_all_keys;
 	tests[n].name = "run_as: resolved, unknown user, root, too long";

@@ -26,6 +26,8 @@
  *                             connections on its home addresses go to its
  *                             standby nodes (0: never)
  *   conn_sync_max = 100000    connections kept per peer, at most
+ *   drain_timeout_ms = 60000  a draining node hands over by then at the
+ *                             latest (0: at once)
  *
  *   [node NAME]               one per node, this one included
  *   id = 1                    1..65535
@@ -139,6 +141,7 @@ struct iptod_config {
 	struct iptod_addr witness;
 	unsigned int conn_sync_ms;	/* 0: no connection sync */
 	unsigned int conn_sync_max;	/* per peer */
+	unsigned int drain_timeout_ms;	/* a drain hands over by then */
 
 	struct iptod_node *nodes;	/* malloc'ed, nnodes entries, file order */
 	unsigned int nnodes;

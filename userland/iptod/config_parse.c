@@ -44,7 +44,7 @@ const char *const config_cluster_keys[CK_N] = {
 	[CK_LEASE] = "lease_ms", [CK_KEY_FILE] = "key_file",
 	[CK_FAILBACK] = "failback", [CK_NOTIFY] = "notify", [CK_WITNESS] = "witness",
 	[CK_RUN_AS] = "run_as", [CK_CONN_SYNC_MS] = "conn_sync_ms",
-	[CK_CONN_SYNC_MAX] = "conn_sync_max",
+	[CK_CONN_SYNC_MAX] = "conn_sync_max", [CK_DRAIN_TIMEOUT] = "drain_timeout_ms",
 };
 
 const char *const config_node_keys[NK_N] = {
@@ -589,6 +589,9 @@ static int cluster_value(struct parser *p, int k, char *v)
 	case CK_CONN_SYNC_MAX:
 		return parse_uint(p, key, v, CONN_SYNC_MAX_MIN, CONN_SYNC_MAX_MAX,
 				  "a number of connections", &c->conn_sync_max);
+	case CK_DRAIN_TIMEOUT:
+		return parse_uint(p, key, v, 0, DRAIN_TIMEOUT_MS_MAX, "a number of milliseconds",
+				  &c->drain_timeout_ms);
 	case CK_LEASE:
 		return parse_uint(p, key, v, IPTO_LEASE_MS_MIN, IPTO_LEASE_MS_MAX,
 				  "a number of milliseconds", &c->lease_ms);
@@ -1042,6 +1045,7 @@ int iptod_config_load(const char *path, bool allow_no_key, struct iptod_config *
 	cfg->failback = IPTO_FAILBACK_AUTO;
 	cfg->conn_sync_ms = CONN_SYNC_MS_DEFAULT;
 	cfg->conn_sync_max = CONN_SYNC_MAX_DEFAULT;
+	cfg->drain_timeout_ms = DRAIN_TIMEOUT_MS_DEFAULT;
 
 	cfg->nodes = calloc(IPTO_NODES_MAX, sizeof(*cfg->nodes));
 	p.nodes = calloc(IPTO_NODES_MAX, sizeof(*p.nodes));

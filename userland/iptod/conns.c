@@ -147,6 +147,7 @@ static void sync_send(struct iptod *d, struct iptod_peer *p, uint64_t now_ms)
 }
 
 /* This node's home addresses, as conn_diag takes them; *n of them. */
+/* This node's home addresses; NULL with *n 0 for none, NULL with *n 1: no memory. */
 static struct conn_diag_addr *home_addrs(const struct iptod *d, size_t *n)
 {
 	const struct iptod_node *self = iptod_config_node(&d->cfg, d->cfg.self);
@@ -156,8 +157,10 @@ static struct conn_diag_addr *home_addrs(const struct iptod *d, size_t *n)
 	if (!self)
 		return NULL;
 	addrs = calloc(self->naddrs, sizeof(*addrs));
-	if (!addrs)
+	if (!addrs) {
+		*n = self->naddrs != 0;
 		return NULL;
+	}
 	for (unsigned int i = 0; i < self->naddrs; i++) {
 		addrs[i].family = self->addrs[i].family;
 		memcpy(addrs[i].addr, &self->addrs[i].v6,
@@ -214,6 +217,22 @@ static int list_conns(const struct conn_diag_addr *addrs, size_t naddrs, size_t 
 	return 0;
 }
 
+int iptod_conns_count(const struct iptod *d, size_t *n)
+{
+	struct conn_sync_conn *conns = NULL;
+	struct conn_diag_addr *addrs;
+	size_t naddrs;
+	int ret;
+
+	addrs = home_addrs(d, &naddrs);
+	if (naddrs && !addrs)
+		return -ENOMEM;
+	ret = list_conns(addrs, naddrs, SIZE_MAX, &conns, n);
+	free(addrs);
+	free(conns);
+	return ret;
+}
+
 void iptod_conns_sync(struct iptod *d, uint64_t now_ms)
 {
 	struct conn_sync_conn *conns = NULL;
@@ -229,7 +248,7 @@ void iptod_conns_sync(struct iptod *d, uint64_t now_ms)
 		return;
 	addrs = home_addrs(d, &naddrs);
 	t0 = iptod_now_ms();
-	ret = list_conns(addrs, naddrs, CONN_SYNC_TX_MAX, &conns, &n);
+	ret = naddrs && !addrs ? -ENOMEM : list_conns(addrs, naddrs, CONN_SYNC_TX_MAX, &conns, &n);
 	free(addrs);
 	d->sync.list_ms = iptod_now_ms() - t0;
 	if (ret < 0) {

@@ -286,6 +286,8 @@ static bool lease_acked(struct iptod *d, uint64_t now_ms)
  */
 static void apply_membership(struct iptod *d, uint64_t now_ms)
 {
+	uint8_t self_state = !d->fit ? IPTO_NODE_DOWN :
+			     d->drain.on ? IPTO_NODE_DRAIN : IPTO_NODE_UP;
 	const char *holder = NULL;
 	char why[96];
 	bool fence;
@@ -311,7 +313,7 @@ static void apply_membership(struct iptod *d, uint64_t now_ms)
 
 		if (p->pushed == up)
 			continue;
-		ret = iptod_kernel_node_state(d->kernel, p->id, up);
+		ret = iptod_kernel_node_state(d->kernel, p->id, up ? IPTO_NODE_UP : IPTO_NODE_DOWN);
 		if (ret < 0) {
 			kernel_failed(d, "setting a node's state", ret);
 			continue;
@@ -319,12 +321,12 @@ static void apply_membership(struct iptod *d, uint64_t now_ms)
 		p->pushed = up;
 		d->held_dirty = true;
 	}
-	if (d->self_pushed != d->fit) {
-		ret = iptod_kernel_node_state(d->kernel, d->cfg.self, d->fit);
+	if (d->self_pushed != self_state) {
+		ret = iptod_kernel_node_state(d->kernel, d->cfg.self, self_state);
 		if (ret < 0) {
 			kernel_failed(d, "setting this node's state", ret);
 		} else {
-			d->self_pushed = d->fit;
+			d->self_pushed = self_state;
 			d->held_dirty = true;
 		}
 	}
@@ -364,8 +366,8 @@ static void update_fitness(struct iptod *d)
 	 * leaves fitness as it was: at the start not fit, so that a node
 	 * whose service is down never claims it is up.
 	 */
-	bool fit = carrier && (health == IPTOD_HEALTH_GOOD ||
-			       (health == IPTOD_HEALTH_UNKNOWN && d->fit));
+	bool fit = carrier && !d->drain.done &&
+		   (health == IPTOD_HEALTH_GOOD || (health == IPTOD_HEALTH_UNKNOWN && d->fit));
 	char svc[64];
 
 	if (carrier != d->carrier)
@@ -382,7 +384,7 @@ static void update_fitness(struct iptod *d)
 					      bad ? svc : NULL, NULL },
 			    fit ? "this node can serve again: rejoining" :
 				  "this node steps down: %s", !carrier ? "no carrier on the lower device" :
-				  bad ? "a health check failed" : "");
+				  d->drain.done ? "drained" : bad ? "a health check failed" : "");
 	}
 	d->fit = fit;
 }
@@ -418,6 +420,7 @@ static void write_status(struct iptod *d)
 	PUT("hooks_started=%lu\nhooks_failed=%lu\n", hooks_started, hooks_failed);
 #undef PUT
 	iptod_conns_status(d, buf, sizeof(buf), &len);
+	iptod_drain_status(d, buf, sizeof(buf), &len);
 	if (len >= sizeof(buf) || !strcmp(buf, last))
 		return;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", d->status_path);
@@ -437,7 +440,7 @@ static void on_event(void *ctx, const struct iptod_event *ev)
 		[IPTO_EVENT_ADOPTED] = "adopted", [IPTO_EVENT_RELEASED] = "released",
 		[IPTO_EVENT_GUARD_MARK] = "guard_mark", [IPTO_EVENT_GUARD_LIFT] = "guard_lift",
 		[IPTO_EVENT_ALERT] = "alert", [IPTO_EVENT_FENCED] = "fenced",
-		[IPTO_EVENT_UNFENCED] = "unfenced",
+		[IPTO_EVENT_UNFENCED] = "unfenced", [IPTO_EVENT_NODE_DRAIN] = "node_drain",
 	};
 	char f[6][80], a[INET6_ADDRSTRLEN];
 	const char *fields[7];
@@ -445,7 +448,7 @@ static void on_event(void *ctx, const struct iptod_event *ev)
 	const char *name = ev->type < sizeof(names) / sizeof(names[0]) && names[ev->type] ?
 			   names[ev->type] : "unknown";
 	int prio = LOG_INFO;
-	bool tickle = false;
+	bool tickle = false, drain_changed = false;
 
 	snprintf(f[n], sizeof(f[n]), "EVENT=%s", name);
 	fields[n] = f[n];
@@ -507,6 +510,10 @@ static void on_event(void *ctx, const struct iptod_event *ev)
 		d->fenced = false;
 		prio = LOG_NOTICE;
 		break;
+	case IPTO_EVENT_NODE_UP:
+	case IPTO_EVENT_NODE_DRAIN:
+		drain_changed = ev->node == d->cfg.self;
+		break;
 	default:
 		break;
 	}
@@ -515,6 +522,8 @@ static void on_event(void *ctx, const struct iptod_event *ev)
 		    ev->service[0] ? " service " : "", ev->service);
 	if (tickle)
 		iptod_conns_adopted(d, ev->node, &ev->addr, iptod_now_ms());
+	if (drain_changed)
+		iptod_drain_kernel_changed(d, iptod_now_ms());
 }
 
 static void read_events(struct iptod *d)
@@ -555,6 +564,7 @@ static void tick(struct iptod *d, uint64_t now_ms)
 	iptod_membership_connect(d);
 	iptod_health_tick(d->health, now_ms);
 	iptod_notify_expire(now_ms);
+	iptod_drain_check(d, now_ms);
 	update_fitness(d);
 	iptod_membership_update(d, now_ms);
 	apply_membership(d, now_ms);
@@ -671,6 +681,7 @@ static void reload(struct iptod *d)
 	}
 	ret = iptod_kernel_apply(d->kernel, &d->cfg, &cfg, node_up_for_kernel, d, err,
 				 sizeof(err));
+	d->self_pushed = -1;	/* a node added again is up or down: drain again */
 	if (ret < 0) {
 		d->reload_failures++;
 		iptod_err("reload: the kernel refused the new table (%s); restoring the old one",
@@ -792,6 +803,8 @@ static int run(struct iptod *d)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGCHLD);
+	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	sig_fd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 	timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -912,6 +925,10 @@ static int run(struct iptod *d)
 					reload(d);
 				else if (si.ssi_signo == SIGCHLD)
 					reap(d);
+				else if (si.ssi_signo == SIGUSR1)
+					iptod_drain_begin(d, now, "SIGUSR1");
+				else if (si.ssi_signo == SIGUSR2)
+					iptod_drain_end(d, "SIGUSR2");
 			}
 		}
 		/* Checks that ended (reaped above) beat their timeout (tick). */

@@ -63,6 +63,16 @@ struct iptod_sync {
 	struct iptod_log_limit list_log;
 };
 
+/* A planned switchover (drain.c). */
+struct iptod_drain {
+	bool on;			/* draining: new connections refused */
+	bool done;			/* handed over: not fit until it ends */
+	uint64_t start_ms;
+	uint64_t next_check_ms;
+	long conns;			/* at the last count; -1: not known */
+	uint64_t left_ms;		/* before it hands over anyway */
+};
+
 struct iptod {
 	struct iptod_config cfg;
 	const char *config_path;
@@ -109,7 +119,8 @@ struct iptod {
 	bool quorum;
 	bool acked;			/* the quorum lease lets it answer */
 	bool fenced;			/* the kernel's fence, as last known */
-	int self_pushed;		/* self's state in the kernel: -1, 0, 1 */
+	int self_pushed;		/* self's state in the kernel: -1 (not
+					 * set yet) or enum ipto_node_state */
 	bool held_dirty;		/* adoptions changed: re-read held */
 	unsigned int nheld;
 	uint32_t held[IPTO_NODES_MAX];
@@ -126,6 +137,7 @@ struct iptod {
 	struct iptod_tickle *tickles;	/* takeovers being reset */
 	unsigned int ntickles;
 	struct iptod_sync sync;
+	struct iptod_drain drain;
 };
 
 uint64_t iptod_now_ms(void);
@@ -183,6 +195,18 @@ void iptod_conns_released(struct iptod *d, uint32_t node, const struct iptod_add
 void iptod_conns_tickle(struct iptod *d, uint64_t now_ms);
 /* Appends the status file's conn_sync lines to buf. */
 void iptod_conns_status(const struct iptod *d, char *buf, size_t size, size_t *len);
+/* The established TCP connections on this node's home addresses, counted. */
+int iptod_conns_count(const struct iptod *d, size_t *n);
+
+/* drain.c */
+void iptod_drain_begin(struct iptod *d, uint64_t now_ms, const char *by);
+void iptod_drain_end(struct iptod *d, const char *by);
+/* The kernel reported this node up or draining: follows an operator's change. */
+void iptod_drain_kernel_changed(struct iptod *d, uint64_t now_ms);
+/* Counts and reports a drain's progress; ends it at 0 or its timeout. */
+void iptod_drain_check(struct iptod *d, uint64_t now_ms);
+/* Appends the status file's drain lines to buf. */
+void iptod_drain_status(const struct iptod *d, char *buf, size_t size, size_t *len);
 
 /* iptod.c: logs a membership or kernel event and hands it to the hook. */
 void iptod_event(struct iptod *d, int priority, const char *const *fields,

@@ -556,13 +556,45 @@ out:
 	return ret;
 }
 
-int iptod_kernel_node_state(struct iptod_kernel *k, uint32_t id, bool up)
+int iptod_kernel_node_state(struct iptod_kernel *k, uint32_t id, uint8_t state)
 {
 	struct nlmsghdr *nlh = dev_msg(k, IPTO_CMD_NODE_SET, IPTO_NODE_A_IFINDEX);
 
 	mnl_attr_put_u32(nlh, IPTO_NODE_A_ID, id);
-	mnl_attr_put_u8(nlh, IPTO_NODE_A_STATE, up ? IPTO_NODE_UP : IPTO_NODE_DOWN);
+	mnl_attr_put_u8(nlh, IPTO_NODE_A_STATE, state);
 	return request(k, nlh);
+}
+
+int iptod_kernel_drain_progress(struct iptod_kernel *k, uint32_t id, uint32_t conns,
+				uint32_t left_ms)
+{
+	struct nlmsghdr *nlh = dev_msg(k, IPTO_CMD_NODE_SET, IPTO_NODE_A_IFINDEX);
+
+	mnl_attr_put_u32(nlh, IPTO_NODE_A_ID, id);
+	mnl_attr_put_u32(nlh, IPTO_NODE_A_DRAIN_CONNS, conns);
+	mnl_attr_put_u32(nlh, IPTO_NODE_A_DRAIN_LEFT_MS, left_ms);
+	return request(k, nlh);
+}
+
+int iptod_kernel_node_get_state(struct iptod_kernel *k, uint32_t id, uint8_t *state)
+{
+	struct snapshot snap = { 0 };
+	int ret;
+
+	ret = snapshot_read(k->nl, k->device, &snap);
+	if (ret == 0) {
+		const struct dev_snapshot *d = &snap.devs[0];
+
+		ret = -ENOENT;
+		for (size_t i = 0; i < d->n_nodes; i++) {
+			if (d->nodes[i].id == id) {
+				*state = d->nodes[i].state;
+				ret = 0;
+			}
+		}
+	}
+	snapshot_free(&snap);
+	return ret;
 }
 
 static void put_lease_end(struct nlmsghdr *nlh, uint64_t end_ms)

@@ -53,7 +53,13 @@ int iptod_kernel_apply(struct iptod_kernel *k, const struct iptod_config *old,
 		       bool (*node_up)(void *ctx, uint32_t id), void *ctx,
 		       char *err, size_t errlen);
 
-int iptod_kernel_node_state(struct iptod_kernel *k, uint32_t id, bool up);
+/* Sets node id's state (enum ipto_node_state). */
+int iptod_kernel_node_state(struct iptod_kernel *k, uint32_t id, uint8_t state);
+/* A draining node's progress: connections left, ms before it hands over. */
+int iptod_kernel_drain_progress(struct iptod_kernel *k, uint32_t id, uint32_t conns,
+				uint32_t left_ms);
+/* Node id's state in the kernel's table now; -ENOENT: no such node. */
+int iptod_kernel_node_get_state(struct iptod_kernel *k, uint32_t id, uint8_t *state);
 /*
  * The lease, renewed or started by lifting the fence, ends no later than
  * end_ms (CLOCK_MONOTONIC; UINT64_MAX: lease_ms from now).
