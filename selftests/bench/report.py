@@ -12,15 +12,20 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 SYSTEMS = ("ipto", "ipto_fast", "keepalived", "keepalived_fast", "none")
 MODES = ("connect", "keep")
 IDLE_SYSTEMS = ("ipto_sync", "ipto_nosync", "keepalived_fast", "none")
+SWITCH_SYSTEMS = ("ipto_drain", "keepalived_priority")
 
 
 # EARLIER: the benchmarks this run did not measure, whose figures come
 # from an earlier run's JSON (name -> the kernel it ran on).
 EARLIER = {}
+# RUN_START: when this run's guests began (the JSON written since are this
+# run's); None: not known, every JSON of the kernel counts as this run's.
+RUN_START = None
 
 
 def load(results, name, kver):
@@ -34,8 +39,9 @@ def load(results, name, kver):
                 data = json.load(f)
         except (OSError, ValueError):
             continue
-        if p != path:
-            EARLIER[name] = os.path.basename(p)[len(name) + 1:-len(".json")]
+        kernel = os.path.basename(p)[len(name) + 1:-len(".json")]
+        if p != path or (RUN_START and os.path.getmtime(p) < RUN_START):
+            EARLIER[name] = kernel
         return data
     return None
 
@@ -131,6 +137,11 @@ plot '{data}' index 0 using 1:2 with points pt 6 ps 1.2 lc rgb '#1f77b4' title '
 def main():
     results, kver = sys.argv[1], sys.argv[2]
     runs = guest_runs(sys.argv[3] if len(sys.argv) > 3 else None)
+    if runs:
+        global RUN_START
+        # This run's guests ran right before this report, with some time
+        # to boot and build around the benchmarks.
+        RUN_START = time.time() - sum(ms for _, ms in runs.values()) / 1000 - 600
     top = os.path.abspath(os.path.join(results, "..", "..", ".."))
     outages = {s: load(results, "outage_" + s, kver) for s in SYSTEMS}
     takeover = load(results, "takeover_time", kver)
@@ -274,6 +285,38 @@ def main():
                 fmt(r["msgs_per_s"], 1)))
     else:
         w("did not run")
+    w("")
+
+    w("## Planned switchover")
+    w("")
+    sw = {s: load(results, "switchover_" + s, kver) for s in SWITCH_SYSTEMS}
+    w("The same LAN and probes as the outage benchmark ([VIP1, VIP2], every 100 ms, timeout "
+      "3 s), but node 1 hands VIP1 over on purpose, once per round "
+      "(`selftests/bench/lib/switchover.sh`); a round ends when both probes were served "
+      "after the handover. A failed request is one that every address failed; an error is "
+      "an attempt that failed and moved to the next address within its request; the outage "
+      "is a probe's longest time between two served requests in a round, counted only "
+      "when an error came between (0: none): one served at once after an error shows "
+      "about one probe interval, 100 ms.")
+    w("")
+    w("| system | setup | rounds | connect: failed / errors / requests | connect outage "
+      "median (max) ms | keep: failed / errors / requests | keep outage median (max) ms "
+      "| handover median ms |")
+    w("|---|---|---|---|---|---|---|---|")
+    for s in SWITCH_SYSTEMS:
+        r = sw[s]
+        if not r:
+            w("| %s | did not run | | | | | | |" % s)
+            continue
+        c, k = r["connect"], r["keep"]
+        w("| %s | %s | %d | **%d** / %d / %d | %s (%s) | **%d** / %d / %d | %s (%s) | %s |" % (
+            s, r["description"], len(r["rounds"]), c["failed"], c["errors"], c["requests"],
+            fmt(c["outage_median_ms"]), fmt(c["outage_max_ms"]), k["failed"], k["errors"],
+            k["requests"], fmt(k["outage_median_ms"]), fmt(k["outage_max_ms"]),
+            fmt(r["handover_median_ms"])))
+    w("")
+    w("ipto's handover waits for drain_timeout_ms because the keep probe's connection never "
+      "ends by itself; a handover comes as soon as the node's connections are gone.")
     w("")
 
     w("## Kernel takeover time")

@@ -179,24 +179,40 @@ served_after() {
 		END { exit !found }' "$1"
 }
 
+# probes_start CONNECT KEEP: the two probes against $VIPS, their JSON lines
+# into CONNECT and KEEP; their pids in PROBE_PIDS.  Returns when both were
+# served by VIP1 three times; 1 (the probes stopped) when not within 30 s.
+probes_start() {
+	ip netns exec client "$PROBE" -j -i $PROBE_INTERVAL_MS -t $PROBE_TIMEOUT_MS \
+		$VIPS >"$1" 2>"$1.err" &
+	PROBE_PIDS=$!
+	ip netns exec client "$PROBE" -j -k -r 'x\n' -i $PROBE_INTERVAL_MS -t $PROBE_TIMEOUT_MS \
+		$VIPS >"$2" 2>"$2.err" &
+	PROBE_PIDS="$PROBE_PIDS $!"
+	if ! wait_for 30 served_on "$1" "10.0.0.11:$CLUSTER_PORT" 3 ||
+	   ! wait_for 30 served_on "$2" "10.0.0.11:$CLUSTER_PORT" 3; then
+		probes_stop
+		return 1
+	fi
+}
+
+# probes_stop: SIGINT ends each probe with its summary line.
+probes_stop() {
+	# shellcheck disable=SC2086 # (one word per pid)
+	kill -INT $PROBE_PIDS 2>/dev/null
+	# shellcheck disable=SC2086
+	wait $PROBE_PIDS
+}
+
 # one_cut SYSTEM N: probes, cut, wait for both outages to end, heal, wait
 # for the normal state.  Appends "N CUT_EPOCH CONNECT_FILE KEEP_FILE ENDED
 # NORMAL_MS CUT_BEGIN" to $TEST_TMP/cuts.
 one_cut() {
 	local system=$1 n=$2 conn=$TEST_TMP/cut$2.connect.jsonl keep=$TEST_TMP/cut$2.keep.jsonl
-	local conn_pid keep_pid cut_begin cut_epoch ended=1 normal_ms t0
+	local cut_begin cut_epoch ended=1 normal_ms t0
 
-	ip netns exec client "$PROBE" -j -i $PROBE_INTERVAL_MS -t $PROBE_TIMEOUT_MS \
-		$VIPS >"$conn" 2>"$conn.err" &
-	conn_pid=$!
-	ip netns exec client "$PROBE" -j -k -r 'x\n' -i $PROBE_INTERVAL_MS -t $PROBE_TIMEOUT_MS \
-		$VIPS >"$keep" 2>"$keep.err" &
-	keep_pid=$!
-	if ! wait_for 30 served_on "$conn" "10.0.0.11:$CLUSTER_PORT" 3 ||
-	   ! wait_for 30 served_on "$keep" "10.0.0.11:$CLUSTER_PORT" 3; then
+	if ! probes_start "$conn" "$keep"; then
 		info "cut $n: the probes were not served by VIP1 before the cut"
-		kill -INT $conn_pid $keep_pid 2>/dev/null
-		wait $conn_pid $keep_pid
 		return 1
 	fi
 	# The cut's time is taken when "ip link set down" has returned: the
@@ -212,8 +228,7 @@ one_cut() {
 		info "cut $n: an outage did not end within the deadline"
 		ended=0
 	fi
-	kill -INT $conn_pid $keep_pid 2>/dev/null
-	wait $conn_pid $keep_pid
+	probes_stop
 	heal 1
 	t0=$(date +%s%N)
 	if ! wait_for 120 "normal_$system"; then
