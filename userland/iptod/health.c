@@ -41,7 +41,9 @@ struct check_run {
 struct iptod_health {
 	struct check_run *runs;
 	unsigned int nruns;
-	const struct iptod_run_as *run_as;	/* of the exec checks */
+	struct iptod_run_as run_as;	/* of the exec checks: a copy, since a
+					 * reload builds its configuration on
+					 * the stack before it is kept */
 };
 
 struct iptod_health *iptod_health_new(const struct iptod_config *cfg, uint32_t self)
@@ -62,7 +64,7 @@ struct iptod_health *iptod_health_new(const struct iptod_config *cfg, uint32_t s
 			continue;
 		h->runs[h->nruns++] = (struct check_run){ .svc = s, .fd = -1 };
 	}
-	h->run_as = &cfg->run_as;
+	h->run_as = cfg->run_as;
 	return h;
 }
 
@@ -235,7 +237,7 @@ void iptod_health_tick(struct iptod_health *h, uint64_t now_ms)
 		if (r->svc->check.kind == IPTOD_CHECK_TCP)
 			start_tcp(r, now_ms);
 		else
-			start_exec(r, h->run_as, now_ms);
+			start_exec(r, &h->run_as, now_ms);
 	}
 }
 
