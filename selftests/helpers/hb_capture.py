@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""hb_capture.py IFACE SRC PORT COUNT OUT - records COUNT UDP payloads that
+"""hb_capture.py IFACE SRC PORT COUNT OUT - records COUNT heartbeats that
 SRC (IPv4) sends to PORT, as they arrive on IFACE (raw frames: the port
 stays with the daemon that owns it), into OUT in ipto-hbforge's capture
-format (each a 2-byte big-endian length, then the datagram)."""
+format (each a 2-byte big-endian length, then the datagram).  Connection
+sync shares the port: its datagrams, which start with "IPTC", are not
+heartbeats and are left out."""
 import socket
 import struct
 import sys
@@ -22,7 +24,7 @@ while len(got) < count:
     ihl = (ip[0] & 0x0F) * 4
     udp = ip[ihl:]
     dport, length = struct.unpack("!HH", udp[2:6])
-    if dport == port:
+    if dport == port and not udp[8:12] == b"IPTC":
         got.append(udp[8:length])
 with open(out, "wb") as f:
     for d in got:
