@@ -15,6 +15,8 @@
 # stranger and one from node 1's heartbeat address with a wrong MAC, are
 # refused and counted by node 3 and change no list.  (Replays, gaps, every
 # altered bit and lists over the bound: selftests/unit/conn_sync_test.)
+# Last, a connection opened after node 1's last sync (its sync datagrams
+# dropped by nft from then on) is reset at its next write after a cut.
 . "$(dirname "$0")/../lib.sh"
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
@@ -70,6 +72,9 @@ check "node 2 sent tickles (conn_sync.tickled=$tickled)" test "${tickled:-0}" -g
 # as it was.
 heal 1
 check "the cluster settles after the heal" wait_for 30 iptod_settled
+# refused_more REASON N: node 3 refused more than N for REASON (read anew
+# at each try of wait_for).
+refused_more() { [ "$(status_of 3 "conn_sync.refused.$1")" -gt "$2" ]; }
 before_unknown=$(status_of 3 conn_sync.refused.unknown_node)
 before_mac=$(status_of 3 conn_sync.refused.bad_mac)
 before_list=$(status_of 3 conn_sync.from.1)
@@ -89,9 +94,67 @@ s.sendto(hdr + entry + bytes(32), (dst, port))
 forge client 10.0.0.100
 forge node1 10.0.0.1
 check "node 3 refuses the stranger's (unknown_node)" \
-	wait_for 10 test "$(status_of 3 conn_sync.refused.unknown_node)" -gt "${before_unknown:-0}"
+	wait_for 10 refused_more unknown_node "${before_unknown:-0}"
 check "node 3 refuses node 1's forgery (bad_mac)" \
-	wait_for 10 test "$(status_of 3 conn_sync.refused.bad_mac)" -gt "${before_mac:-0}"
+	wait_for 10 refused_more bad_mac "${before_mac:-0}"
 check_eq "node 3's list of node 1 is as it was" "$before_list" "$(status_of 3 conn_sync.from.1)"
+
+# A connection opened after node 1's last sync: from here on node 1's sync
+# datagrams (UDP to the heartbeat port whose payload starts "IPTC") are
+# dropped on their way out, while its heartbeats pass.  After the cut node
+# 2 has nothing to tickle that connection with: its client learns of the
+# takeover at its next write, as every client does without sync.
+in_ns node1 nft -f - <<-'NFT'
+	table inet nosync {
+		chain out {
+			type filter hook output priority 0;
+			udp dport 7410 @th,64,32 0x49505443 counter drop
+		}
+	}
+NFT
+# (awk, not cut: lib.sh's cut() cuts a node's port.)
+dropped() {
+	in_ns node1 nft list table inet nosync |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+}
+dropped_more_than() { [ "$(dropped)" -gt "$1" ]; }
+local_before=$(status_of 1 conn_sync.local)
+synced_before=$(status_of 2 conn_sync.from.1)
+mkfifo "$TEST_TMP/late.go"
+in_ns client python3 -S -c '
+import socket, sys, time
+port, go = int(sys.argv[1]), sys.argv[2]
+s = socket.create_connection(("10.0.0.11", port), timeout=10)
+s.recv(100)	# the banner
+print("ready", flush=True)
+open(go).readline()	# the test says when to write
+t0 = time.monotonic()
+try:
+    s.sendall(b"x\n")
+    print("end data" if s.recv(100) else "end closed", flush=True)
+except ConnectionResetError:
+    print("end reset %d" % ((time.monotonic() - t0) * 1000), flush=True)
+except OSError as e:
+    print("end error-%s" % e.errno, flush=True)
+' "$CLUSTER_PORT" "$TEST_TMP/late.go" >"$TEST_TMP/late" 2>&1 &
+check "a late connection to 10.0.0.11 is open" wait_for 30 grep -q '^ready' "$TEST_TMP/late"
+check "node 1 lists it ($((local_before + 1)) connections)" \
+	wait_for 10 status_is 1 "conn_sync.local=$((local_before + 1))"
+drops=$(dropped)
+check "node 1's next sync datagram is dropped" wait_for 10 dropped_more_than "$drops"
+check_eq "node 2's list of node 1 is as it was: the late connection is not synced" \
+	"$synced_before" "$(status_of 2 conn_sync.from.1)"
+t_cut=${EPOCHREALTIME//[!0-9]/}
+cut 1
+failover_ms=$(held_ms_after 2 "$t_cut")
+check "node 2 holds node 1's addresses ($failover_ms ms after the cut)" status_is 2 held=1
+echo go >"$TEST_TMP/late.go"
+check "the late client's write is answered" wait_for 10 grep -q '^end ' "$TEST_TMP/late"
+read -r _ what ms <<<"$(grep '^end ' "$TEST_TMP/late")"
+check_eq "... with a reset: the client learns at its next write" reset "$what"
+echo "# measure: late_connection_write_to_reset_ms=${ms:-}"
+in_ns node1 nft delete table inet nosync
+heal 1
+check "the cluster settles after the heal" wait_for 30 iptod_settled
 check "no sanitizer reports" no_sanitizer_reports
 finish
