@@ -3,26 +3,30 @@
 #
 # iptod_conn_sync_many.sh - a takeover resets every synced connection, and
 # the resets stay within the device's reply limit.  Three nodes run iptod
-# at their defaults (conn_sync_ms 500; reply_rate 1000/s, burst 200).  A
-# client opens N idle connections to node 1's 10.0.0.11 (2000 in make
-# check, 10,000 in make check-full), all held open and silent by the
-# server, and node 2 gets all N from node 1's sync.  Then a churn of 1000
-# connections a second runs beside them for 5 s (30 s in make
-# check-full): node 2's list never loses one of the N, and is the N again
-# after it.  Then node 1's LAN port goes dark.  Node 2 adopts 10.0.0.11
-# and tickles the N clients, paced by the reply limit (each tickle and the
+# at their defaults (conn_sync_ms 500; reply_rate 1000/s, burst 200) but
+# for liveness (10 misses, below).  A client opens N idle connections to
+# node 1's 10.0.0.11 (2000 in make check, 10,000 in make check-full), all
+# held open and silent by the server, and node 2 gets all N from node 1's
+# sync.  Then a churn of 1000 connections a second runs beside them for
+# 5 s: node 2's list never loses one of the N, and is the N again after
+# it.  Then node 1's LAN port goes dark.  Node 2 adopts 10.0.0.11 and
+# tickles the N clients, paced by the reply limit (each tickle and the
 # reset it draws take a token each): every one of the N connections ends
 # with ECONNRESET, and the segments the client received since the cut
 # (tickles and resets) are no more than reply_rate per second plus one
 # burst.
-# (10,000 connections and 30 s of churn take up to about 5 min under TCG.)
+# (10,000 connections take up to about 3 min under TCG.)
 # timeout: 600
 . "$(dirname "$0")/../lib.sh"
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
 
 N=${N:-$(by_check 2000 10000)}
 CHURN_RATE=1000		# connections a second
-CHURN_S=$(by_check 5 30)
+# 5 s in both: the churn's closed connections stay in TIME_WAIT on the
+# client for 60 s, and beside 10,000 held ones the client's ephemeral
+# ports grow so crowded that under TCG connect() slows to a few hundred a
+# second, whatever ipto does.
+CHURN_S=5
 PORT=7100
 RATE=1000	# the device's default reply_rate and reply_burst
 BURST=200
@@ -90,7 +94,11 @@ until grep -q '^churned ' "$churn_out" 2>/dev/null; do
 done
 read -r _ opened <"$churn_out"
 echo "# measure: churn opened=${opened:-0} in ${CHURN_S} s; node 2's list of node 1's: $low..$high over $samples samples"
-check "the churn ran (${opened:-0} connections opened)" test "${opened:-0}" -ge $((CHURN_RATE * CHURN_S / 2))
+# The churn client is the bottleneck under TCG: beside 10,000 held
+# connections its connect()s find few free ephemeral ports and it reaches
+# 500 to 650 a second (900 beside 2000); the check is that it ran.
+check "the churn ran (${opened:-0} connections opened in $CHURN_S s)" \
+	test "${opened:-0}" -ge $((CHURN_RATE * CHURN_S / 4))
 check_eq "during the churn node 2 never lost one of the $N" "$N" "$low"
 check "during the churn node 2 held the churned connections too ($high > $N)" test "$high" -gt "$N"
 check "... and no more than the churn can have open ($high <= $N + $((CHURN_RATE * 3)))" \
