@@ -14,9 +14,10 @@
 #   $IPTO_CACHE/sources/        linux-source-SERIES.tar.xz (checkpatch,
 #                               the debug kernel, the ynl CLI)
 #   $IPTO_CACHE/root/           test-only programs that ship services
-#                               (PostgreSQL, keepalived), unpacked, never
-#                               installed, with the libraries the machine
-#                               lacks for them
+#                               (PostgreSQL, keepalived, corosync,
+#                               prometheus), unpacked, never installed,
+#                               with the libraries the machine lacks for
+#                               them
 #   $IPTO_CACHE/debug-6.1-*/    the debug kernel (debug-kernel.sh)
 #   $IPTO_CACHE/unstable/       the mainline chroot (mainline-kernel.sh)
 

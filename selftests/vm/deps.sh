@@ -34,6 +34,7 @@ HOST_PKGS=(
 	qemu-system-x86 busybox-static
 	iproute2 iputils-ping arping ndisc6 procps psmisc python3 nftables
 	libmnl-dev libjson-c-dev libcmocka-dev libinih-dev libsodium-dev libsystemd-dev
+	libcpg-dev libvotequorum-dev libquorum-dev libcmap-dev libcorosync-common-dev
 	sparse cppcheck clang shellcheck
 	iperf3 gnuplot-nox curl
 	flex bison bc libelf-dev libssl-dev dkms debootstrap
@@ -45,7 +46,11 @@ KERNEL_SERIES=(6.1 6.12)
 SOURCE_SERIES=(6.1 6.12)
 # Unpacked, not installed: each ships a service Debian would enable (and
 # PostgreSQL would create a database cluster).  The tests start their own.
-CACHE_PKGS=(postgresql-15 postgresql-client-15 keepalived)
+# corosync, corosync-qnetd and corosync-qdevice are the membership of
+# iptod's corosync mode; prometheus brings promtool, which checks the
+# metrics iptod writes.
+CACHE_PKGS=(postgresql-15 postgresql-client-15 keepalived corosync corosync-qnetd
+	corosync-qdevice prometheus)
 MAX_AGE_DAYS=7
 
 APT_DIR=$IPTO_CACHE/apt
