@@ -444,6 +444,27 @@ static void test_drain_timeout(void **state)
 		     "drain_timeout_ms: \"5s\" is not a number of milliseconds");
 }
 
+/* membership: heartbeat (the default) or corosync, which takes no witness. */
+static void test_membership(void **state)
+{
+	struct iptod_config cfg;
+
+	(void)state;
+	expect_ok(CLUSTER ALPHA, &cfg);
+	assert_int_equal(cfg.membership, IPTOD_MEMBERSHIP_HEARTBEAT);
+	iptod_config_free(&cfg);
+	expect_ok(CLUSTER "membership = corosync\n" ALPHA, &cfg);
+	assert_int_equal(cfg.membership, IPTOD_MEMBERSHIP_COROSYNC);
+	iptod_config_free(&cfg);
+	expect_ok(CLUSTER "membership = heartbeat\n" ALPHA, &cfg);
+	assert_int_equal(cfg.membership, IPTOD_MEMBERSHIP_HEARTBEAT);
+	iptod_config_free(&cfg);
+	expect_error(CLUSTER "membership = pacemaker\n" ALPHA, 6,
+		     "membership: \"pacemaker\" is not heartbeat or corosync");
+	expect_error(CLUSTER "membership = corosync\nwitness = 10.0.0.254\n" ALPHA BETA, 7,
+		     "witness: with membership = corosync, corosync's quorum decides");
+}
+
 static void test_defaults(void **state)
 {
 	struct iptod_config cfg;
@@ -1149,7 +1170,7 @@ static void test_lookup_and_format(void **state)
 
 int main(void)
 {
-	enum { NFIXED = 23 };
+	enum { NFIXED = 24 };
 	struct CMUnitTest tests[NBAD + NFIXED];
 	size_t i, n = 0;
 
@@ -1169,6 +1190,8 @@ int main(void)
 	tests[n++].test_func = test_conn_sync_keys;
 	tests[n].name = "drain_timeout_ms takes its range";
 	tests[n++].test_func = test_drain_timeout;
+	tests[n].name = "membership: heartbeat or corosync, no witness with corosync";
+	tests[n++].test_func = test_membership;
 	tests[n].name = "every key";
 	tests[n++].test_func = test_all_keys;
 	tests[n].name = "run_as: resolved, unknown user, root, too long";

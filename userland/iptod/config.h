@@ -28,6 +28,10 @@
  *   conn_sync_max = 100000    connections kept per peer, at most
  *   drain_timeout_ms = 60000  a draining node hands over by then at the
  *                             latest (0: at once)
+ *   membership = heartbeat|corosync   who is alive and who has quorum:
+ *                             iptod's own heartbeats (the default), or
+ *                             corosync's CPG and quorum (corosync.c); the
+ *                             corosync node ids are the [node] ids
  *
  *   [node NAME]               one per node, this one included
  *   id = 1                    1..65535
@@ -124,6 +128,11 @@ struct iptod_service {
 	int line;
 };
 
+enum iptod_membership {
+	IPTOD_MEMBERSHIP_HEARTBEAT,	/* iptod's heartbeats (membership.c) */
+	IPTOD_MEMBERSHIP_COROSYNC,	/* corosync's CPG and quorum (corosync.c) */
+};
+
 struct iptod_config {
 	char path[IPTOD_PATH_MAX];	/* the file it came from */
 	char device[IF_NAMESIZE];
@@ -142,6 +151,7 @@ struct iptod_config {
 	unsigned int conn_sync_ms;	/* 0: no connection sync */
 	unsigned int conn_sync_max;	/* per peer */
 	unsigned int drain_timeout_ms;	/* a drain hands over by then */
+	enum iptod_membership membership;
 
 	struct iptod_node *nodes;	/* malloc'ed, nnodes entries, file order */
 	unsigned int nnodes;
@@ -172,7 +182,7 @@ const struct iptod_node *iptod_config_node(const struct iptod_config *cfg,
 /*
  * Whether a reload from running to loaded changes what only a restart may:
  * the device, its link, which node this is (its id), this node's heartbeat
- * address, the port, or whether there is a witness.
+ * address, the port, whether there is a witness, or the membership.
  */
 bool iptod_config_needs_restart(const struct iptod_config *running,
 				const struct iptod_config *loaded);

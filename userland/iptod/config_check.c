@@ -206,6 +206,10 @@ static int check_nodes(struct parser *p)
 	}
 	if (check_addresses(p))
 		return -1;
+	if (c->has_witness && c->membership == IPTOD_MEMBERSHIP_COROSYNC)
+		return fail(p, p->cluster_key_line[CK_WITNESS], "witness: with membership = "
+			    "corosync, corosync's quorum decides: a two-node cluster takes "
+			    "corosync-qdevice as its arbiter, not a witness");
 	if (c->has_witness && c->nnodes != 2)
 		return fail(p, p->cluster_key_line[CK_WITNESS], "witness: only a two-node cluster "
 			    "takes a witness (this one has %u node%s)", c->nnodes,

@@ -18,7 +18,8 @@ bool iptod_config_needs_restart(const struct iptod_config *running,
 	return strcmp(loaded->device, running->device) || strcmp(loaded->link, running->link) ||
 	       loaded->self != running->self || loaded->port != running->port ||
 	       !iptod_addr_equal(&os->heartbeat, &ns->heartbeat) ||
-	       loaded->has_witness != running->has_witness;
+	       loaded->has_witness != running->has_witness ||
+	       loaded->membership != running->membership;
 }
 
 static bool ids_equal(const uint32_t *a, unsigned int na, const uint32_t *b, unsigned int nb)

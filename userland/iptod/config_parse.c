@@ -45,6 +45,7 @@ const char *const config_cluster_keys[CK_N] = {
 	[CK_FAILBACK] = "failback", [CK_NOTIFY] = "notify", [CK_WITNESS] = "witness",
 	[CK_RUN_AS] = "run_as", [CK_CONN_SYNC_MS] = "conn_sync_ms",
 	[CK_CONN_SYNC_MAX] = "conn_sync_max", [CK_DRAIN_TIMEOUT] = "drain_timeout_ms",
+	[CK_MEMBERSHIP] = "membership",
 };
 
 const char *const config_node_keys[NK_N] = {
@@ -612,6 +613,14 @@ static int cluster_value(struct parser *p, int k, char *v)
 		return parse_unicast(p, key, v, "a witness", &c->witness);
 	case CK_RUN_AS:
 		return parse_run_as(p, key, v, &c->run_as);
+	case CK_MEMBERSHIP:
+		if (!strcasecmp(v, "heartbeat"))
+			c->membership = IPTOD_MEMBERSHIP_HEARTBEAT;
+		else if (!strcasecmp(v, "corosync"))
+			c->membership = IPTOD_MEMBERSHIP_COROSYNC;
+		else
+			return fail(p, p->line, "%s: \"%s\" is not heartbeat or corosync", key, v);
+		return 0;
 	}
 	return 0;
 }

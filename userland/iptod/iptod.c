@@ -37,7 +37,7 @@
 #define EXIT_USAGE	2
 /* signals, 3 timers, kernel events, witness; heartbeat sockets; health checks */
 #define POLL_FIXED	8
-#define POLL_MAX	(POLL_FIXED + IPTO_NODES_MAX + 64)
+#define POLL_MAX	(POLL_FIXED + IPTO_NODES_MAX + 64 + 2)	/* + corosync's */
 
 static const char usage[] =
 	"Usage: iptod [-c FILE] [--check | --prepare] [--insecure]\n"
@@ -421,6 +421,8 @@ static void write_status(struct iptod *d)
 #undef PUT
 	iptod_conns_status(d, buf, sizeof(buf), &len);
 	iptod_drain_status(d, buf, sizeof(buf), &len);
+	if (d->corosync)
+		iptod_corosync_status(d, buf, sizeof(buf), &len);
 	if (len >= sizeof(buf) || !strcmp(buf, last))
 		return;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", d->status_path);
@@ -562,6 +564,8 @@ static void renew_lease(struct iptod *d)
 static void tick(struct iptod *d, uint64_t now_ms)
 {
 	iptod_membership_connect(d);
+	if (d->corosync)
+		iptod_corosync_tick(d, now_ms);
 	iptod_health_tick(d->health, now_ms);
 	iptod_notify_expire(now_ms);
 	iptod_drain_check(d, now_ms);
@@ -575,11 +579,13 @@ static void tick(struct iptod *d, uint64_t now_ms)
 	write_status(d);
 }
 
-/* Heartbeats came in: act at once when they change what the kernel must know. */
-static void heartbeats_in(struct iptod *d, const struct pollfd *fds, unsigned int n,
-			  uint64_t now_ms)
+/*
+ * Heartbeats (from their sockets or from corosync) came in: act at once when
+ * they change what the kernel must know.
+ */
+static void heartbeats_in(struct iptod *d, bool changed, uint64_t now_ms)
 {
-	if (!iptod_membership_receive(d, fds, n, now_ms))
+	if (!changed)
 		return;
 	iptod_membership_update(d, now_ms);
 	apply_membership(d, now_ms);
@@ -868,7 +874,7 @@ static int run(struct iptod *d)
 	if (d->insecure)
 		iptod_warn("running without a key (--insecure): anyone on the network can "
 			   "forge heartbeats and take this cluster's addresses");
-	if (d->cfg.nnodes == 2 && !d->cfg.has_witness)
+	if (d->cfg.nnodes == 2 && !d->cfg.has_witness && !d->corosync)
 		iptod_warn("two-node cluster without a witness: a node cannot tell a dead peer "
 			   "from a broken link, so a partition makes both nodes answer the same "
 			   "addresses (no split-brain protection); set witness = ADDRESS in [cluster]");
@@ -879,13 +885,14 @@ static int run(struct iptod *d)
 	if (watchdog_fd >= 0)
 		arm_periodic(watchdog_fd, watchdog_us / 2);
 	iptod_event(d, LOG_NOTICE, (const char *[]){ "EVENT=started", NULL },
-		    "started: node %u of %u on %s (%s), heartbeat every %u ms, dead after %u, "
+		    "started: node %u of %u on %s (%s), heartbeat every %u ms%s, dead after %u, "
 		    "lease %u ms", d->cfg.self, d->cfg.nnodes, d->cfg.device, d->cfg.link,
-		    d->cfg.interval_ms, d->cfg.misses, d->cfg.lease_ms);
+		    d->cfg.interval_ms, d->corosync ? " through corosync's CPG" : "",
+		    d->cfg.misses, d->cfg.lease_ms);
 	sd_notify(0, "READY=1");
 
 	for (;;) {
-		unsigned int n = 0, nhb, nhealth;
+		unsigned int n = 0, nhb, nhealth, ncorosync = 0;
 		uint64_t now, busy;
 
 		fds[n++] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
@@ -900,7 +907,10 @@ static int run(struct iptod *d)
 		nhb = iptod_membership_pollfds(d, fds + n, POLL_MAX - n);
 		n += nhb;
 		nhealth = iptod_health_pollfds(d->health, fds + n, POLL_MAX - n);
-		if (poll(fds, n + nhealth, -1) < 0) {
+		if (d->corosync)
+			ncorosync = iptod_corosync_pollfds(d, fds + n + nhealth,
+							   POLL_MAX - n - nhealth);
+		if (poll(fds, n + nhealth + ncorosync, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			iptod_err("poll: %s", strerror(errno));
@@ -949,7 +959,11 @@ static int run(struct iptod *d)
 		if (timer_expired(&fds[7]))
 			iptod_conns_tickle(d, now);
 		if (nhb)
-			heartbeats_in(d, fds + POLL_FIXED, nhb, now);
+			heartbeats_in(d, iptod_membership_receive(d, fds + POLL_FIXED, nhb, now),
+				      now);
+		if (ncorosync)
+			heartbeats_in(d, iptod_corosync_receive(d, fds + n + nhealth, ncorosync,
+								now), now);
 		busy = iptod_now_ms() - now;
 		if (busy > d->longest_busy_ms)
 			d->longest_busy_ms = busy;
@@ -1068,10 +1082,17 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (check) {
-		printf("%s: good: %u nodes, %u services\n", d.config_path, d.cfg.nnodes,
-		       d.cfg.nservices);
+		ret = 0;
+		if (d.cfg.membership == IPTOD_MEMBERSHIP_COROSYNC) {
+			ret = iptod_corosync_check(&d.cfg, err, sizeof(err));
+			fprintf(ret < 0 ? stderr : stdout, "iptod: %s: corosync: %s\n",
+				d.config_path, err);
+		}
+		if (ret >= 0)
+			printf("%s: good: %u nodes, %u services\n", d.config_path, d.cfg.nnodes,
+			       d.cfg.nservices);
 		iptod_config_free(&d.cfg);
-		return 0;
+		return ret < 0 ? EXIT_USAGE : 0;
 	}
 	if (early) {
 		ret = prepare(&d);

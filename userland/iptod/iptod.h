@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "conn_sync.h"
+#include "corosync.h"
 #include "health.h"
 #include "heartbeat.h"
 #include "kernel.h"
@@ -138,6 +139,7 @@ struct iptod {
 	unsigned int ntickles;
 	struct iptod_sync sync;
 	struct iptod_drain drain;
+	struct iptod_corosync *corosync;	/* membership = corosync; else NULL */
 };
 
 uint64_t iptod_now_ms(void);
@@ -159,6 +161,15 @@ unsigned int iptod_membership_pollfds(const struct iptod *d, struct pollfd *fds,
  */
 bool iptod_membership_receive(struct iptod *d, const struct pollfd *fds, unsigned int n,
 			      uint64_t now_ms);
+/*
+ * Takes an authentic, fresh heartbeat of peer p (from its socket or from
+ * CPG); returns true when what it says changed.
+ */
+bool iptod_membership_take(struct iptod *d, struct iptod_peer *p,
+			   const struct iptod_heartbeat *hb, uint64_t now_ms);
+/* Counts a refused heartbeat (from: who sent it) and logs it, once a second. */
+void iptod_membership_bad(struct iptod *d, enum iptod_hb_verdict v, const char *from,
+			  uint64_t now_ms);
 /* Recomputes alive/up and quorum; returns true when something changed. */
 bool iptod_membership_update(struct iptod *d, uint64_t now_ms);
 /* This node did not run for lost_ms: that time does not count against peers. */

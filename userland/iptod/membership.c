@@ -148,6 +148,11 @@ int iptod_membership_open(struct iptod *d, char *err, size_t errlen)
 		d->hb_fd = -1;
 		return -1;
 	}
+	/* With corosync, the heartbeat socket carries connection sync only. */
+	if (d->cfg.membership == IPTOD_MEMBERSHIP_COROSYNC && iptod_corosync_open(d) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
@@ -181,6 +186,7 @@ void iptod_membership_close(struct iptod *d)
 	if (d->witness_fd >= 0)
 		close(d->witness_fd);
 	d->hb_fd = d->witness_fd = -1;
+	iptod_corosync_close(d);
 	for (unsigned int i = 0; i < d->npeers; i++)
 		if (d->peers[i].fd >= 0)
 			close(d->peers[i].fd);
@@ -270,6 +276,12 @@ void iptod_membership_send(struct iptod *d)
 	hb.nheld = (uint16_t)d->nheld;
 	memcpy(hb.held, d->held, d->nheld * sizeof(hb.held[0]));
 	d->sent_flags = hb.flags;
+	if (d->corosync) {
+		/* To the group: no echo, no ack; CPG's order says what they did. */
+		len = iptod_hb_encode(&hb, &d->key, buf);
+		iptod_corosync_send(d, buf, len);
+		return;
+	}
 	/* One seq for all: each peer gets the same heartbeat but for its echo. */
 	for (unsigned int i = 0; i < d->npeers; i++) {
 		struct iptod_peer *p = &d->peers[i];
@@ -284,10 +296,9 @@ void iptod_membership_send(struct iptod *d)
 	}
 }
 
-static void count_bad(struct iptod *d, enum iptod_hb_verdict v,
-		      const struct sockaddr_storage *from, uint64_t now_ms)
+void iptod_membership_bad(struct iptod *d, enum iptod_hb_verdict v, const char *from,
+			  uint64_t now_ms)
 {
-	char buf[INET6_ADDRSTRLEN];
 	unsigned long held;
 
 	d->rx[v]++;
@@ -295,7 +306,15 @@ static void count_bad(struct iptod *d, enum iptod_hb_verdict v,
 		return;
 	iptod_log(LOG_WARNING, NULL,
 		  "heartbeat from %s dropped: %s (%lu dropped so far for this reason, %lu not logged)",
-		  sockaddr_str(from, buf, sizeof(buf)), iptod_hb_verdict_name(v), d->rx[v], held);
+		  from, iptod_hb_verdict_name(v), d->rx[v], held);
+}
+
+static void count_bad(struct iptod *d, enum iptod_hb_verdict v,
+		      const struct sockaddr_storage *from, uint64_t now_ms)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	iptod_membership_bad(d, v, sockaddr_str(from, buf, sizeof(buf)), now_ms);
 }
 
 /*
@@ -320,11 +339,9 @@ static enum iptod_hb_verdict check_fresh(struct iptod *d, struct iptod_peer *p,
 static bool take_heartbeat(struct iptod *d, const uint8_t *buf, size_t n, size_t cap,
 			   const struct sockaddr_storage *from, uint64_t now_ms)
 {
-	const struct iptod_sent *sent;
 	struct iptod_heartbeat hb;
 	struct iptod_peer *p = NULL;
 	enum iptod_hb_verdict v;
-	bool changed = false;
 
 	/* MSG_TRUNC: n is the real length, so an oversized one is malformed. */
 	v = iptod_hb_decode(buf, n > cap ? cap : n, &d->key, &hb);
@@ -336,6 +353,8 @@ static bool take_heartbeat(struct iptod *d, const uint8_t *buf, size_t n, size_t
 			v = IPTOD_HB_UNKNOWN_NODE;
 		else if (!same_host(from, &p->sa))
 			v = IPTOD_HB_WRONG_SOURCE;
+		else if (d->cfg.membership == IPTOD_MEMBERSHIP_COROSYNC)
+			v = IPTOD_HB_WRONG_SOURCE;	/* heartbeats come through CPG */
 		else
 			v = check_fresh(d, p, &hb);
 	}
@@ -343,22 +362,31 @@ static bool take_heartbeat(struct iptod *d, const uint8_t *buf, size_t n, size_t
 		count_bad(d, v, from, now_ms);
 		return false;
 	}
+	return iptod_membership_take(d, p, &hb, now_ms);
+}
+
+bool iptod_membership_take(struct iptod *d, struct iptod_peer *p,
+			   const struct iptod_heartbeat *hb, uint64_t now_ms)
+{
+	const struct iptod_sent *sent;
+	bool changed = false;
+
 	d->rx[IPTOD_HB_OK]++;
 	/*
 	 * An ack of a seq this daemon sent (its slot holds that seq, never one
 	 * not sent yet): p heard it by that heartbeat's time.
 	 */
-	sent = &d->sent[hb.ack % IPTOD_SENT];
-	if (sent->seq == hb.ack && sent->ms > p->ack_ms)
+	sent = &d->sent[hb->ack % IPTOD_SENT];
+	if (sent->seq == hb->ack && sent->ms > p->ack_ms)
 		p->ack_ms = sent->ms;
-	if (!p->alive || p->flags != hb.flags || p->nheld != hb.nheld ||
-	    memcmp(p->held, hb.held, hb.nheld * sizeof(hb.held[0])))
+	if (!p->alive || p->flags != hb->flags || p->nheld != hb->nheld ||
+	    memcmp(p->held, hb->held, hb->nheld * sizeof(hb->held[0])))
 		changed = true;
 	p->heard = true;
 	p->last_rx_ms = now_ms;
-	p->flags = hb.flags;
-	p->nheld = hb.nheld;
-	memcpy(p->held, hb.held, hb.nheld * sizeof(hb.held[0]));
+	p->flags = hb->flags;
+	p->nheld = hb->nheld;
+	memcpy(p->held, hb->held, hb->nheld * sizeof(hb->held[0]));
 	return changed;
 }
 
@@ -445,7 +473,7 @@ bool iptod_membership_receive(struct iptod *d, const struct pollfd *fds, unsigne
 /* Two nodes and no witness: no quorum rule, no quorum lease (logged at start). */
 static bool unprotected(const struct iptod *d)
 {
-	return d->cfg.nnodes == 2 && d->witness_fd < 0;
+	return d->cfg.nnodes == 2 && d->witness_fd < 0 && !d->corosync;
 }
 
 /* The peer of a two-node cluster with a witness, which is pinged too; or NULL. */
@@ -465,7 +493,8 @@ bool iptod_membership_update(struct iptod *d, uint64_t now_ms)
 
 	for (unsigned int i = 0; i < d->npeers; i++) {
 		struct iptod_peer *p = &d->peers[i];
-		bool alive = p->heard && now_ms - p->last_rx_ms < dead_ms;
+		bool alive = p->heard && now_ms - p->last_rx_ms < dead_ms &&
+			     (!d->corosync || iptod_corosync_member(d, p->id));
 		bool up;
 
 		/*
@@ -517,7 +546,10 @@ bool iptod_membership_update(struct iptod *d, uint64_t now_ms)
 		total++;
 		votes += wup;
 	}
-	quorum = unprotected(d) || 2 * votes > total;
+	if (d->corosync)
+		quorum = iptod_corosync_quorum(d, &votes, &total);
+	else
+		quorum = unprotected(d) || 2 * votes > total;
 	/*
 	 * Two nodes with a witness, each reaching it but not hearing the
 	 * other, which answers ping (heartbeats filtered, or keys that
@@ -615,6 +647,8 @@ uint64_t iptod_membership_lease_end(const struct iptod *d)
 	uint64_t margin_ms = d->cfg.interval_ms / 4, ends[IPTO_NODES_MAX + 1];
 	unsigned int total = d->cfg.nnodes, need, n = 0;
 
+	if (d->corosync)
+		return iptod_corosync_lease_end(d);
 	if (unprotected(d))
 		return UINT64_MAX;
 	for (unsigned int i = 0; i < d->npeers; i++) {
