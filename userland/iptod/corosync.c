@@ -6,8 +6,12 @@
  *   Liveness  every iptod joins the CPG group "iptod:DEVICE" and multicasts
  *             its heartbeat there each interval (heartbeat.h, authenticated
  *             with the cluster key, in agreed order).  A peer is alive while
- *             it is a member of the group and its heartbeats keep coming
- *             (interval * misses, as with iptod's own heartbeats).
+ *             it is a member of the group and its heartbeats keep coming:
+ *             it is silent when this node's own heartbeats came back for
+ *             interval * misses after its last one.  Measured so, silence
+ *             is the peer's, never the ring's: while corosync forms a new
+ *             ring it delivers nothing to anyone, and a peer left out of
+ *             it leaves the group.
  *   Quorum    corosync's quorum service (libquorum), which votequorum
  *             provides with its two_node, wait_for_all and qdevice.
  *   Timing    the totem token timeout and consensus, read from cmap.
@@ -63,9 +67,11 @@ struct iptod_corosync {
 	unsigned int nmembers;
 	uint64_t lease_from_ms;	/* sent: the newest own heartbeat delivered
 				 * in a quorate ring; 0: none */
+	uint64_t self_rx_ms;	/* when an own heartbeat was last delivered */
 	unsigned int votes, expected;
 	unsigned int vq_flags;	/* VOTEQUORUM_INFO_* */
 	uint64_t retry_ms;
+	uint64_t votes_ms;	/* when the votes were last read */
 	bool changed;		/* by the callbacks of one dispatch */
 	uint64_t now_ms;	/* of that dispatch */
 	bool down_logged;	/* the outage is logged once */
@@ -121,6 +127,7 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodei
 	if (v == IPTOD_HB_OK && nodeid == c->nodeid && pid == (uint32_t)getpid()) {
 		const struct iptod_sent *sent = &d->sent[hb.seq % IPTOD_SENT];
 
+		c->self_rx_ms = c->now_ms;
 		if (hb.node == d->cfg.self && hb.boot == d->boot && sent->seq == hb.seq &&
 		    c->quorate && c->ring.nodeid == c->quorum_ring.nodeid &&
 		    c->ring.seq == c->quorum_ring.seq && sent->ms > c->lease_from_ms)
@@ -386,6 +393,11 @@ void iptod_corosync_tick(struct iptod *d, uint64_t now_ms)
 {
 	struct iptod_corosync *c = d->corosync;
 
+	/* A qdevice's vote comes and goes without a quorum notification. */
+	if (c->connected && now_ms - c->votes_ms >= RETRY_MS) {
+		c->votes_ms = now_ms;
+		read_votes(c);
+	}
 	if (c->connected || now_ms < c->retry_ms)
 		return;
 	c->now_ms = now_ms;
@@ -456,9 +468,13 @@ bool iptod_corosync_quorum(const struct iptod *d, unsigned int *votes, unsigned 
 	return c->connected && c->quorate;
 }
 
-bool iptod_corosync_member(const struct iptod *d, uint32_t id)
+bool iptod_corosync_alive(const struct iptod *d, const struct iptod_peer *p)
 {
-	return d->corosync->connected && is_member(d->corosync, id);
+	const struct iptod_corosync *c = d->corosync;
+	uint64_t dead_ms = (uint64_t)d->cfg.interval_ms * d->cfg.misses;
+
+	return c->connected && is_member(c, p->id) && p->heard &&
+	       (c->self_rx_ms <= p->last_rx_ms || c->self_rx_ms - p->last_rx_ms < dead_ms);
 }
 
 uint64_t iptod_corosync_lease_end(const struct iptod *d)

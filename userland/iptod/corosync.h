@@ -15,12 +15,17 @@
 
 #include "config.h"
 
+struct iptod_peer;
+
 struct iptod;
 
 /* Sets up d->corosync and tries to connect; not connecting is no error. */
 int iptod_corosync_open(struct iptod *d);
 void iptod_corosync_close(struct iptod *d);
-/* Each interval: connects again, once a second, while corosync is away. */
+/*
+ * Each interval: connects again, once a second, while corosync is away;
+ * reads the votes once a second while it is there.
+ */
 void iptod_corosync_tick(struct iptod *d, uint64_t now_ms);
 /* CPG's and the quorum service's sockets, in that order; none while away. */
 unsigned int iptod_corosync_pollfds(const struct iptod *d, struct pollfd *fds,
@@ -33,8 +38,12 @@ void iptod_corosync_send(struct iptod *d, const uint8_t *hb, size_t len);
 /* Whether corosync is connected and quorate; its votes and expected votes. */
 bool iptod_corosync_quorum(const struct iptod *d, unsigned int *votes,
 			   unsigned int *expected);
-/* Whether node id's iptod is a member of the group. */
-bool iptod_corosync_member(const struct iptod *d, uint32_t id);
+/*
+ * Whether peer p is alive: its iptod is a member of the group, and this
+ * node's own heartbeats did not come back for interval * misses since p's
+ * last one.
+ */
+bool iptod_corosync_alive(const struct iptod *d, const struct iptod_peer *p);
 /* The quorum lease's end (CLOCK_MONOTONIC ms; 0: none), corosync.c's header. */
 uint64_t iptod_corosync_lease_end(const struct iptod *d);
 /* Appends the status file's corosync lines to buf. */

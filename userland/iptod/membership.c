@@ -493,8 +493,8 @@ bool iptod_membership_update(struct iptod *d, uint64_t now_ms)
 
 	for (unsigned int i = 0; i < d->npeers; i++) {
 		struct iptod_peer *p = &d->peers[i];
-		bool alive = p->heard && now_ms - p->last_rx_ms < dead_ms &&
-			     (!d->corosync || iptod_corosync_member(d, p->id));
+		bool alive = d->corosync ? iptod_corosync_alive(d, p) :
+			     p->heard && now_ms - p->last_rx_ms < dead_ms;
 		bool up;
 
 		/*
