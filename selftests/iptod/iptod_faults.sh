@@ -37,12 +37,12 @@
 . "$(dirname "$0")/../lib.sh"
 IPTOD_MISSES=10
 . "$IPTO_SRC/selftests/helpers/iptod.sh"
+. "$IPTO_SRC/selftests/helpers/faults.sh"
 
 HB_PORT=7410
 DEAD_MS=$((100 * IPTOD_MISSES))
 REPEAT=$(by_check 2 10)
 OBSERVE_S=4
-ANSWERS=$IPTO_SRC/selftests/tools/ipto-answers
 MOVING_FAULTS=(hb:in+out hb:out hb:in cut kill stop)
 SAFE_FAULTS=(starve netem)
 
@@ -89,27 +89,13 @@ fault_off() {
 	netem) tc -n node1 qdisc del dev eth0 root ;;
 	esac
 }
-# sampled_node1: ipto-answers' last round saw node 1 alone answer.
-sampled_node1() { [[ $(tail -n 1 "$TEST_TMP/answers") == *"arp node1 tcp node1" ]]; }
-# holds_node1 I: node I's status says it holds node 1's addresses.
-holds_node1() { [[ ",$(holds "$1")," == *,1,* ]]; }
-now_ms() { echo $((${EPOCHREALTIME//[!0-9]/} / 1000)); }
-# nap_ms MS: waits MS milliseconds (a duration, not a synchronization).
-nap_ms() { (($1 > 0)) && nap "$(($1 / 1000)).$(printf %03d $(($1 % 1000)))"; }
 
 check "modprobe ipto" modprobe ipto
 iptod_cluster serve || fail "setting up three nodes running iptod"
 check "three nodes running iptod settle" wait_for 30 iptod_settled
 
-nodes="node1=$(mac_of node1 eth0) node2=$(mac_of node2 eth0) node3=$(mac_of node3 eth0)"
-# shellcheck disable=SC2086 # one NAME=MAC word per node
-# ip netns exec, not in_ns: $! must be the sampler, not a subshell.
-ip netns exec client "$ANSWERS" -i eth0 -p 20 -P "$CLUSTER_PORT" 10.0.0.11 $nodes \
-	>"$TEST_TMP/answers" 2>"$TEST_TMP/answers.err" &
-sampler=$!
-check "node 1 answers 10.0.0.11" wait_for 15 grep -q "arp node1 tcp node1$" "$TEST_TMP/answers"
+sampler_start
 
-: >"$TEST_TMP/faults"
 starve_setup || fail "a cgroup with cpu.max"
 for ((round = 1; round <= REPEAT; round++)); do
 	for fault in "${MOVING_FAULTS[@]}" "${SAFE_FAULTS[@]}"; do
@@ -120,7 +106,7 @@ for ((round = 1; round <= REPEAT; round++)); do
 		# measured is the failover of a node in steady state.
 		[ "$fault" = hb:in ] && [ -n "${healed_at:-}" ] &&
 			nap_ms $((healed_at + 5 * DEAD_MS + 200 - $(now_ms)))
-		echo "fault $(now_ms) $name" >>"$TEST_TMP/faults"
+		fault_logged fault "$name"
 		fault_on "$fault" || fail "$name: could not inflict it"
 		case " ${MOVING_FAULTS[*]} " in
 		*" $fault "*)
@@ -137,103 +123,12 @@ for ((round = 1; round <= REPEAT; round++)); do
 				eval 'status_is 1 quorum=1 && status_is 1 acked=0'
 		fi
 		fault_off "$fault" || fail "$name: could not end it"
-		echo "heal $(now_ms) $name" >>"$TEST_TMP/faults"
+		fault_logged heal "$name"
 		check "$name, over: node 1 holds its addresses again" \
 			wait_for 30 eval '! holds_node1 2 && iptod_settled'
 		check "$name, over: the client sees node 1 answer" wait_for 10 sampled_node1
 		healed_at=$(now_ms)
 	done
 done
-kill -TERM "$sampler"
-wait "$sampler"
-
-grep -q '^summary' "$TEST_TMP/answers" || fail "ipto-answers ended without its summary"
-info "ipto-answers: $(grep '^summary' "$TEST_TMP/answers")"
-check_eq "rounds with two ARP answerers" 0 "$(awk '$1 == "summary" { print $5 }' "$TEST_TMP/answers")"
-check_eq "rounds with two TCP answerers" 0 "$(awk '$1 == "summary" { print $7 }' "$TEST_TMP/answers")"
-
-# Handovers: a round answered by one node after rounds last answered by
-# the other; the margin is the time from the other's last answer.  Per
-# fault kind: episodes, handovers to node 2 within them, the smallest
-# margin of those and of the handovers back, the median failover, and the
-# longest time 10.0.0.11 went unanswered from a fault to the next one.
-python3 -S - "$TEST_TMP/answers" "$TEST_TMP/faults" >"$TEST_TMP/handovers" <<-'EOF'
-import sys
-rounds = []
-for line in open(sys.argv[1]):
-    f = line.split()
-    if f[:1] == ["round"]:
-        rounds.append((int(f[3]), {n for n in f[5].split(",") + f[7].split(",") if n != "-"}))
-events = [line.split(None, 2) for line in open(sys.argv[2])]
-handovers = {"node1": 0, "node2": 0}
-owner = None
-for t, who in rounds:
-    for n in who:
-        if owner and n != owner:
-            handovers[n] += 1
-    if len(who) == 1:
-        owner = next(iter(who))
-def handover(since, until, new, old):
-    """The first round in [since, until) that new answered, and the margin."""
-    first = next((t for t, who in rounds if since <= t < until and new in who), None)
-    if first is None:
-        return None, None
-    before = [t for t, who in rounds if t < first and old in who]
-    return first, first - before[-1] if before else None
-def longest_gap(since, until):
-    """The longest time without an answer between rounds in [since, until)."""
-    answered = [t for t, who in rounds if since <= t < until and who]
-    return max((b - a for a, b in zip(answered, answered[1:])), default=-1)
-kinds, moved = {}, False
-for i, (what, t, name) in enumerate(events):
-    t, kind = int(t), name.split()[0]
-    until = int(events[i + 1][1]) if i + 1 < len(events) else 1 << 62
-    k = kinds.setdefault(kind, {"n": 0, "moved": 0, "margins": [], "back": [], "failover": [],
-                                "gap": -1})
-    k["gap"] = max(k["gap"], longest_gap(t, until))
-    if what == "fault":
-        k["n"] += 1
-        first, margin = handover(t, until, "node2", "node1")
-        moved = first is not None
-        if moved:
-            k["moved"] += 1
-            k["margins"].append(margin if margin is not None else -1)
-            k["failover"].append(first - t)
-    elif moved:
-        first, margin = handover(t, until, "node1", "node2")
-        if first is not None and margin is not None:
-            k["back"].append(margin)
-def median(v):
-    v = sorted(v)
-    return v[len(v) // 2] if v else -1
-print("handovers", handovers["node2"], handovers["node1"])
-for kind, k in kinds.items():
-    print("kind", kind, k["n"], k["moved"], min(k["margins"], default=-1),
-          min(k["back"], default=-1), median(k["failover"]), k["gap"])
-EOF
-read -r _ away back <<<"$(grep '^handovers' "$TEST_TMP/handovers")"
-moving=0 measures=""
-info "fault      episodes  moved  smallest margin  smallest margin back  median failover  longest silence"
-while read -r _ kind n moved margin back_margin failover gap; do
-	info "$(printf '%-10s %8s  %5s  %12s ms  %17s ms  %12s ms  %12s ms' "$kind" "$n" "$moved" \
-		"$margin" "$back_margin" "$failover" "$gap")"
-	measures+=" ${kind}=${n}/${moved}/${margin}/${back_margin}/${failover}/${gap}"
-	case " ${MOVING_FAULTS[*]} " in
-	*" $kind "*)
-		moving=$((moving + n))
-		check_eq "$kind: every episode moved 10.0.0.11 to node 2 (as the sampler saw)" "$n" "$moved"
-		check "$kind: node 1 fell silent before node 2 answered (smallest margin $margin ms)" \
-			test "$margin" -gt 0 ;;
-	*)
-		[ "$moved" = 0 ] || check "$kind: node 1 fell silent before node 2 answered" \
-			test "$margin" -gt 0 ;;
-	esac
-done < <(grep '^kind' "$TEST_TMP/handovers")
-# measure: KIND=episodes/moved/smallest margin/smallest margin back/median
-# failover/longest silence (ms; -1: none)
-echo "# measure: faults handovers_to_node2=$away back=$back$measures"
-check "every moving fault handed 10.0.0.11 to node 2 ($away handovers for $moving)" \
-	test "$away" -ge "$moving"
-check_eq "and every handover to node 2 was followed by one back" "$away" "$back"
-check_eq "nobody else answered" "0 0" "$(awk '$1 == "node" && $2 == "other" { print $4, $10 }' "$TEST_TMP/answers")"
+faults_report
 finish

@@ -8,7 +8,7 @@
  *             with the cluster key, in agreed order).  A peer is alive while
  *             it is a member of the group and its heartbeats keep coming:
  *             it is silent when this node's own heartbeats came back for
- *             interval * misses after its last one.  Measured so, silence
+ *             token + consensus after its last one.  Measured so, silence
  *             is the peer's, never the ring's: while corosync forms a new
  *             ring it delivers nothing to anyone, and a peer left out of
  *             it leaves the group.
@@ -17,15 +17,26 @@
  *   Timing    the totem token timeout and consensus, read from cmap.
  *   Node ids  corosync's node id of each node is its [node] id.
  *
- * The quorum lease.  A heartbeat of this node sent at time s and delivered
- * back to it in ring R, while the quorum service says that R is quorate,
- * was ordered by the token after s.  Every other member of R held the token
- * after that, so none finds the token lost before s + token, and none finds
- * this node's heartbeats missing before s + interval * misses (it delivered
- * that one after s).  So this node answers until s + min(token, interval *
- * misses), less a quarter for the clocks' rates and the kernel's rounding;
- * the kernel enforces that end.  A heartbeat delivered in a ring whose
- * quorum is not known yet renews nothing.
+ * The quorum lease.  Let M be a heartbeat of this node, sent at time s and
+ * delivered back to it at d, and M' a later one, sent after d and
+ * delivered in the same ring R, which the quorum service says is quorate.
+ * M was ordered when this node held the token, at or after s and by d; M'
+ * could only be ordered at a later visit of the token, so between the two
+ * the token went round the whole ring: every member of R held it after s.
+ * A member finds the token lost only token ms after it last held it, and
+ * it can leave this node out of a new ring only once consensus ms more
+ * have passed without this node's join messages (totem's gather).  So no
+ * partition without this node forms a ring, and adopts its addresses,
+ * before s + token + consensus.  A peer finds this node silent when its
+ * own heartbeats came back for token + consensus after this node's last
+ * one, which it delivered after s: no earlier either.  This node answers
+ * until s + token + consensus, less a quarter interval and 1/32 for the
+ * clocks' rates and the kernel's rounding; the kernel enforces that end.
+ * While corosync forms a new ring it delivers nothing; survivors keep
+ * answering on the lease they hold, which lasts until the new ring
+ * (token + consensus later) has delivered two of their heartbeats, or
+ * nearly.  (This rests on corosync ordering a message only at a visit of
+ * the token, and a visit ordering only what was queued when it came.)
  *
  * Losing corosync (it stops, or the connection breaks) is losing quorum:
  * the node fences itself at once, says why, and connects again every
@@ -50,6 +61,7 @@
 #include "log.h"
 
 #define RETRY_MS	1000	/* between two attempts to connect */
+#define OWN_KEPT	8	/* own heartbeats remembered, delivered */
 
 struct iptod_corosync {
 	struct iptod *d;
@@ -65,9 +77,14 @@ struct iptod_corosync {
 	bool quorate;
 	uint32_t members[CPG_MEMBERS_MAX];	/* node ids of the group's members */
 	unsigned int nmembers;
-	uint64_t lease_from_ms;	/* sent: the newest own heartbeat delivered
-				 * in a quorate ring; 0: none */
+	uint64_t lease_from_ms;	/* s of the newest M with an M' (the header's
+				 * quorum lease); 0: none */
 	uint64_t self_rx_ms;	/* when an own heartbeat was last delivered */
+	struct own_delivery {	/* the last own heartbeats delivered */
+		uint64_t sent_ms, delivered_ms;
+		struct cpg_ring_id ring;
+	} own[OWN_KEPT];
+	unsigned int nown;	/* own[nown % OWN_KEPT] is the next slot */
 	unsigned int votes, expected;
 	unsigned int vq_flags;	/* VOTEQUORUM_INFO_* */
 	uint64_t retry_ms;
@@ -102,6 +119,31 @@ static struct iptod_peer *peer_of(struct iptod *d, uint32_t id)
 	return NULL;
 }
 
+static bool same_ring(struct cpg_ring_id a, struct cpg_ring_id b)
+{
+	return a.nodeid == b.nodeid && a.seq == b.seq;
+}
+
+/*
+ * Own heartbeat M', sent at sent_ms, came back: the newest M delivered in
+ * the same quorate ring before M' was sent starts the lease (the header).
+ */
+static void own_delivered(struct iptod_corosync *c, uint64_t sent_ms)
+{
+	bool quorate = c->quorate && c->ring.nodeid == c->quorum_ring.nodeid &&
+		       c->ring.seq == c->quorum_ring.seq;
+
+	for (unsigned int i = 0; quorate && i < OWN_KEPT && i < c->nown; i++) {
+		const struct own_delivery *m = &c->own[i];
+
+		if (same_ring(m->ring, c->ring) && m->delivered_ms < sent_ms &&
+		    m->sent_ms > c->lease_from_ms)
+			c->lease_from_ms = m->sent_ms;
+	}
+	c->own[c->nown++ % OWN_KEPT] = (struct own_delivery){ sent_ms, c->now_ms, c->ring };
+	c->self_rx_ms = c->now_ms;
+}
+
 static bool is_member(const struct iptod_corosync *c, uint32_t nodeid)
 {
 	for (unsigned int i = 0; i < c->nmembers; i++)
@@ -127,11 +169,8 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodei
 	if (v == IPTOD_HB_OK && nodeid == c->nodeid && pid == (uint32_t)getpid()) {
 		const struct iptod_sent *sent = &d->sent[hb.seq % IPTOD_SENT];
 
-		c->self_rx_ms = c->now_ms;
-		if (hb.node == d->cfg.self && hb.boot == d->boot && sent->seq == hb.seq &&
-		    c->quorate && c->ring.nodeid == c->quorum_ring.nodeid &&
-		    c->ring.seq == c->quorum_ring.seq && sent->ms > c->lease_from_ms)
-			c->lease_from_ms = sent->ms;
+		if (hb.node == d->cfg.self && hb.boot == d->boot && sent->seq == hb.seq)
+			own_delivered(c, sent->ms);
 		return;
 	}
 	if (v == IPTOD_HB_OK) {
@@ -235,6 +274,7 @@ static void disconnect(struct iptod_corosync *c)
 	c->connected = c->quorate = false;
 	c->nmembers = 0;
 	c->lease_from_ms = 0;
+	c->nown = 0;
 	for (unsigned int i = 0; i < c->d->npeers; i++)
 		c->d->peers[i].heard = false;
 }
@@ -468,25 +508,28 @@ bool iptod_corosync_quorum(const struct iptod *d, unsigned int *votes, unsigned 
 	return c->connected && c->quorate;
 }
 
+/* How long a member may go unheard before it is silent: corosync's own time. */
+static uint64_t silence_ms(const struct iptod_corosync *c)
+{
+	return (uint64_t)c->token_ms + c->consensus_ms;
+}
+
 bool iptod_corosync_alive(const struct iptod *d, const struct iptod_peer *p)
 {
 	const struct iptod_corosync *c = d->corosync;
-	uint64_t dead_ms = (uint64_t)d->cfg.interval_ms * d->cfg.misses;
 
 	return c->connected && is_member(c, p->id) && p->heard &&
-	       (c->self_rx_ms <= p->last_rx_ms || c->self_rx_ms - p->last_rx_ms < dead_ms);
+	       (c->self_rx_ms <= p->last_rx_ms || c->self_rx_ms - p->last_rx_ms < silence_ms(c));
 }
 
 uint64_t iptod_corosync_lease_end(const struct iptod *d)
 {
 	const struct iptod_corosync *c = d->corosync;
-	uint64_t span = (uint64_t)d->cfg.interval_ms * d->cfg.misses;
+	uint64_t span = silence_ms(c);
 
 	if (!c->connected || !c->quorate || !c->lease_from_ms)
 		return 0;
-	if (c->token_ms < span)
-		span = c->token_ms;
-	return c->lease_from_ms + span - span / 4;
+	return c->lease_from_ms + span - d->cfg.interval_ms / 4 - span / 32;
 }
 
 void iptod_corosync_status(const struct iptod *d, char *buf, size_t size, size_t *len)

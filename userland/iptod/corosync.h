@@ -40,7 +40,7 @@ bool iptod_corosync_quorum(const struct iptod *d, unsigned int *votes,
 			   unsigned int *expected);
 /*
  * Whether peer p is alive: its iptod is a member of the group, and this
- * node's own heartbeats did not come back for interval * misses since p's
+ * node's own heartbeats did not come back for token + consensus since p's
  * last one.
  */
 bool iptod_corosync_alive(const struct iptod *d, const struct iptod_peer *p);
