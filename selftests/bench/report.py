@@ -14,7 +14,8 @@ import subprocess
 import sys
 import time
 
-SYSTEMS = ("ipto", "ipto_fast", "keepalived", "keepalived_fast", "none")
+SYSTEMS = ("ipto", "ipto_fast", "corosync_default", "corosync_tuned", "keepalived",
+           "keepalived_fast", "none")
 MODES = ("connect", "keep")
 IDLE_SYSTEMS = ("ipto_sync", "ipto_nosync", "keepalived_fast", "none")
 SWITCH_SYSTEMS = ("ipto_drain", "keepalived_priority")
@@ -229,6 +230,17 @@ def main():
               "expected, anything else is a false positive): `%s`" % (
                   s, len(o["cuts"]), json.dumps(o["peer_dead_declared"])))
             w("")
+    for s in ("corosync_default", "corosync_tuned"):
+        o = outages[s]
+        if o and "token_ms" in o:
+            w("*%s*: iptod with `membership = corosync`; corosync's token in force %s ms, "
+              "consensus %s ms (read by iptod from cmap). A survivor adopts once corosync has "
+              "formed the new ring without node 1, about token + consensus after the cut "
+              "(%s ms here), and holds its own lease meanwhile, so VIP2 stays answered; when "
+              "that is longer than the probe's timeout the outage is the client's own move to "
+              "VIP2 (iptod(8), Membership through corosync)." % (
+                  s, o["token_ms"], o["consensus_ms"], fmt(o["token_ms"] + o["consensus_ms"])))
+            w("")
     if png:
         w("![outage per cut](%s)" % png)
         w("")
@@ -238,7 +250,7 @@ def main():
     w("| ipto setting | against | connect | keep |")
     w("|---|---|---|---|")
     for a in ("ipto", "ipto_fast"):
-        for b in ("keepalived", "keepalived_fast", "none"):
+        for b in ("corosync_default", "corosync_tuned", "keepalived", "keepalived_fast", "none"):
             if outages[a] and outages[b]:
                 w("| %s | %s | %s | %s |" % (a, b, *(
                     ratio(outages[a][m]["median_ms"], outages[b][m]["median_ms"])

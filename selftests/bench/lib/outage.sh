@@ -16,6 +16,10 @@
 # its normal state (node 1 serving VIP1).  The systems:
 #   ipto          iptod, interval x misses as set by IPTOD_INTERVAL_MS /
 #                 IPTOD_MISSES (default 100 ms x 3), action reject
+#   corosync      the same with membership = corosync: corosync 3 (knet)
+#                 in each node's namespace (helpers/corosync.sh), its token
+#                 as COROSYNC_TOKEN_MS (and COROSYNC_TOKEN_COEFFICIENT_MS)
+#                 set it
 #   keepalived    VRRP with advert_int $KEEPALIVED_ADVERT (1 or 0.1),
 #                 master of VIP i node i, backups in the same standby
 #                 order as iptod's, preemption on
@@ -78,6 +82,27 @@ normal_ipto() {
 	iptod_settled && nothing_adopted &&
 	serves 10.0.0.11 node1 && serves 10.0.0.12 node2
 }
+
+# setup_corosync: the ipto set-up with membership = corosync, and corosync
+# on each node.
+setup_corosync() {
+	local i
+	for i in 1 2 3; do
+		# shellcheck disable=SC2034 # (read by helpers/iptod.sh)
+		IPTOD_CLUSTER_EXTRA[$i]="membership = corosync"
+	done
+	modprobe ipto || return 1
+	iptod_cluster reject || return 1
+	for i in 1 2 3; do
+		corosync_start $i || return 1
+	done
+	wait_for 60 corosync_all_ready && wait_for 60 iptod_settled
+}
+extra_corosync() {
+	printf '{"token_ms":%s,"consensus_ms":%s}' "$(status_of 1 corosync.token_ms)" \
+		"$(status_of 1 corosync.consensus_ms)"
+}
+normal_corosync() { normal_ipto; }
 
 # keepalived_conf I ADVERT: node I's keepalived.conf: one VRRP instance
 # per VIP; VIP j's master is node j (priority 150), its backups follow
