@@ -328,6 +328,15 @@ corosync_log_ms() {
 	echo $((ms - $3 / 1000))
 }
 
+# corosync_log_has I MARK PATTERN: a line of node I's log after MARK
+# matches PATTERN (grep -E).  corosync logs every change of its node's
+# quorum ("This node is within the primary component and will provide
+# service." / "... non-primary component ..."): what happened between two
+# polls is there.
+corosync_log_has() {
+	tail -c +$(($2 + 1)) "$TEST_TMP/corosync$1/corosync.log" | grep -q -E -- "$3"
+}
+
 # qnetd_start: corosync-qnetd, without TLS, in namespace $QNETD_NS
 # ($QNETD_ADDR on the LAN, made here), listening on its port 5403, with
 # its lock file and local socket under $TEST_TMP/qnetd.  Its pid in

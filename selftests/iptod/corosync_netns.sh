@@ -43,7 +43,8 @@ for i in 1 2 3; do
 		"$(corosync_field $i Nodes) $(corosync_field $i Quorate)"
 done
 token=$(corosync_in 1 corosync-cmapctl -g runtime.config.totem.token | sed 's/.* = //')
-check_eq "the token in force is 1000 ms + 650 ms for the third node" 1650 "$token"
+check_eq "the token in force is $COROSYNC_TOKEN_MS ms + 650 ms for the third node" \
+	$((COROSYNC_TOKEN_MS + 650)) "$token"
 
 # The IPC, namespace by namespace.
 for i in 1 2 3; do

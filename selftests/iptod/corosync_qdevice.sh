@@ -58,6 +58,9 @@ check_eq "qnetd has both nodes of cluster ipto as clients" 2 \
 	"$(grep -c 'Node ID [12]:' "$TEST_TMP/qnetd-status")"
 info "$(tr '\n' ' ' <"$TEST_TMP/qnetd-status")"
 
+# not COMMAND...: the command fails.
+not() { ! "$@"; }
+
 # one_side: exactly one node is quorate, alone, and the other answers and
 # is not; prints the quorate one.  both_alone_quorate: the split brain this
 # arrangement exists to prevent.
@@ -76,7 +79,7 @@ one_side() {
 both_alone_quorate() { corosync_ready 1 1 && corosync_ready 2 1; }
 # watch_split SECONDS: polls until one_side holds (at most SECONDS),
 # counting the samples in which both nodes were quorate alone; prints
-# "WINNER SAMPLES BOTH" (WINNER empty when one_side never held).
+# "WINNER SAMPLES BOTH" (WINNER "none" when one_side never held).
 watch_split() {
 	local deadline=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000)) n=0 both=0 w
 	while ((${EPOCHREALTIME//[!0-9]/} < deadline)); do
@@ -88,7 +91,7 @@ watch_split() {
 		fi
 		nap 0.1
 	done
-	echo " $n $both"
+	echo "none $n $both"
 }
 
 # The two lose each other, not qnetd.
@@ -96,15 +99,23 @@ mark1=$(corosync_log_mark 1) mark2=$(corosync_log_mark 2)
 t0=${EPOCHREALTIME//[!0-9]/}
 peer_block 1 2 || fail "nft between node 1 and node 2"
 read -r winner samples both <<<"$(watch_split 60)"
-check "nodes 1 and 2 apart, both reaching qnetd: exactly one stays quorate" [ -n "$winner" ]
+check "nodes 1 and 2 apart, both reaching qnetd: exactly one stays quorate" [ "$winner" != none ]
 check_eq "never both quorate alone ($samples samples)" 0 "$both"
-info "qnetd gave its vote to node ${winner:-none}"
-loser=$((3 - ${winner:-1}))
-check "node $winner counts the qdevice's vote" qdevice_voting "${winner:-1}"
+info "qnetd gave its vote to node $winner"
+picked=$winner
+[ "$winner" = none ] && winner=1	# (the checks below go on, and fail)
+loser=$((3 - winner))
+check "node $winner counts the qdevice's vote" qdevice_voting "$winner"
 check "node $loser's votequorum withholds the qdevice's vote" qdevice_withheld $loser
-lost=$(corosync_log_ms $loser "$([ $loser = 1 ] && echo "$mark1" || echo "$mark2")" "$t0" 'non-primary component')
-won=$(corosync_log_ms "${winner:-1}" "$([ "${winner:-1}" = 1 ] && echo "$mark1" || echo "$mark2")" "$t0" 'Members\[1\]')
-echo "# measure: qdevice split winner=node${winner:-none} block_to_loser_quorum_lost_ms=$lost block_to_winner_members_ms=$won"
+mark=([1]=$mark1 [2]=$mark2)
+# Between the samples: corosync logs each change of its quorum.
+check "node $loser's log: it left the primary component" \
+	corosync_log_has $loser "${mark[$loser]}" 'within the non-primary component'
+check "node $loser's log: it was never in a primary component without node $winner" \
+	not corosync_log_has $loser "${mark[$loser]}" 'within the primary component'
+lost=$(corosync_log_ms $loser "${mark[$loser]}" "$t0" 'non-primary component')
+won=$(corosync_log_ms "$winner" "${mark[$winner]}" "$t0" 'Members\[1\]')
+echo "# measure: qdevice split winner=node$picked block_to_loser_quorum_lost_ms=$lost block_to_winner_members_ms=$won"
 
 t0=${EPOCHREALTIME//[!0-9]/}
 peer_unblock 1 2 || fail "removing the nft tables"
@@ -119,9 +130,11 @@ cut 1
 read -r winner samples both <<<"$(watch_split 60)"
 check_eq "node 1 cut off: node 2 keeps quorum with qnetd's vote, node 1 loses it" 2 "$winner"
 check_eq "never both quorate alone ($samples samples)" 0 "$both"
+check "node 1's log: it was never in a primary component without node 2" \
+	not corosync_log_has 1 "$mark1" 'within the primary component'
 lost=$(corosync_log_ms 1 "$mark1" "$t0" 'non-primary component')
 won=$(corosync_log_ms 2 "$mark2" "$t0" 'Members\[1\]')
-echo "# measure: qdevice cut winner=node${winner:-none} cut_to_node1_quorum_lost_ms=$lost cut_to_node2_members_ms=$won"
+echo "# measure: qdevice cut winner=node$winner cut_to_node1_quorum_lost_ms=$lost cut_to_node2_members_ms=$won"
 
 heal 1
 check "the link heals: one quorate membership of two" wait_for 60 corosync_all_ready 2
