@@ -8,6 +8,21 @@
 # installed (selftests/vm/cache.sh); the client libraries (libcpg,
 # libvotequorum, libquorum, libcmap, libqb) are the machine's.
 #
+# Use (each start from the test's own shell, not from check or $(...):
+# the pids are kept in arrays), e.g. after iptod_cluster:
+#   for i in $IPTOD_NODES; do corosync_start $i; done    # or: $i two_node,
+#   check "..." wait_for 60 corosync_all_ready            #  $i qdevice
+#   qnetd_start; qdevice_start I; wait_for 60 qdevice_voting I
+#   corosync_stop I / corosync_kill I / corosync_start I (same config)
+#   corosync_in I corosync-cmapctl -g KEY; corosync_field I "Node ID"
+#   corosync_quorate I / corosync_lost I / corosync_ready I [N]
+#   peer_block I J / peer_unblock I J  (cut + heal from lib.sh cut a node)
+# on_finish stops everything (a failed test first shows corosync's state
+# and logs); at exit, whatever still runs is killed.
+# Settings, before the starts: COROSYNC_TOKEN_MS (default 3000),
+# COROSYNC_TOKEN_COEFFICIENT_MS, COROSYNC_CRYPTO (on), and
+# COROSYNC_QDEVICE_TIMEOUT_MS / _SYNC_TIMEOUT_MS.
+#
 # Files, all under $TEST_TMP:
 #   corosync.key            the cluster's key (corosync-keygen -k)
 #   corosyncI/corosync.conf node I's configuration (corosync_conf)
@@ -21,7 +36,11 @@
 #   corosync   /var/run/corosync.pid is compiled in (no option, no
 #              variable): corosync runs in a mount namespace of its own
 #              (the one "ip netns exec" makes) with corosyncI/run bound
-#              over /run; state_dir and the log file are options.
+#              over /run; state_dir and the log file are options.  knet
+#              dlopen()s its crypto plugins from the compiled-in
+#              /usr/lib/x86_64-linux-gnu/kronosnet, which exists only
+#              when libknet1 is installed: the cache's copy is bound
+#              there, in the same mount namespace (corosync_start).
 #   qdevice    -S lock_file=,local_socket_file= (defaults in
 #              /var/run/corosync-qdevice/); with tls: off it opens no NSS
 #              database.  It reads its configuration from corosync (cmap).
@@ -498,4 +517,17 @@ on_finish() {
 	[ "$FAILED" != 0 ] && corosync_dump
 	corosync_cleanup
 	corosync_prev_on_finish
+}
+
+# ns_cleanup (lib.sh: at exit, also when a test ends early): any corosync
+# still running is killed first and its files in /dev/shm removed (its
+# flight recorder alone is 16 MB of the guest's memory); then lib.sh's
+# ns_cleanup kills the rest in the namespaces.
+eval "corosync_prev_ns_cleanup() $(declare -f ns_cleanup | tail -n +2)"
+ns_cleanup() {
+	local i
+	for i in "${!COROSYNC_PID[@]}"; do
+		corosync_kill "$i"
+	done
+	corosync_prev_ns_cleanup
 }
