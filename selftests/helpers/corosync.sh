@@ -8,6 +8,21 @@
 # installed (selftests/vm/cache.sh); the client libraries (libcpg,
 # libvotequorum, libquorum, libcmap, libqb) are the machine's.
 #
+# Use (each start from the test's own shell, not from check or $(...):
+# the pids are kept in arrays), e.g. after iptod_cluster:
+#   for i in $IPTOD_NODES; do corosync_start $i; done    # or: $i two_node,
+#   check "..." wait_for 60 corosync_all_ready            #  $i qdevice
+#   qnetd_start; qdevice_start I; wait_for 60 qdevice_voting I
+#   corosync_stop I / corosync_kill I / corosync_start I (same config)
+#   corosync_in I corosync-cmapctl -g KEY; corosync_field I "Node ID"
+#   corosync_quorate I / corosync_lost I / corosync_ready I [N]
+#   peer_block I J / peer_unblock I J  (cut + heal from lib.sh cut a node)
+# on_finish stops everything (a failed test first shows corosync's state
+# and logs); at exit, whatever still runs is killed.
+# Settings, before the starts: COROSYNC_TOKEN_MS (default 3000),
+# COROSYNC_TOKEN_COEFFICIENT_MS, COROSYNC_CRYPTO (on), and
+# COROSYNC_QDEVICE_TIMEOUT_MS / _SYNC_TIMEOUT_MS.
+#
 # Files, all under $TEST_TMP:
 #   corosync.key            the cluster's key (corosync-keygen -k)
 #   corosyncI/corosync.conf node I's configuration (corosync_conf)
@@ -21,7 +36,11 @@
 #   corosync   /var/run/corosync.pid is compiled in (no option, no
 #              variable): corosync runs in a mount namespace of its own
 #              (the one "ip netns exec" makes) with corosyncI/run bound
-#              over /run; state_dir and the log file are options.
+#              over /run; state_dir and the log file are options.  knet
+#              dlopen()s its crypto plugins from the compiled-in
+#              /usr/lib/x86_64-linux-gnu/kronosnet, which exists only
+#              when libknet1 is installed: the cache's copy is bound
+#              there, in the same mount namespace (corosync_start).
 #   qdevice    -S lock_file=,local_socket_file= (defaults in
 #              /var/run/corosync-qdevice/); with tls: off it opens no NSS
 #              database.  It reads its configuration from corosync (cmap).
@@ -201,6 +220,7 @@ corosync_start() {
 	# "ip netns exec" runs the command in a mount namespace of its own
 	# (it remounts /sys there): the bind mounts stay in it.  The shell
 	# execs corosync: $! is corosync's pid.
+	# shellcheck disable=SC2016 # (the inner shell expands them)
 	ip netns exec "node$i" sh -c '
 		mount --bind "$1" /run || exit 1
 		if [ "$2" = on ]; then mount --bind "$3" "$4" || exit 1; fi
@@ -253,7 +273,7 @@ shm_of_pid_remove() {
 	local f
 	for f in /dev/shm/qb-*; do
 		case ${f#/dev/shm/} in
-		qb-"$1"-* | qb-*-"$1"-* | qb-*-"$1" | *-blackbox-"$1"*) rm -f "$f" ;;
+		qb-"$1"-* | qb-*-"$1"-* | qb-*-"$1" | *-blackbox-"$1"*) rm -rf "$f" ;;
 		esac
 	done
 }
@@ -265,7 +285,7 @@ corosync_quorum() { corosync_in "$1" corosync-quorumtool -s; }
 # corosync_field I KEY: a field of that output ("Nodes", "Node ID",
 # "Quorate", "Flags", "Total votes", "Ring ID"), empty without an answer.
 corosync_field() {
-	corosync_quorum "$1" 2>/dev/null | sed -n "s/^$2: *//p"
+	corosync_quorum "$1" 2>/dev/null | sed -n "s/^$2: *\(.*[^ ]\) *$/\1/p"
 }
 
 # corosync_quorate I: node I's corosync answers and is quorate.
@@ -287,18 +307,53 @@ corosync_sees() { [ "$(corosync_field "$1" Nodes)" = "$2" ]; }
 # quorate, and its membership holds N nodes (default: every node of
 # $IPTOD_NODES).  One exec of corosync-quorumtool: under TCG each costs.
 corosync_ready() {
-	local n=${2:-$(wc -w <<<"$IPTOD_NODES")} out
+	local n=${2:-$(wc -w <<<"$IPTOD_NODES")} out line
 	out=$(corosync_quorum "$1" 2>/dev/null) || return 1
-	[[ $out =~ $'\n'Nodes:\ +([0-9]+)$'\n' ]] && [ "${BASH_REMATCH[1]}" = "$n" ]
+	while read -r line; do
+		[[ $line =~ ^Nodes:\ +([0-9]+) ]] && [ "${BASH_REMATCH[1]}" = "$n" ] && return 0
+	done <<<"$out"
+	return 1
 }
 
-# corosync_all_ready [N]: corosync_ready on every node of $IPTOD_NODES
-# that runs corosync.
-corosync_all_ready() {
+# corosync_all_ready [N]: corosync_ready on every node that runs
+# corosync.  corosync_ready_on "I J..." [N]: on nodes I, J...
+corosync_all_ready() { corosync_ready_on "${!COROSYNC_PID[*]}" "$@"; }
+corosync_ready_on() {
 	local i
-	for i in "${!COROSYNC_PID[@]}"; do
-		corosync_ready "$i" "$@" || return 1
+	for i in $1; do
+		corosync_ready "$i" "${@:2}" || return 1
 	done
+}
+
+# corosync_log_mark I: where node I's corosync log ends now (a byte
+# offset), for corosync_log_ms.
+corosync_log_mark() {
+	local f=$TEST_TMP/corosync$1/corosync.log
+	[ -f "$f" ] && stat -c %s "$f" || echo 0
+}
+
+# corosync_log_ms I MARK T_US PATTERN: the milliseconds from T_US
+# (EPOCHREALTIME, digits only) to the timestamp of the first line of node
+# I's log after MARK that matches PATTERN (grep -E); nothing when none
+# does.  The log's timestamps (timestamp: hires) are the wall clock to the
+# millisecond, like EPOCHREALTIME: a measure at no cost to the guest's CPU
+# while it runs, unlike polling corosync-quorumtool.
+corosync_log_ms() {
+	local line w ms
+	line=$(tail -c +$(($2 + 1)) "$TEST_TMP/corosync$1/corosync.log" | grep -m1 -E -- "$4") || return 1
+	# "Dec 05 11:32:19.220 [pid] host corosync ...": the first three words.
+	read -r -a w <<<"$line"
+	ms=$(date -d "${w[0]} ${w[1]} ${w[2]}" +%s%3N) || return 1
+	echo $((ms - $3 / 1000))
+}
+
+# corosync_log_has I MARK PATTERN: a line of node I's log after MARK
+# matches PATTERN (grep -E).  corosync logs every change of its node's
+# quorum ("This node is within the primary component and will provide
+# service." / "... non-primary component ..."): what happened between two
+# polls is there.
+corosync_log_has() {
+	tail -c +$(($2 + 1)) "$TEST_TMP/corosync$1/corosync.log" | grep -q -E -- "$3"
 }
 
 # qnetd_start: corosync-qnetd, without TLS, in namespace $QNETD_NS
@@ -352,15 +407,31 @@ qdevice_start() {
 	QDEVICE_PID[$i]=$!
 }
 
-# qdevice_voting I: node I's votequorum counts the qdevice's vote (the
-# flags say "Qdevice"; the membership lists it as alive and voting: A,V).
+# qdevice_voting I: node I's votequorum counts the qdevice's vote: its
+# flags say "Qdevice" and the membership lists the device (node id 0) with
+# its vote ("0 1 Qdevice"; a device whose vote is withheld shows
+# "0 0 Qdevice (votes 1)").
 qdevice_voting() {
-	local out
+	local out line flags=0 vote=0
 	out=$(corosync_quorum "$1" 2>/dev/null) || return 1
-	# The node lines say A,V (alive, voting); the total counts the
-	# qdevice's vote: every node's and one more.
-	grep -q '^Flags:.* Qdevice' <<<"$out" &&
-		grep -Eq "^Total votes: +$(($(wc -w <<<"$IPTOD_NODES") + 1))\$" <<<"$out"
+	while read -r line; do
+		[[ $line == Flags:*" Qdevice"* ]] && flags=1
+		[[ $line =~ ^0\ +1\ +Qdevice$ ]] && vote=1
+	done <<<"$out"
+	[ $flags$vote = 11 ]
+}
+
+# qdevice_withheld I: node I's votequorum answers and lists the qdevice
+# without its vote (qnetd gave it to the other side, or qdevice lost
+# qnetd).
+qdevice_withheld() {
+	local out line
+	out=$(corosync_quorum "$1" 2>/dev/null)
+	[ -n "$out" ] || return 1
+	while read -r line; do
+		[[ $line =~ ^0\ +0\ +Qdevice\ \(votes\ 1\)$ ]] && return 0
+	done <<<"$out"
+	return 1
 }
 
 # qdevice_stop I: SIGTERM to node I's qdevice; returns when it has exited.
@@ -401,9 +472,16 @@ peer_unblock() {
 # corosync, by SIGTERM, so that it removes its IPC files from /dev/shm,
 # then qnetd.  (ns_cleanup kills whatever still runs in the namespaces.)
 corosync_cleanup() {
-	local i
+	local i pid
+	# All of a kind at once: each takes a while to leave under TCG.
+	for pid in "${QDEVICE_PID[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
 	for i in "${!QDEVICE_PID[@]}"; do
 		qdevice_stop "$i"
+	done
+	for pid in "${COROSYNC_PID[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
 	done
 	for i in "${!COROSYNC_PID[@]}"; do
 		corosync_stop "$i"
@@ -439,4 +517,17 @@ on_finish() {
 	[ "$FAILED" != 0 ] && corosync_dump
 	corosync_cleanup
 	corosync_prev_on_finish
+}
+
+# ns_cleanup (lib.sh: at exit, also when a test ends early): any corosync
+# still running is killed first and its files in /dev/shm removed (its
+# flight recorder alone is 16 MB of the guest's memory); then lib.sh's
+# ns_cleanup kills the rest in the namespaces.
+eval "corosync_prev_ns_cleanup() $(declare -f ns_cleanup | tail -n +2)"
+ns_cleanup() {
+	local i
+	for i in "${!COROSYNC_PID[@]}"; do
+		corosync_kill "$i"
+	done
+	corosync_prev_ns_cleanup
 }

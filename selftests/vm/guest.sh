@@ -104,6 +104,10 @@ cleanup_after_test() {
 		done
 		ip netns delete "$ns" 2>/dev/null
 	done
+	# What a killed corosync (helpers/corosync.sh) leaves in /dev/shm:
+	# libqb's flight recorder (16 MB) and IPC ring buffers.  Nothing of
+	# libqb's outlives a test.
+	rm -rf /dev/shm/qb-*
 	if [ -d /sys/module/ipto ] && ! rmmod ipto 2>/dev/null; then
 		echo "module ipto could not be unloaded after the test"
 		return 1
