@@ -11,6 +11,8 @@
 # exactly one is quorate and answering: the client samples who answers
 # both nodes' home addresses every 20 ms, and no round has two answerers.
 # Then the two see each other again and each answers its own addresses.
+# Then node 1 is cut off from everything, the arbiter included: node 2
+# keeps quorum and adopts, node 1 fences itself.
 # Timing: token 1000 ms; qdevice's timeout 2000 ms and sync_timeout
 # 4000 ms (its defaults, 10 s and 30 s, would make the test a minute
 # longer); heartbeats every 100 ms, dead after 10 misses (helpers/iptod.sh).
@@ -75,6 +77,20 @@ check "the client sees node $winner answer both addresses" \
 	wait_for 10 eval "answered 1 node$winner && answered 2 node$winner"
 peer_unblock 1 2 || fail "unblocking"
 check "healed: both nodes settle" wait_for 60 iptod_settled
+check "each node answers its own address again" \
+	wait_for 20 eval 'answered 1 node1 && answered 2 node2'
+
+# Node 1 cut off from everything, the arbiter included: qnetd can only
+# pick node 2 now.
+cut 1
+check "node 1 cut off: node 2 keeps quorum and adopts its addresses" \
+	wait_for 60 status_is 2 held=1
+check "node 1 has no quorum and is fenced" \
+	wait_for 10 eval 'status_is 1 quorum=0 && status_is 1 fenced=1'
+check "the client sees node 2 answer both addresses" \
+	wait_for 10 eval 'answered 1 node2 && answered 2 node2'
+heal 1
+check "healed again: both nodes settle" wait_for 60 iptod_settled
 check "each node answers its own address again" \
 	wait_for 20 eval 'answered 1 node1 && answered 2 node2'
 
