@@ -28,6 +28,11 @@
  *   conn_sync_max = 100000    connections kept per peer, at most
  *   drain_timeout_ms = 60000  a draining node hands over by then at the
  *                             latest (0: at once)
+ *   metrics_file = PATH       Prometheus text-format metrics, rewritten each
+ *                             second for node_exporter's textfile collector
+ *                             (optional; absent or empty: none)
+ *   metrics_addresses = 256   per-address series for at most this many
+ *                             adopted addresses; the rest summed (0..65536)
  *
  *   [node NAME]               one per node, this one included
  *   id = 1                    1..65535
@@ -142,6 +147,8 @@ struct iptod_config {
 	unsigned int conn_sync_ms;	/* 0: no connection sync */
 	unsigned int conn_sync_max;	/* per peer */
 	unsigned int drain_timeout_ms;	/* a drain hands over by then */
+	char metrics_file[IPTOD_PATH_MAX];	/* "" for none */
+	unsigned int metrics_addresses;	/* per-address series, at most */
 
 	struct iptod_node *nodes;	/* malloc'ed, nnodes entries, file order */
 	unsigned int nnodes;
