@@ -140,7 +140,7 @@ void metrics_double(struct metrics_text *t, const char *name,
 {
 	put(t, "%s", name);
 	put_labels(t, labels, nlabels, NULL);
-	put(t, " %.17g\n", value);
+	put(t, " %.15g\n", value);	/* 0.664, not 0.66400000000000003 */
 }
 
 void metrics_histogram(struct metrics_text *t, const char *name,
