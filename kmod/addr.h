@@ -72,6 +72,9 @@ struct ipto_addr_stats {
  * @by_engine: adopted by the takeover engine (cluster.c), which may release
  *	it again; otherwise by an operator, and released only by one
  * @adopted_at: ktime_get_boottime_ns() at adoption
+ * @first_reply: ktime_get_boottime_ns() when the packet path sent its first
+ *	reply (RST or ICMP) for the address, 0 until then; set once, by
+ *	cmpxchg, on the packet path
  * @stats: packet counters, updated on the packet path
  * @dev_list: in struct ipto_dev.addrs (home: .home_addrs), oldest
  *	first; under RTNL
@@ -87,6 +90,7 @@ struct ipto_addr {
 	bool home;
 	bool by_engine;
 	u64 adopted_at;
+	atomic64_t first_reply;
 	struct ipto_addr_stats stats;
 	struct list_head dev_list;
 	struct delayed_work announce;

@@ -317,6 +317,19 @@ static int ipto_addr_fill_stats(struct sk_buff *skb, const struct ipto_addr_stat
 	return 0;
 }
 
+/* Milliseconds from adoption to the first reply, if one was sent. */
+static int ipto_addr_fill_first_reply(struct sk_buff *skb, const struct ipto_addr *a)
+{
+	u64 first = atomic64_read(&a->first_reply);
+
+	if (!first)
+		return 0;
+	return nla_put_u64_64bit(skb, IPTO_ADDR_A_FIRST_REPLY_MS,
+				 first > a->adopted_at ?
+				 div_u64(first - a->adopted_at, NSEC_PER_MSEC) : 0,
+				 IPTO_ADDR_A_PAD);
+}
+
 static int ipto_addr_fill(struct sk_buff *skb, struct net *net, const struct ipto_addr *a,
 			  struct netlink_callback *cb)
 {
@@ -336,7 +349,8 @@ static int ipto_addr_fill(struct sk_buff *skb, struct net *net, const struct ipt
 	    nla_put_u32(skb, IPTO_ADDR_A_NODE, a->from_node) ||
 	    nla_put_u64_64bit(skb, IPTO_ADDR_A_AGE_MS, age_ms, IPTO_ADDR_A_PAD) ||
 	    nla_put_u8(skb, IPTO_ADDR_A_LOCAL, ipto_addr_is_local(net, &a->key, &owner)) ||
-	    ipto_addr_fill_stats(skb, &a->stats)) {
+	    ipto_addr_fill_stats(skb, &a->stats) ||
+	    ipto_addr_fill_first_reply(skb, a)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

@@ -247,6 +247,9 @@ static unsigned int ipto_act(struct ipto_addr *a, enum ipto_verdict v, struct sk
 		return NF_DROP;
 	}
 	atomic64_inc(v == IPTO_RST ? &a->stats.rst : &a->stats.icmp);
+	/* Adoption to first reply: the first one sets it, once. */
+	if (!atomic64_read(&a->first_reply))
+		atomic64_cmpxchg(&a->first_reply, 0, ktime_get_boottime_ns());
 	if (a->key.family == AF_INET)
 		ipto_reply4(v, skb, state);
 	else

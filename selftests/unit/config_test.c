@@ -465,6 +465,34 @@ static void test_membership(void **state)
 		     "witness: with membership = corosync, corosync's quorum decides");
 }
 
+/* metrics_file: an absolute NAME.prom path; metrics_addresses: 0..65536. */
+static void test_metrics_keys(void **state)
+{
+	struct iptod_config cfg;
+
+	(void)state;
+	expect_ok(CLUSTER "metrics_file = /var/lib/node-exporter/ipto.prom\n"
+		  "metrics_addresses = 0\n" ALPHA, &cfg);
+	assert_string_equal(cfg.metrics_file, "/var/lib/node-exporter/ipto.prom");
+	assert_int_equal(cfg.metrics_addresses, 0);
+	iptod_config_free(&cfg);
+	expect_ok(CLUSTER "metrics_addresses = 65536\n" ALPHA, &cfg);
+	assert_string_equal(cfg.metrics_file, "");
+	assert_int_equal(cfg.metrics_addresses, 65536);
+	iptod_config_free(&cfg);
+	expect_error(CLUSTER "metrics_addresses = 65537\n" ALPHA, 6,
+		     "metrics_addresses: 65537 is out of range (a number of addresses, 0..65536)");
+	expect_error(CLUSTER "metrics_addresses = many\n" ALPHA, 6,
+		     "metrics_addresses: \"many\" is not a number of addresses");
+	expect_error(CLUSTER "metrics_file = ipto.prom\n" ALPHA, 6,
+		     "metrics_file: \"ipto.prom\" is not an absolute path");
+	expect_error(CLUSTER "metrics_file = /run/ipto.txt\n" ALPHA, 6,
+		     "metrics_file: \"/run/ipto.txt\" does not end in NAME.prom");
+	expect_error(CLUSTER "metrics_file = /run/.prom\n" ALPHA, 6,
+		     "metrics_file: \"/run/.prom\" does not end in NAME.prom");
+	expect_error(CLUSTER "metrics_file =\n" ALPHA, 6, "metrics_file: no value");
+}
+
 static void test_defaults(void **state)
 {
 	struct iptod_config cfg;
@@ -483,6 +511,8 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.conn_sync_ms, 500);
 	assert_int_equal(cfg.conn_sync_max, 100000);
 	assert_int_equal(cfg.drain_timeout_ms, 60000);
+	assert_string_equal(cfg.metrics_file, "");
+	assert_int_equal(cfg.metrics_addresses, 256);
 	assert_int_equal(cfg.nnodes, 1);
 	assert_int_equal(cfg.nodes[0].line, 6);
 	assert_int_equal(cfg.nodes[0].nstandby, 0);
@@ -1170,7 +1200,7 @@ static void test_lookup_and_format(void **state)
 
 int main(void)
 {
-	enum { NFIXED = 24 };
+	enum { NFIXED = 25 };
 	struct CMUnitTest tests[NBAD + NFIXED];
 	size_t i, n = 0;
 
@@ -1192,6 +1222,8 @@ int main(void)
 	tests[n++].test_func = test_drain_timeout;
 	tests[n].name = "membership: heartbeat or corosync, no witness with corosync";
 	tests[n++].test_func = test_membership;
+	tests[n].name = "metrics_file and metrics_addresses";
+	tests[n++].test_func = test_metrics_keys;
 	tests[n].name = "every key";
 	tests[n++].test_func = test_all_keys;
 	tests[n].name = "run_as: resolved, unknown user, root, too long";

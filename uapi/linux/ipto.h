@@ -146,8 +146,11 @@
  *   the device; one message per adopted address, each with the device's
  *   IPTO_ADDR_A_IFINDEX, the address, IPTO_ADDR_A_NODE, IPTO_ADDR_A_AGE_MS
  *   (u64, since adoption), IPTO_ADDR_A_LOCAL (u8, 1 when the address is
- *   also a local address of the node) and IPTO_ADDR_A_STATS, a nest of u64
- *   counters (enum ipto_stats_attr).  Large tables span many messages;
+ *   also a local address of the node), IPTO_ADDR_A_STATS, a nest of u64
+ *   counters (enum ipto_stats_attr), and, once the address was answered,
+ *   IPTO_ADDR_A_FIRST_REPLY_MS (u64, milliseconds from adoption to the
+ *   first RST or ICMP reply the packet path sent for it; absent until
+ *   then, and from modules older than it).  Large tables span many messages;
  *   NLM_F_DUMP_INTR marks a dump that raced with a change.
  *
  * Services
@@ -513,6 +516,7 @@ enum ipto_addr_attr {
 	IPTO_ADDR_A_LOCAL,
 	IPTO_ADDR_A_STATS,
 	IPTO_ADDR_A_PAD,
+	IPTO_ADDR_A_FIRST_REPLY_MS,
 
 	__IPTO_ADDR_A_MAX
 };

@@ -151,9 +151,13 @@ static void print_addr_text(const struct snap_adopted *a)
 		printf("node %" PRIu32, a->node);
 	else
 		printf("no node");
-	printf(", adopted %" PRIu64 ".%" PRIu64 " s ago, %s\n",
+	printf(", adopted %" PRIu64 ".%" PRIu64 " s ago, %s",
 	       a->age_ms / 1000, a->age_ms % 1000 / 100,
 	       a->local ? "local" : "not local");
+	if (a->has_first_reply)
+		printf(", first reply %" PRIu64 ".%03" PRIu64 " s after",
+		       a->first_reply_ms / 1000, a->first_reply_ms % 1000);
+	putchar('\n');
 	for (i = 0; i < MNL_ARRAY_SIZE(counters); i++)
 		printf("%s%s %" PRIu64, i ? ", " : "    ", counters[i].name,
 		       a->stats[counters[i].type]);
@@ -340,6 +344,8 @@ static json_object *addr_to_json(const struct snap_adopted *a)
 			       a->node ? json_object_new_int64(a->node) : NULL);
 	json_object_object_add(obj, "age_ms", json_object_new_uint64(a->age_ms));
 	json_object_object_add(obj, "local", json_object_new_boolean(a->local));
+	json_object_object_add(obj, "first_reply_ms", a->has_first_reply ?
+			       json_object_new_uint64(a->first_reply_ms) : NULL);
 	for (i = 0; i < MNL_ARRAY_SIZE(counters); i++)
 		json_object_object_add(stats, counters[i].name,
 				       json_object_new_uint64(a->stats[counters[i].type]));

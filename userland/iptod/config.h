@@ -32,6 +32,11 @@
  *                             iptod's own heartbeats (the default), or
  *                             corosync's CPG and quorum (corosync.c); the
  *                             corosync node ids are the [node] ids
+ *   metrics_file = PATH       Prometheus text-format metrics, rewritten each
+ *                             second for node_exporter's textfile collector
+ *                             (optional; absent or empty: none)
+ *   metrics_addresses = 256   per-address series for at most this many
+ *                             adopted addresses; the rest summed (0..65536)
  *
  *   [node NAME]               one per node, this one included
  *   id = 1                    1..65535
@@ -152,6 +157,8 @@ struct iptod_config {
 	unsigned int conn_sync_max;	/* per peer */
 	unsigned int drain_timeout_ms;	/* a drain hands over by then */
 	enum iptod_membership membership;
+	char metrics_file[IPTOD_PATH_MAX];	/* "" for none */
+	unsigned int metrics_addresses;	/* per-address series, at most */
 
 	struct iptod_node *nodes;	/* malloc'ed, nnodes entries, file order */
 	unsigned int nnodes;

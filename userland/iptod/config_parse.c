@@ -46,6 +46,7 @@ const char *const config_cluster_keys[CK_N] = {
 	[CK_RUN_AS] = "run_as", [CK_CONN_SYNC_MS] = "conn_sync_ms",
 	[CK_CONN_SYNC_MAX] = "conn_sync_max", [CK_DRAIN_TIMEOUT] = "drain_timeout_ms",
 	[CK_MEMBERSHIP] = "membership",
+	[CK_METRICS_FILE] = "metrics_file", [CK_METRICS_ADDRESSES] = "metrics_addresses",
 };
 
 const char *const config_node_keys[NK_N] = {
@@ -593,6 +594,17 @@ static int cluster_value(struct parser *p, int k, char *v)
 	case CK_DRAIN_TIMEOUT:
 		return parse_uint(p, key, v, 0, DRAIN_TIMEOUT_MS_MAX, "a number of milliseconds",
 				  &c->drain_timeout_ms);
+	case CK_METRICS_FILE:
+		/* node_exporter's textfile collector reads *.prom files only. */
+		n = (unsigned int)strlen(v);
+		if (n < 6 || strcmp(v + n - 5, ".prom") || v[n - 6] == '/')
+			return fail(p, p->line, "%s: \"%s\" does not end in NAME.prom (the "
+				    "textfile collector of node_exporter reads *.prom files only)",
+				    key, v);
+		return parse_path(p, key, v, c->metrics_file);
+	case CK_METRICS_ADDRESSES:
+		return parse_uint(p, key, v, 0, METRICS_ADDRESSES_MAX, "a number of addresses",
+				  &c->metrics_addresses);
 	case CK_LEASE:
 		return parse_uint(p, key, v, IPTO_LEASE_MS_MIN, IPTO_LEASE_MS_MAX,
 				  "a number of milliseconds", &c->lease_ms);
@@ -1055,6 +1067,7 @@ int iptod_config_load(const char *path, bool allow_no_key, struct iptod_config *
 	cfg->conn_sync_ms = CONN_SYNC_MS_DEFAULT;
 	cfg->conn_sync_max = CONN_SYNC_MAX_DEFAULT;
 	cfg->drain_timeout_ms = DRAIN_TIMEOUT_MS_DEFAULT;
+	cfg->metrics_addresses = METRICS_ADDRESSES_DEFAULT;
 
 	cfg->nodes = calloc(IPTO_NODES_MAX, sizeof(*cfg->nodes));
 	p.nodes = calloc(IPTO_NODES_MAX, sizeof(*p.nodes));

@@ -35,9 +35,13 @@
 #include "version.h"	/* IPTO_VERSION, written by the Makefile */
 
 #define EXIT_USAGE	2
-/* signals, 3 timers, kernel events, witness; heartbeat sockets; health checks */
-#define POLL_FIXED	8
-#define POLL_MAX	(POLL_FIXED + IPTO_NODES_MAX + 64 + 2)	/* + corosync's */
+/*
+ * signals, lease and watchdog timers, heartbeat timer, kernel events,
+ * witness, sync and tickle timers, metrics timer; heartbeat sockets; health
+ * checks; corosync's two sockets
+ */
+#define POLL_FIXED	9
+#define POLL_MAX	(POLL_FIXED + IPTO_NODES_MAX + 64 + 2)
 
 static const char usage[] =
 	"Usage: iptod [-c FILE] [--check | --prepare] [--insecure]\n"
@@ -493,10 +497,12 @@ static void on_event(void *ctx, const struct iptod_event *ev)
 				   "to" : "from", d->cfg.device);
 		d->held_dirty = true;
 		prio = LOG_NOTICE;
-		if (ev->type == IPTO_EVENT_ADOPTED)
+		if (ev->type == IPTO_EVENT_ADOPTED) {
+			iptod_metrics_adopted(d, ev->node);
 			tickle = true;	/* after the log line below */
-		else
+		} else {
 			iptod_conns_released(d, ev->node, &ev->addr);
+		}
 		break;
 	case IPTO_EVENT_ALERT:
 		prio = LOG_ALERT;
@@ -506,6 +512,7 @@ static void on_event(void *ctx, const struct iptod_event *ev)
 		break;
 	case IPTO_EVENT_FENCED:
 		d->fenced = true;
+		iptod_metrics_fenced(d);
 		prio = ev->reason == IPTO_FENCE_LEASE ? LOG_CRIT : LOG_NOTICE;
 		break;
 	case IPTO_EVENT_UNFENCED:
@@ -561,6 +568,17 @@ static void renew_lease(struct iptod *d)
 	}
 }
 
+/* Membership's update, and the peers it found down for the metrics. */
+static void update_membership(struct iptod *d, uint64_t now_ms)
+{
+	bool was_up[IPTO_NODES_MAX];
+
+	for (unsigned int i = 0; i < d->npeers && i < IPTO_NODES_MAX; i++)
+		was_up[i] = d->peers[i].up;
+	iptod_membership_update(d, now_ms);
+	iptod_metrics_membership(d, was_up);
+}
+
 static void tick(struct iptod *d, uint64_t now_ms)
 {
 	iptod_membership_connect(d);
@@ -570,7 +588,7 @@ static void tick(struct iptod *d, uint64_t now_ms)
 	iptod_notify_expire(now_ms);
 	iptod_drain_check(d, now_ms);
 	update_fitness(d);
-	iptod_membership_update(d, now_ms);
+	update_membership(d, now_ms);
 	apply_membership(d, now_ms);
 	read_events(d);
 	refresh_held(d);
@@ -587,7 +605,7 @@ static void heartbeats_in(struct iptod *d, bool changed, uint64_t now_ms)
 {
 	if (!changed)
 		return;
-	iptod_membership_update(d, now_ms);
+	update_membership(d, now_ms);
 	apply_membership(d, now_ms);
 	read_events(d);
 	refresh_held(d);
@@ -658,7 +676,7 @@ static void reload(struct iptod *d)
 	struct iptod_config cfg;
 	struct iptod_key key;
 	struct iptod_health *health;
-	bool interval_changed, sync_changed;
+	bool interval_changed, sync_changed, metrics_changed;
 	char err[512];
 	int ret;
 
@@ -709,12 +727,17 @@ static void reload(struct iptod *d)
 	d->health = health;
 	interval_changed = cfg.interval_ms != d->cfg.interval_ms;
 	sync_changed = cfg.conn_sync_ms != d->cfg.conn_sync_ms;
+	metrics_changed = strcmp(cfg.metrics_file, d->cfg.metrics_file) != 0;
+	if (metrics_changed)
+		iptod_metrics_remove(d->cfg.metrics_file);	/* stale from now on */
 	iptod_config_free(&d->cfg);
 	d->cfg = cfg;
 	if (interval_changed)
 		arm_timer(d);
 	if (sync_changed)
 		arm_sync_timer(d);
+	if (metrics_changed)
+		iptod_metrics_arm(d);
 	d->key = key;
 	{
 		struct iptod_peer *old = d->peers;
@@ -817,6 +840,7 @@ static int run(struct iptod *d)
 	lease_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	d->sync_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	d->tickle_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	d->metrics.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	/*
 	 * The service manager's watchdog (WatchdogSec=) is fed from a timer of
 	 * its own at half its period, so that it fits any interval_ms.
@@ -824,7 +848,7 @@ static int run(struct iptod *d)
 	if (sd_watchdog_enabled(0, &watchdog_us) > 0)
 		watchdog_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (sig_fd < 0 || timer_fd < 0 || lease_timer_fd < 0 || d->sync_timer_fd < 0 ||
-	    d->tickle_timer_fd < 0 || (watchdog_us && watchdog_fd < 0)) {
+	    d->tickle_timer_fd < 0 || d->metrics.timer_fd < 0 || (watchdog_us && watchdog_fd < 0)) {
 		iptod_err("signalfd/timerfd: %s", strerror(errno));
 		return 1;
 	}
@@ -882,6 +906,7 @@ static int run(struct iptod *d)
 	d->lease_timer_fd = lease_timer_fd;
 	arm_timer(d);
 	arm_sync_timer(d);
+	iptod_metrics_arm(d);
 	if (watchdog_fd >= 0)
 		arm_periodic(watchdog_fd, watchdog_us / 2);
 	iptod_event(d, LOG_NOTICE, (const char *[]){ "EVENT=started", NULL },
@@ -904,6 +929,7 @@ static int run(struct iptod *d)
 		fds[n++] = (struct pollfd){ .fd = d->witness_fd, .events = POLLIN };
 		fds[n++] = (struct pollfd){ .fd = d->sync_timer_fd, .events = POLLIN };
 		fds[n++] = (struct pollfd){ .fd = d->tickle_timer_fd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = d->metrics.timer_fd, .events = POLLIN };
 		nhb = iptod_membership_pollfds(d, fds + n, POLL_MAX - n);
 		n += nhb;
 		nhealth = iptod_health_pollfds(d->health, fds + n, POLL_MAX - n);
@@ -958,6 +984,8 @@ static int run(struct iptod *d)
 			iptod_conns_sync(d, now);
 		if (timer_expired(&fds[7]))
 			iptod_conns_tickle(d, now);
+		if (timer_expired(&fds[8]))
+			iptod_metrics_write(d);
 		if (nhb)
 			heartbeats_in(d, iptod_membership_receive(d, fds + POLL_FIXED, nhb, now),
 				      now);
@@ -1114,6 +1142,9 @@ int main(int argc, char **argv)
 		randombytes_buf(&d.challenge, sizeof(d.challenge));
 	while (!d.challenge);
 	ret = run(&d);
+	/* Numbers of a daemon that no longer runs are not scraped. */
+	iptod_metrics_remove(d.cfg.metrics_file);
+	iptod_metrics_free(&d);
 	iptod_health_free(d.health);
 	iptod_membership_close(&d);
 	iptod_kernel_close(d.kernel);

@@ -19,6 +19,7 @@
 #include "heartbeat.h"
 #include "kernel.h"
 #include "log.h"
+#include "metrics.h"
 
 /* What this node knows of another node. */
 #define IPTOD_ECHOES	8	/* echo requests whose answers count */
@@ -44,6 +45,9 @@ struct iptod_peer {
 	uint64_t take_back_ms;		/* last attempt to take them back */
 	bool alive;			/* heard within interval * misses */
 	bool up;			/* alive, fit and with quorum */
+	uint64_t down_us;		/* when it was found down after being up
+					 * (CLOCK_MONOTONIC us); 0: up, not known,
+					 * or this node was fenced since */
 	int pushed;			/* state set in the kernel: -1 none, 0, 1 */
 	int fd;				/* socket connected to it, or -1 */
 	bool connect_failed;		/* logged once until it works */
@@ -72,6 +76,19 @@ struct iptod_drain {
 	uint64_t next_check_ms;
 	long conns;			/* at the last count; -1: not known */
 	uint64_t left_ms;		/* before it hands over anyway */
+};
+
+/* The metrics file (metrics_file.c). */
+struct iptod_metrics {
+	int timer_fd;			/* every second while there is a file */
+	struct metrics_hist detect;	/* peer found down -> address adopted */
+	struct metrics_hist reply;	/* adoption -> first reply */
+	struct iptod_metrics_seen *seen;	/* adopted addresses at the last
+						 * write, in address order */
+	size_t nseen;
+	uint64_t seen_ms;		/* when they were read */
+	unsigned long write_errors;
+	struct iptod_log_limit log;
 };
 
 struct iptod {
@@ -140,6 +157,7 @@ struct iptod {
 	struct iptod_sync sync;
 	struct iptod_drain drain;
 	struct iptod_corosync *corosync;	/* membership = corosync; else NULL */
+	struct iptod_metrics metrics;
 };
 
 uint64_t iptod_now_ms(void);
@@ -218,6 +236,21 @@ void iptod_drain_kernel_changed(struct iptod *d, uint64_t now_ms);
 void iptod_drain_check(struct iptod *d, uint64_t now_ms);
 /* Appends the status file's drain lines to buf. */
 void iptod_drain_status(const struct iptod *d, char *buf, size_t size, size_t *len);
+
+/* metrics_file.c */
+/* After a membership update: peers found down now (was_up[i]: before it). */
+void iptod_metrics_membership(struct iptod *d, const bool *was_up);
+/* The kernel adopted an address of node here. */
+void iptod_metrics_adopted(struct iptod *d, uint32_t node);
+/* This node was fenced: the adoptions that follow do not count from detection. */
+void iptod_metrics_fenced(struct iptod *d);
+/* The timer: writes cfg.metrics_file, if there is one. */
+void iptod_metrics_write(struct iptod *d);
+/* Arms the timer each second while cfg.metrics_file is set, else stops it. */
+void iptod_metrics_arm(struct iptod *d);
+/* Removes a metrics file (at exit, or when a reload changes the path). */
+void iptod_metrics_remove(const char *path);
+void iptod_metrics_free(struct iptod *d);
 
 /* iptod.c: logs a membership or kernel event and hands it to the hook. */
 void iptod_event(struct iptod *d, int priority, const char *const *fields,

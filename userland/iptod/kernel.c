@@ -652,6 +652,11 @@ int iptod_kernel_held(struct iptod_kernel *k, uint32_t self, uint32_t *held,
 	return ret;
 }
 
+int iptod_kernel_snapshot(struct iptod_kernel *k, struct snapshot *snap)
+{
+	return snapshot_read(k->nl, k->device, snap);
+}
+
 int iptod_kernel_take_back(struct iptod_kernel *k, uint32_t self)
 {
 	struct nlmsghdr *nlh = dev_msg(k, IPTO_CMD_NODE_FAILBACK, IPTO_NODE_A_IFINDEX);

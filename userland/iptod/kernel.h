@@ -16,6 +16,7 @@
 #include "conn_sync.h"
 
 struct iptod_kernel;
+struct snapshot;
 
 /* One event of the "events" group, for this device. */
 struct iptod_event {
@@ -110,6 +111,13 @@ int iptod_kernel_redo_dad(struct iptod_kernel *k,
  */
 int iptod_kernel_conn_reset(struct iptod_kernel *k, const struct conn_sync_conn *conns,
 			    size_t n, size_t *sent);
+
+/*
+ * Reads the device with its nodes, adopted addresses and services (the
+ * snapshot library's form, as iptoctl show reads it).  Returns 0 or a
+ * negative errno; free snap in either case (snapshot_free()).
+ */
+int iptod_kernel_snapshot(struct iptod_kernel *k, struct snapshot *snap);
 
 /* Makes an adopted address local on the ipto device, or not any more. */
 int iptod_kernel_local_addr(struct iptod_kernel *k, const struct iptod_addr *a,

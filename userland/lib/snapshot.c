@@ -34,6 +34,7 @@ static const enum mnl_attr_data_type addr_types[IPTO_ADDR_A_MAX + 1] = {
 	[IPTO_ADDR_A_AGE_MS] = MNL_TYPE_U64,
 	[IPTO_ADDR_A_LOCAL] = MNL_TYPE_U8,
 	[IPTO_ADDR_A_STATS] = MNL_TYPE_NESTED,
+	[IPTO_ADDR_A_FIRST_REPLY_MS] = MNL_TYPE_U64,
 };
 
 /* Every counter the nest has; the padding is skipped. */
@@ -311,6 +312,9 @@ static bool parse_adopted(const struct nlmsghdr *nlh, uint32_t ifindex,
 	out->node = mnl_attr_get_u32(tb[IPTO_ADDR_A_NODE]);
 	out->age_ms = mnl_attr_get_u64(tb[IPTO_ADDR_A_AGE_MS]);
 	out->local = mnl_attr_get_u8(tb[IPTO_ADDR_A_LOCAL]) != 0;
+	out->has_first_reply = tb[IPTO_ADDR_A_FIRST_REPLY_MS] != NULL;
+	if (out->has_first_reply)
+		out->first_reply_ms = mnl_attr_get_u64(tb[IPTO_ADDR_A_FIRST_REPLY_MS]);
 	return true;
 }
 

@@ -66,6 +66,8 @@ struct snap_adopted {
 	uint64_t age_ms;
 	bool local;
 	uint64_t stats[IPTO_STATS_A_MAX + 1];	/* by enum ipto_stats_attr */
+	bool has_first_reply;		/* a reply was sent since adoption */
+	uint64_t first_reply_ms;	/* from adoption to the first reply */
 };
 
 /* A service as IPTO_CMD_SERVICE_GET reports it. */
