@@ -71,6 +71,7 @@ struct iptod_corosync {
 	votequorum_handle_t votequorum;
 	struct cpg_name group;
 	uint32_t nodeid;
+	uint32_t pid;		/* this daemon's: its own messages come back with it */
 	uint32_t token_ms, consensus_ms;	/* totem's, as running */
 	struct cpg_ring_id ring;		/* the ring the group is in */
 	struct quorum_ring_id quorum_ring;	/* the ring the quorum is of */
@@ -166,7 +167,7 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodei
 	(void)group;
 	snprintf(from, sizeof(from), "corosync node %u", nodeid);
 	v = iptod_hb_decode(msg, len, &d->key, &hb);
-	if (v == IPTOD_HB_OK && nodeid == c->nodeid && pid == (uint32_t)getpid()) {
+	if (v == IPTOD_HB_OK && nodeid == c->nodeid && pid == c->pid) {
 		const struct iptod_sent *sent = &d->sent[hb.seq % IPTOD_SENT];
 
 		if (hb.node == d->cfg.self && hb.boot == d->boot && sent->seq == hb.seq)
@@ -407,6 +408,7 @@ int iptod_corosync_open(struct iptod *d)
 	if (!c)
 		return -ENOMEM;
 	c->d = d;
+	c->pid = (uint32_t)getpid();
 	c->group.length = (uint32_t)snprintf(c->group.value, sizeof(c->group.value), "iptod:%s",
 					     d->cfg.device);
 	d->corosync = c;
