@@ -61,12 +61,48 @@ static const char usage[] =
 	"      --status FILE   status file (default /run/ipto/DEVICE.status)\n"
 	"      --debug         log debug messages\n";
 
-uint64_t iptod_now_ms(void)
+uint64_t iptod_now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+uint64_t iptod_now_ms(void)
+{
+	return iptod_now_us() / 1000;
+}
+
+int iptod_replace_file(const char *path, const char *buf, size_t len)
+{
+	char tmp[IPTOD_PATH_MAX + 40];
+	size_t off = 0;
+	int fd, err = 0;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	/* Read by other users (node_exporter, monitoring), whatever the umask. */
+	if (fchmod(fd, 0644) < 0)
+		err = -errno;
+	while (!err && off < len) {
+		ssize_t n = write(fd, buf + off, len - off);
+
+		if (n < 0 && errno != EINTR)
+			err = -errno;
+		else if (n > 0)
+			off += (size_t)n;
+	}
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
 }
 
 void iptod_event(struct iptod *d, int priority, const char *const *fields,
@@ -396,10 +432,9 @@ static void update_fitness(struct iptod *d)
 static void write_status(struct iptod *d)
 {
 	static char last[16384];
-	char buf[16384], tmp[IPTOD_PATH_MAX + 8];
+	char buf[16384];
 	unsigned long hooks_started, hooks_failed;
 	size_t len = 0;
-	FILE *f;
 
 #define PUT(...) (len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, \
 					 __VA_ARGS__))
@@ -429,12 +464,7 @@ static void write_status(struct iptod *d)
 		iptod_corosync_status(d, buf, sizeof(buf), &len);
 	if (len >= sizeof(buf) || !strcmp(buf, last))
 		return;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", d->status_path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return;
-	fputs(buf, f);
-	if (fclose(f) == 0 && rename(tmp, d->status_path) == 0)
+	if (iptod_replace_file(d->status_path, buf, len) == 0)
 		memcpy(last, buf, len + 1);
 }
 

@@ -160,7 +160,15 @@ struct iptod {
 	struct iptod_metrics metrics;
 };
 
+/* CLOCK_MONOTONIC, in microseconds and milliseconds. */
+uint64_t iptod_now_us(void);
 uint64_t iptod_now_ms(void);
+/*
+ * Replaces the file at path with len bytes of buf, mode 0644, through
+ * PATH.tmp and rename(): a reader sees the old file or the new one whole.
+ * Returns 0 or -errno.  (The status file and the metrics file.)
+ */
+int iptod_replace_file(const char *path, const char *buf, size_t len);
 
 /* membership.c */
 int iptod_membership_open(struct iptod *d, char *err, size_t errlen);

@@ -16,11 +16,9 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,14 +42,6 @@ struct iptod_metrics_seen {
 	uint64_t age_ms;
 	bool replied;
 };
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static int addr_cmp(int fa, const unsigned char *a, int fb, const unsigned char *b)
 {
@@ -78,7 +68,7 @@ void iptod_metrics_membership(struct iptod *d, const bool *was_up)
 			p->down_us = 0;
 		} else if (was_up[i]) {
 			if (!now)
-				now = now_us();
+				now = iptod_now_us();
 			p->down_us = now;
 		}
 	}
@@ -92,7 +82,7 @@ void iptod_metrics_adopted(struct iptod *d, uint32_t node)
 
 		if (p->id != node || !p->down_us)
 			continue;
-		now = now_us();
+		now = iptod_now_us();
 		metrics_hist_observe_us(&d->metrics.detect, now > p->down_us ? now - p->down_us : 0);
 	}
 }
@@ -231,14 +221,23 @@ static size_t silenced(const struct dev_snapshot *ds)
 	return 0;
 }
 
+/* A family of one sample, labelled with the device only. */
+static void put_one(struct metrics_text *t, const struct iptod *d, const char *name,
+		    const char *type, const char *help, uint64_t value)
+{
+	const struct metrics_label dev[] = { { "device", d->cfg.device } };
+
+	metrics_family(t, name, type, help);
+	metrics_u64(t, name, dev, 1, value);
+}
+
 static void put_device(const struct iptod *d, struct metrics_text *t,
 		       const struct dev_snapshot *ds)
 {
 	const struct metrics_label dev[] = { { "device", d->cfg.device } };
 
-	metrics_family(t, "ipto_alerts_total", "counter",
-		       "Alerts the cascade guard raised on the device.");
-	metrics_u64(t, "ipto_alerts_total", dev, 1, ds->dev.alerts);
+	put_one(t, d, "ipto_alerts_total", "counter",
+		"Alerts the cascade guard raised on the device.", ds->dev.alerts);
 	metrics_family(t, "ipto_fenced", "gauge",
 		       "1 while the device is fenced for the reason given (request: by iptod "
 		       "or an operator; lease: the lease ran out), else 0.");
@@ -251,13 +250,11 @@ static void put_device(const struct iptod *d, struct metrics_text *t,
 	metrics_family(t, "ipto_lease_left_seconds", "gauge",
 		       "Time the kernel lease has left; 0 without a lease or once it ran out.");
 	metrics_double(t, "ipto_lease_left_seconds", dev, 1, ds->dev.lease_left_ms / 1000.0);
-	metrics_family(t, "ipto_adopted_addresses", "gauge",
-		       "Addresses of other nodes this node has adopted.");
-	metrics_u64(t, "ipto_adopted_addresses", dev, 1, ds->n_addrs);
-	metrics_family(t, "ipto_silenced_addresses", "gauge",
-		       "This node's home addresses it does not answer now (fenced, lease run "
-		       "out, or held by another node).");
-	metrics_u64(t, "ipto_silenced_addresses", dev, 1, silenced(ds));
+	put_one(t, d, "ipto_adopted_addresses", "gauge",
+		"Addresses of other nodes this node has adopted.", ds->n_addrs);
+	put_one(t, d, "ipto_silenced_addresses", "gauge",
+		"This node's home addresses it does not answer now (fenced, lease run "
+		"out, or held by another node).", silenced(ds));
 }
 
 static void put_membership(const struct iptod *d, struct metrics_text *t)
@@ -273,23 +270,20 @@ static void put_membership(const struct iptod *d, struct metrics_text *t)
 			    2, d->peers[i].up);
 		up += d->peers[i].up;
 	}
-	metrics_family(t, "ipto_peers_up", "gauge", "Peers up for this node.");
-	metrics_u64(t, "ipto_peers_up", dev, 1, up);
-	metrics_family(t, "ipto_peers", "gauge", "Peers in the configuration.");
-	metrics_u64(t, "ipto_peers", dev, 1, d->npeers);
-	metrics_family(t, "ipto_quorum", "gauge", "1 while this node has quorum.");
-	metrics_u64(t, "ipto_quorum", dev, 1, d->quorum);
-	metrics_family(t, "ipto_fit", "gauge",
-		       "1 while this node can serve (carrier, health checks, not drained).");
-	metrics_u64(t, "ipto_fit", dev, 1, d->fit);
-	metrics_family(t, "ipto_heartbeats_sent_total", "counter", "Heartbeats sent.");
-	metrics_u64(t, "ipto_heartbeats_sent_total", dev, 1, d->tx);
-	metrics_family(t, "ipto_heartbeat_send_errors_total", "counter",
-		       "Heartbeats the socket refused to send.");
-	metrics_u64(t, "ipto_heartbeat_send_errors_total", dev, 1, d->tx_errors);
-	metrics_family(t, "ipto_heartbeats_received_total", "counter",
-		       "Heartbeats received and accepted.");
-	metrics_u64(t, "ipto_heartbeats_received_total", dev, 1, d->rx[IPTOD_HB_OK]);
+	put_one(t, d, "ipto_peers_up", "gauge",
+		"Peers up for this node.", up);
+	put_one(t, d, "ipto_peers", "gauge",
+		"Peers in the configuration.", d->npeers);
+	put_one(t, d, "ipto_quorum", "gauge",
+		"1 while this node has quorum.", d->quorum);
+	put_one(t, d, "ipto_fit", "gauge",
+		"1 while this node can serve (carrier, health checks, not drained).", d->fit);
+	put_one(t, d, "ipto_heartbeats_sent_total", "counter",
+		"Heartbeats sent.", d->tx);
+	put_one(t, d, "ipto_heartbeat_send_errors_total", "counter",
+		"Heartbeats the socket refused to send.", d->tx_errors);
+	put_one(t, d, "ipto_heartbeats_received_total", "counter",
+		"Heartbeats received and accepted.", d->rx[IPTOD_HB_OK]);
 	metrics_family(t, "ipto_heartbeats_bad_total", "counter",
 		       "Heartbeats received and refused, by reason.");
 	for (int v = 0; v < IPTOD_HB_NVERDICTS; v++) {
@@ -300,22 +294,18 @@ static void put_membership(const struct iptod *d, struct metrics_text *t)
 				{ "reason", iptod_hb_verdict_name(v) } },
 			    2, d->rx[v]);
 	}
-	metrics_family(t, "ipto_pauses_total", "counter",
-		       "Times iptod did not run for two heartbeat intervals or more.");
-	metrics_u64(t, "ipto_pauses_total", dev, 1, d->pauses);
+	put_one(t, d, "ipto_pauses_total", "counter",
+		"Times iptod did not run for two heartbeat intervals or more.", d->pauses);
 	metrics_family(t, "ipto_longest_pause_seconds", "gauge",
 		       "The longest time iptod did not run, since it started.");
 	metrics_double(t, "ipto_longest_pause_seconds", dev, 1, d->longest_pause_ms / 1000.0);
-	metrics_family(t, "ipto_conn_sync_messages_sent_total", "counter",
-		       "Connection sync datagrams sent to standby nodes.");
-	metrics_u64(t, "ipto_conn_sync_messages_sent_total", dev, 1, d->sync.tx_msgs);
-	metrics_family(t, "ipto_conn_sync_local_connections", "gauge",
-		       "This node's established connections on its home addresses at the last "
-		       "listing.");
-	metrics_u64(t, "ipto_conn_sync_local_connections", dev, 1, d->sync.local);
-	metrics_family(t, "ipto_metrics_write_errors_total", "counter",
-		       "Times the metrics file could not be written.");
-	metrics_u64(t, "ipto_metrics_write_errors_total", dev, 1, d->metrics.write_errors);
+	put_one(t, d, "ipto_conn_sync_messages_sent_total", "counter",
+		"Connection sync datagrams sent to standby nodes.", d->sync.tx_msgs);
+	put_one(t, d, "ipto_conn_sync_local_connections", "gauge",
+		"This node's established connections on its home addresses at the last "
+		"listing.", d->sync.local);
+	put_one(t, d, "ipto_metrics_write_errors_total", "counter",
+		"Times the metrics file could not be written.", d->metrics.write_errors);
 }
 
 static void put_histograms(const struct iptod *d, struct metrics_text *t)
@@ -330,36 +320,6 @@ static void put_histograms(const struct iptod *d, struct metrics_text *t)
 		       "From the adoption of an address to the first reset or ICMP reply the "
 		       "kernel sent for it; one observation per adoption.");
 	metrics_histogram(t, "ipto_adoption_to_first_reply_seconds", dev, 1, &d->metrics.reply);
-}
-
-static int write_file(const char *path, const struct metrics_text *t)
-{
-	char tmp[IPTOD_PATH_MAX + 8];
-	size_t off = 0;
-	int fd, err = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
-	/* Read by node_exporter, which runs as another user. */
-	if (fchmod(fd, 0644) < 0)
-		err = -errno;
-	while (!err && off < t->len) {
-		ssize_t n = write(fd, t->buf + off, t->len - off);
-
-		if (n < 0 && errno != EINTR)
-			err = -errno;
-		else if (n > 0)
-			off += (size_t)n;
-	}
-	if (close(fd) < 0 && !err)
-		err = -errno;
-	if (!err && rename(tmp, path) < 0)
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
 }
 
 void iptod_metrics_write(struct iptod *d)
@@ -386,7 +346,7 @@ void iptod_metrics_write(struct iptod *d)
 		put_device(d, &t, ds);
 		put_membership(d, &t);
 		put_histograms(d, &t);
-		ret = t.oom ? -ENOMEM : write_file(d->cfg.metrics_file, &t);
+		ret = t.oom ? -ENOMEM : iptod_replace_file(d->cfg.metrics_file, t.buf, t.len);
 	}
 	if (ret < 0) {
 		m->write_errors++;
